@@ -1,0 +1,43 @@
+"""A course that teaches backpropagation in Jupyter.
+
+``import course`` stays light: plotting, widgets and the exercise catalogue are
+imported on first use.
+
+Main entry points
+-----------------
+``course.check(exercise_id, answer)``  check an answer and name the mistake
+``course.hint(exercise_id)``           reveal the next hint
+``course.progress()``                  a table of the whole course
+``course.networks.DiamondNet``         the worked example's network
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_LAZY_FUNCS = {
+    "check": "course.checks",
+    "hint": "course.checks",
+    "explain": "course.checks",
+    "progress": "course.progress",
+}
+_SUBMODULES = {
+    "activations", "networks", "gradcheck", "mlp", "datasets", "autograd", "checks",
+    "exercises", "plots", "widgets", "progress", "release", "grade", "train",
+}
+
+__all__ = sorted(_LAZY_FUNCS) + sorted(_SUBMODULES)
+
+
+def __getattr__(name):
+    if name in _LAZY_FUNCS:
+        return getattr(importlib.import_module(_LAZY_FUNCS[name]), name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"course.{name}")
+    raise AttributeError(f"module 'course' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__
