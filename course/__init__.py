@@ -21,11 +21,11 @@ _LAZY_FUNCS = {
     "check": "course.checks",
     "hint": "course.checks",
     "explain": "course.checks",
-    "progress": "course.progress",
+    "progress": "course.tracker",
 }
 _SUBMODULES = {
     "activations", "networks", "gradcheck", "mlp", "datasets", "autograd", "checks",
-    "exercises", "plots", "widgets", "progress", "release", "grade", "train",
+    "exercises", "plots", "widgets", "tracker", "release", "grade", "train",
 }
 
 __all__ = sorted(_LAZY_FUNCS) + sorted(_SUBMODULES)

@@ -1,0 +1,116 @@
+"""Lesson 01 exercises: a numerically stable sigmoid and its derivative."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..activations import sigmoid, sigmoid_prime
+from ..checks.registry import Exercise, register
+from ..checks.result import CheckResult
+from ..checks.sandbox import LearnerError, call_learner
+from ..checks.scalar import Mistake, ScalarSpec, grade_scalar, scalar_exercise
+
+LESSON = "01_neuron_and_sigmoid"
+
+
+def _sample_z(rng: np.random.Generator, n: int) -> dict:
+    return {"z": rng.uniform(-8, 8, n)}
+
+
+def _naive(z):
+    return 1 / (1 + np.exp(-z))
+
+
+SIGMOID = ScalarSpec(
+    variables=("z",), reference=sigmoid, sample=_sample_z, worked={"z": 0.5},
+    extra_points=({"z": 0.0}, {"z": -2.0}, {"z": 3.0}), quantity="s(z)",
+    mistakes=(
+        Mistake("sign-in-exponent", "e^{+z} instead of e^{-z} (gives s(-z))",
+                lambda z: sigmoid(-z),
+                "you computed 1/(1 + e^{z}) — that is s(-z), the sigmoid mirrored: the exponent "
+                "needs a minus sign, e^{-z}"),
+        Mistake("minus-in-denominator", "1/(1 - e^{-z})", lambda z: 1 / (1 - np.exp(-z)),
+                "you wrote 1/(1 - e^{-z}); the denominator is 1 + e^{-z}"),
+        Mistake("tanh-instead", "tanh(z) instead of the sigmoid", np.tanh,
+                "that is tanh(z), whose values run from -1 to 1; the sigmoid runs from 0 to 1"),
+        Mistake("missing-reciprocal", "1 + e^{-z} without taking 1/(...)",
+                lambda z: 1 + np.exp(-z),
+                "you returned 1 + e^{-z}; the sigmoid is one over that"),
+    ),
+)
+
+SIGMOID_PRIME = ScalarSpec(
+    variables=("z",), reference=sigmoid_prime, sample=_sample_z, worked={"z": 0.5},
+    extra_points=({"z": 0.0}, {"z": -2.0}, {"z": 3.0}), quantity="s'(z)",
+    mistakes=(
+        Mistake("d-of-preactivation", "z(1 - z): the formula applied to z instead of s(z)",
+                lambda z: z * (1 - z),
+                "you computed z·(1 − z): the rule s' = s(1 − s) uses the sigmoid's value s(z), "
+                "not z itself"),
+        Mistake("forgot-derivative", "s(z) itself", sigmoid,
+                "you returned s(z) itself, not its derivative s(z)(1 − s(z))"),
+        Mistake("inner-s-missing", "s(z)(1 - z)", lambda z: sigmoid(z) * (1 - z),
+                "you wrote s(z)·(1 − z); the second factor is (1 − s(z))"),
+        Mistake("plus-instead-of-minus", "s(z)(1 + s(z))", lambda z: sigmoid(z) * (1 + sigmoid(z)),
+                "you wrote s(z)·(1 + s(z)); it is s(z)·(1 − s(z))"),
+        Mistake("sign", "-s(z)(1 - s(z))", lambda z: -sigmoid_prime(z),
+                "your derivative has the wrong sign: the sigmoid rises everywhere, so s'(z) > 0"),
+        Mistake("squared", "s(z)^2", lambda z: sigmoid(z) ** 2,
+                "you returned s(z)²; the derivative is s(z)·(1 − s(z)) = s(z) − s(z)²"),
+    ),
+)
+
+_LARGE = np.array([-1000.0, -710.0, -40.0, 40.0, 710.0, 1000.0])
+
+
+def _grade_sigmoid(answer, opts) -> CheckResult:
+    result = grade_scalar("sigmoid.sigmoid", SIGMOID, answer, opts)
+    if not result.passed or isinstance(answer, str):
+        return result
+    # Stability: exact and warning-free far from zero (z = ±1000 overflows e^{-z} naively).
+    for z in _LARGE:
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                value = call_learner(answer, z=float(z))
+            value = float(np.asarray(value, dtype=float).reshape(()))
+        except (LearnerError, TypeError, ValueError) as err:
+            return CheckResult(
+                "sigmoid.sigmoid", False, mistake="unstable", point={"z": float(z)},
+                expected_value=float(sigmoid(z)),
+                summary=(f"your sigmoid is right for moderate z but fails at z = {z:g}: "
+                         f"{str(err) if isinstance(err, LearnerError) else err}"),
+                details=["e^{-z} overflows a float when -z > 709. For negative z use the "
+                         "equal form e^{z}/(1 + e^{z}), so exp only ever sees z ≤ 0."])
+        if not np.isclose(value, sigmoid(z), rtol=1e-12, atol=1e-300):
+            return CheckResult("sigmoid.sigmoid", False, mistake="unstable",
+                               point={"z": float(z)}, learner_value=value,
+                               expected_value=float(sigmoid(z)),
+                               summary=f"your sigmoid loses accuracy at z = {z:g}")
+    return result
+
+
+register(Exercise(
+    id="sigmoid.sigmoid", lesson=LESSON, answer_name="sigmoid",
+    title="s(z) = 1/(1 + e^{-z}), exact and warning-free for |z| up to 1000 and beyond",
+    grade=_grade_sigmoid, answer_kinds="function of z",
+    mistakes={**{m.id: m.meaning for m in SIGMOID.mistakes},
+              "unstable": "overflows or warns for large |z|"},
+    hints=(
+        "Start from the definition s(z) = 1 / (1 + e^{-z}) with np.exp.",
+        "Try z = -1000: e^{-z} = e^{1000} overflows. Which equal form of s(z) only needs e^{z} "
+        "when z is negative?",
+        "Multiply top and bottom by e^{z}: s(z) = e^{z}/(1 + e^{z}). Use np.where(z >= 0, ...) "
+        "and feed each branch exp(-|z|), which never overflows.",
+    ),
+))
+
+scalar_exercise(
+    id="sigmoid.derivative", lesson=LESSON, answer_name="sigmoid_prime",
+    title="s'(z), the derivative of the sigmoid, as a function of z",
+    spec=SIGMOID_PRIME,
+    hints=(
+        "Differentiate 1/(1 + e^{-z}) with the chain rule: the outside is u^{-1}.",
+        "You should get e^{-z}/(1 + e^{-z})². Write it with s(z): e^{-z}/(1 + e^{-z}) = 1 − s(z).",
+        "s'(z) = s(z)·(1 − s(z)) — evaluate s at z first, then use it twice.",
+    ),
+)
