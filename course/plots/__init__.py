@@ -1,0 +1,46 @@
+"""Pictures for the lessons, in plain matplotlib (usable in static notebooks and reports).
+
+Nothing heavy is imported until a function is used; ipywidgets is never imported here
+(the interactive dashboards live in :mod:`course.widgets`).
+
+=========================  ===============================================================
+``network_svg``            the diamond network as an SVG string (the widgets' live picture)
+``draw_network``           the diamond network in matplotlib, optional gradient labels
+``draw_mlp``               a small MLP, edges coloured by sign and sized by |w|
+``slope_plot``             O against one weight, the true tangent and the learner's line
+``epsilon_plot``           finite-difference error against the step size (the V)
+``decision_boundary``      a classifier's decision regions over a 2-D dataset
+``loss_curve``             loss against epoch
+``gradient_norms_plot``    per-layer gradient norms by activation (vanishing gradients)
+``draw_graph``             a ``course.autograd.Value`` expression's computational graph
+=========================  ===============================================================
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_WHERE = {
+    "network_svg": "svg",
+    "draw_network": "diagram",
+    "draw_mlp": "diagram",
+    "slope_plot": "slope",
+    "SlopeFigure": "slope",
+    "epsilon_plot": "epsilon",
+    "decision_boundary": "training",
+    "loss_curve": "training",
+    "gradient_norms_plot": "training",
+    "draw_graph": "graph",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__
