@@ -1,0 +1,45 @@
+"""Interactive dashboards (ipywidgets) built on :mod:`course.plots`.
+
+Importing ``course`` imports none of this; importing ``course.widgets`` imports the
+dashboards on first use. Every dashboard is an ``ipywidgets.VBox`` subclass: display
+it, or drive it from code (set slider values, ``.click()`` buttons) and read its
+``.readout`` — which is how the tests check it, without a browser.
+
+========================  =================================================================
+``diamond_explorer``      sliders on I, w1..w5, b1..b4; live diagram, O, all 9 gradients
+``slope_explorer``        O against one weight, the true tangent, the learner's line
+``backward_stepper``      Step/Back/Reset through the backward pass on the diagram
+``training_dashboard``    play/step/reset SGD on a 2-D dataset: decision boundary, loss
+``quantities``            read a readout's numbers back (``data-quantity`` cells)
+========================  =================================================================
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_WHERE = {
+    "diamond_explorer": "explorer",
+    "DiamondExplorer": "explorer",
+    "slope_explorer": "slope",
+    "SlopeExplorer": "slope",
+    "backward_stepper": "stepper",
+    "BackwardStepper": "stepper",
+    "backward_stages": "stepper",
+    "training_dashboard": "training",
+    "TrainingDashboard": "training",
+    "quantities": "_html",
+    "ipympl_active": "_figure",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name):
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

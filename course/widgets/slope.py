@@ -1,0 +1,93 @@
+"""``slope_explorer()``: O against one weight with the true tangent and the learner's line.
+
+The curve and axes are drawn once; a slider event moves the point and the two lines
+(``set_data``/``set_text``) and redraws once (blitted and PNG-encoded inline, or one
+``draw_idle`` under ipympl).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from ..networks import DiamondNet
+from ..plots import palette as pal
+from ..plots.slope import SlopePicture
+from ._figure import FigureView
+from ._html import readout_html
+from .explorer import make_slider
+
+
+class SlopeExplorer(widgets.VBox):
+    """O(param) with its tangent and, given the learner's derivative, their line beside it.
+
+    Attributes
+    ----------
+    slider : ipywidgets.FloatSlider
+        The parameter's value (its description is the parameter's name).
+    readout : ipywidgets.HTML
+        ``data-quantity`` cells ``O``, ``true_slope`` and, when available, ``learner_slope``
+        and ``ratio``; a note when the learner's line cannot be drawn.
+    picture : course.plots.slope.SlopePicture
+        The artists; ``.true_slope``, ``.learner_slope``, ``.message``.
+    view : FigureView
+        The figure and the widget that shows it.
+    net : DiamondNet
+    """
+
+    def __init__(self, param="w1", learner=None, net=None, I=1.0, **kwargs):
+        net = net if net is not None else DiamondNet()
+        self.view = FigureView(figsize=(7.5, 4.2))
+        ax = self.view.figure.add_axes([0.11, 0.13, 0.61, 0.69])
+        self.picture = SlopePicture(ax, param, net, I, learner)
+        self.view.set_dynamic(self.picture.dynamic)
+        self.slider = make_slider(param, getattr(net, param))
+        self.readout = widgets.HTML()
+        super().__init__([self.slider, self.view.widget, self.readout], **kwargs)
+        self.add_class("course-slope-explorer")
+        self.slider.observe(self._on_slider, names="value")
+        self.update()
+
+    @property
+    def net(self) -> DiamondNet:
+        return self.picture.net
+
+    def _on_slider(self, change) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Move to the slider's value: update the artists, draw once, refresh the readout."""
+        pic = self.picture
+        pic.update(self.slider.value)
+        self.view.refresh()
+        d = f"dO/d{pic.param}"
+        rows = [("O", "O", pic.O), (f"true slope {d}", "true_slope", pic.true_slope, pal.TRUE)]
+        if pic.learner_slope is not None:
+            rows.append((f"your slope {d}", "learner_slope", pic.learner_slope, pal.LEARNER))
+            if pic.true_slope != 0:
+                rows.append(("your slope / true slope", "ratio",
+                             pic.learner_slope / pic.true_slope, pal.LEARNER))
+        self.readout.value = readout_html(rows, title=f"at {pic.param} = {pic.value:.4g}",
+                                          note=pic.message)
+
+
+def slope_explorer(param: str = "w1", learner=None, net=None, I: float = 1.0) -> SlopeExplorer:
+    """O as a function of one parameter, its tangent, and the learner's derivative beside it.
+
+    Parameters
+    ----------
+    param : str
+        ``"w1"`` .. ``"w5"`` or ``"b1"`` .. ``"b4"``.
+    learner : callable or str, optional
+        The learner's dO/d(param): a function of keyword arguments among ``I, w1..w5,
+        b1..b4`` or a formula string. A stub that raises ``NotImplementedError`` shows the
+        true tangent only and says so; any other error shows its one-line message.
+    net : DiamondNet, optional
+        The other parameters (default: the worked example).
+    I : float
+
+    Returns
+    -------
+    SlopeExplorer
+        An ``ipywidgets.VBox`` with ``.slider``, ``.readout`` and ``.picture``.
+    """
+    return SlopeExplorer(param, learner, net, I)
