@@ -57,7 +57,7 @@ class Exercise:
 _REGISTRY: dict[str, Exercise] = {}
 #: modules under course.exercises that register exercises when imported
 _EXERCISE_MODULES = (
-    "sigmoid", "chain", "diamond", "gradcheck", "backprop", "dense", "sgd", "autograd",
+    "warmup", "sigmoid", "chain", "diamond", "gradcheck", "backprop", "dense", "sgd", "autograd",
 )
 _loaded = False
 

@@ -1,0 +1,111 @@
+"""``python -m course``: a thin command line over the library's stages.
+
+Each stage lives in its own module (release, checks, grade, validate); this file only
+wires options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _cmd_release(args) -> int:
+    from .release import MarkerError, release
+
+    try:
+        changes = release(args.root, check_only=args.check)
+    except (MarkerError, FileNotFoundError) as err:
+        print(f"release: {err}", file=sys.stderr)
+        return 2
+    changed = [c for c in changes if c.action != "unchanged"]
+    for c in changes:
+        if c.action != "unchanged" or args.verbose:
+            verb = f"would be {c.action}" if args.check else c.action
+            print(f"{c.path}: {verb}")
+    if args.check and changed:
+        print("release --check: lessons/ is stale; run `python -m course release`",
+              file=sys.stderr)
+        return 1
+    if not changed:
+        print(f"release: {len(changes)} lessons up to date")
+    return 0
+
+
+def _cmd_exercises(args) -> int:
+    from .checks import all_exercises
+
+    exercises = all_exercises()
+    lesson = None
+    for ex in exercises:
+        if ex.lesson != lesson:
+            lesson = ex.lesson
+            print(f"\n{lesson}")
+        print(f"  {ex.id:<28} {ex.title}")
+        if args.mistakes:
+            for mid, meaning in ex.mistakes.items():
+                print(f"      - {mid}: {meaning}")
+    print(f"\n{len(exercises)} exercises")
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from .checks import explain
+
+    result = explain(args.exercise, args.formula)
+    print(result)
+    return 0 if result.passed else 1
+
+
+def _cmd_delegate(module: str):
+    def run(args) -> int:
+        import importlib
+
+        return importlib.import_module(f"course.{module}").main(args)
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m course",
+        description="The backprop course: release lessons, list and check exercises, grade.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("release", help="regenerate lessons/ from solutions/")
+    p.add_argument("--root", type=Path, default=Path("."), help="the course repository")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 when lessons/ is stale (for CI and pre-commit)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser("exercises", help="list every exercise id")
+    p.add_argument("--mistakes", action="store_true", help="also list each catalogued mistake")
+    p.set_defaults(func=_cmd_exercises)
+
+    p = sub.add_parser("check", help="check a formula answer from the terminal")
+    p.add_argument("exercise", help="exercise id, e.g. diamond.dO_dw1")
+    p.add_argument("formula", help="the formula, Python syntax or LaTeX (quote it)")
+    p.set_defaults(func=_cmd_check)
+
+    for name, module, text in (("grade", "grade", "grade submitted notebooks into a CSV"),
+                               ("validate", "validate", "execute every notebook as CI does")):
+        try:
+            import importlib
+
+            mod = importlib.import_module(f"course.{module}")
+        except ModuleNotFoundError:
+            continue
+        p = sub.add_parser(name, help=text)
+        mod.add_arguments(p)
+        p.set_defaults(func=_cmd_delegate(module))
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
