@@ -35,14 +35,18 @@ def learner_slope(learner, net, I: float) -> tuple[float | None, str]:
     """
     if learner is None:
         return None, ""
-    from ..checks.answers import Evaluator
-    from ..checks.sandbox import LearnerError, NotAttempted, time_limit
+    from ..checks.answers import Evaluator, as_number
+    from ..checks.sandbox import LearnerError, NotAttempted, call_learner, time_limit
 
-    point = {"I": np.array([float(I)])}
-    point.update({k: np.array([float(v)]) for k, v in net.params.items()})
+    point = {"I": float(I), **{k: float(v) for k, v in net.params.items()}}
     try:
         with time_limit(2.0):
-            value = float(Evaluator(learner, VARIABLES)(point)[0])
+            ev = Evaluator(learner, VARIABLES)
+            if ev.fn is not None:           # a function: called once, with plain floats
+                args = {k: point[k] for k in ev.names}
+                value = as_number(call_learner(ev.fn, **args))
+            else:                           # a formula string
+                value = float(ev({k: np.array([v]) for k, v in point.items()})[0])
     except NotAttempted:
         return None, NOT_WRITTEN
     except LearnerError as err:

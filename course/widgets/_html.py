@@ -18,6 +18,11 @@ CARD_STYLE = (f"background:{pal.CARD};color:{pal.TEXT};border:1px solid #cccccc;
               "border-radius:8px;padding:6px 10px;font-family:sans-serif;font-size:13px;")
 
 
+def _text(s: str) -> str:
+    """Escape text content (quotes may stay: ``s'(z)`` reads as written)."""
+    return escape(s, quote=False)
+
+
 def number(v) -> str:
     """The readout's number format, ``f"{v:.6g}"``."""
     return f"{float(v):.6g}"
@@ -37,18 +42,18 @@ def readout_html(rows, title: str = "", note: str = "") -> str:
     """
     out = [f'<div class="course-readout" style="{CARD_STYLE}">']
     if title:
-        out.append(f"<div style='font-weight:bold;margin-bottom:4px'>{escape(title)}</div>")
+        out.append(f"<div style='font-weight:bold;margin-bottom:4px'>{_text(title)}</div>")
     out.append('<table style="border-collapse:collapse;font-size:13px">')
     for row in rows:
         label, quantity, value = row[:3]
         colour = row[3] if len(row) > 3 else pal.TEXT
         out.append(f'<tr><th style="text-align:left;padding:1px 12px 1px 0;font-weight:normal;'
-                   f'color:{colour}">{escape(label)}</th>'
+                   f'color:{colour}">{_text(label)}</th>'
                    f'<td data-quantity="{escape(quantity)}" style="text-align:right;'
                    f'font-family:monospace;color:{colour}">{number(value)}</td></tr>')
     out.append("</table>")
     if note:
-        out.append(f"<div style='margin-top:4px;color:{pal.MUTED}'>{escape(note)}</div>")
+        out.append(f"<div style='margin-top:4px;color:{pal.MUTED}'>{_text(note)}</div>")
     out.append("</div>")
     return "".join(out)
 
