@@ -147,7 +147,9 @@ def release(root: Path | str = ".", check_only: bool = False) -> list[LessonDiff
                 path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
         out = dst / path.name
         wanted.add(out.name)
-        new = nbformat.writes(release_notebook(nb, str(path.relative_to(root)))) + "\n"
+        student = release_notebook(nb, str(path.relative_to(root)))
+        student.metadata["course"] = {"lesson": path.stem}     # the batch grader reads this
+        new = nbformat.writes(student) + "\n"
         old = out.read_text(encoding="utf-8") if out.exists() else None
         if old == new:
             changes.append(LessonDiff(out, "unchanged"))
