@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import math
 
+from .networks import PARAMS, DiamondNet
+
 __all__ = ["Value", "topological_order", "trace", "diamond_values"]
 
 
@@ -205,8 +207,6 @@ def diamond_values(I=1.0, **params):
         The output ``O`` and ``{"w1": Value, ..., "b4": Value}``. After ``O.backward()``
         every ``params[name].grad`` equals ``DiamondNet(**params).gradient(I)[name]``.
     """
-    from .networks import PARAMS, DiamondNet
-
     unknown = sorted(set(params) - set(PARAMS))
     if unknown:
         raise TypeError(

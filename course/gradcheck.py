@@ -216,7 +216,10 @@ def gradient_check(analytic, numeric, tol: float = 1e-7) -> GradientCheckReport:
     analytic, numeric : dict, list of arrays, ndarray or float
         Same structure; e.g. ``DiamondNet().gradient(I)`` and ``numerical_gradient(...)``.
     tol : float
-        Largest relative error accepted for each parameter.
+        Largest relative error accepted for each parameter. The error is elementwise, so an
+        entry much smaller than the others (say 1e-5 when the loss is ~1) carries the
+        central difference's round-off (~1e-11 absolute) as a relative error of ~1e-6: for
+        whole networks, or ReLU kinks, 1e-5 is a fair threshold; a real bug gives ~1e-2 or more.
 
     Returns
     -------
