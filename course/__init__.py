@@ -24,7 +24,7 @@ _LAZY_FUNCS = {
     "progress": "course.tracker",
 }
 _SUBMODULES = {
-    "activations", "networks", "gradcheck", "mlp", "datasets", "autograd", "checks",
+    "activations", "networks", "gradcheck", "mlp", "losses", "datasets", "autograd", "checks",
     "exercises", "plots", "widgets", "tracker", "release", "grade", "train",
 }
 
