@@ -318,45 +318,45 @@ def lab(request, chromium, lab_server, artifacts_dir):
 
 NOTEBOOK = "#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)"
 
-# "ready" when the notebook has a kernel (its name is shown, not "No Kernel") and the
-# execution indicator says idle; "dialog" when JupyterLab asks something. (The indicator
-# alone says idle before any kernel exists.)
-_KERNEL_STATE_JS = """(panelSel) => {
-  if (document.querySelector('.jp-Dialog')) return 'dialog';
-  const panel = document.querySelector(panelSel);
-  if (!panel) return false;
-  const status = panel.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status;
-  const name = panel.querySelector('.jp-Toolbar-kernelName')?.textContent.trim() || '';
-  return status === 'idle' && name !== '' && name !== 'No Kernel' ? 'ready' : false;
-}"""
+# State is read from JupyterLab's own models (window.jupyterapp, exposed by the server
+# flag), not guessed from the DOM: the toolbar says "idle" before any kernel exists, and
+# an exception renders exactly like a warning (both application/vnd.jupyter.stderr).
+_PANEL_JS = """() => [...window.jupyterapp.shell.widgets('main')]
+  .find(w => w.isVisible && w.content?.model?.cells)"""
 
-# True once a Run All started with highest prompt number `before` has finished:
-# kernel idle, no cell waiting ("[*]"), and some cell numbered above `before`.
-_RUN_FINISHED_JS = """([panelSel, before]) => {
-  const panel = document.querySelector(panelSel);
-  if (!panel) return false;
-  const status = panel.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status;
-  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-    .map(e => e.textContent);
-  const counts = prompts.map(p => +(p.match(/\\[(\\d+)\\]/) || [0, 0])[1]);
-  return status === 'idle' && !prompts.some(p => p.includes('*'))
-    && Math.max(0, ...counts) > before;
-}"""
-
-_ERRORS_JS = """() => {
-  const panel = [...window.jupyterapp.shell.widgets('main')]
-    .find(w => w.isVisible && w.content?.model?.cells);
-  const cells = panel.content.model.cells;
-  const errors = [];
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells.get(i);
+# Every code cell: its index, whether it has source, its execution count, whether it is
+# running or queued, and its error outputs.
+_CELLS_JS = f"""() => {{
+  const panel = ({_PANEL_JS})();
+  if (!panel) return null;
+  const cells = [];
+  for (let i = 0; i < panel.content.model.cells.length; i++) {{
+    const cell = panel.content.model.cells.get(i);
     if (cell.type !== 'code') continue;
-    for (const out of cell.outputs.toJSON()) {
-      if (out.output_type === 'error') errors.push({cell: i, ename: out.ename, evalue: out.evalue});
-    }
-  }
-  return errors;
-}"""
+    cells.push({{cell: i, hasSource: cell.sharedModel.getSource().trim() !== '',
+      count: cell.executionCount, running: cell.executionState === 'running',
+      errors: cell.outputs.toJSON().filter(o => o.output_type === 'error')
+        .map(o => ({{ename: o.ename, evalue: o.evalue}}))}});
+  }}
+  return cells;
+}}"""
+
+# "ready": the notebook has a connected, idle kernel; "dialog": JupyterLab asks something.
+_KERNEL_STATE_JS = f"""() => {{
+  if (document.querySelector('.jp-Dialog')) return 'dialog';
+  const kernel = ({_PANEL_JS})()?.sessionContext.session?.kernel;
+  return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle'
+    ? 'ready' : false;
+}}"""
+
+# Run All (started when the highest execution count was `before`) has finished: kernel
+# idle, no cell running or queued, and some cell counted above `before`.
+_RUN_FINISHED_JS = f"""(before) => {{
+  const kernel = ({_PANEL_JS})()?.sessionContext.session?.kernel;
+  const cells = ({_CELLS_JS})();
+  return !!cells && kernel?.status === 'idle' && !cells.some(c => c.running)
+    && Math.max(0, ...cells.map(c => c.count || 0)) > before;
+}}"""
 
 _NUMBER_IS_JS = """([sel, expected, rel]) => {
   const el = document.querySelector(sel);
@@ -390,11 +390,11 @@ class LabPage:
         self.wait_kernel_idle(timeout)
 
     def wait_kernel_idle(self, timeout: float = 90_000) -> None:
-        """Wait until the notebook has a kernel and it is idle; accept a kernel-choice dialog."""
+        """Wait until the notebook has a connected, idle kernel; accept a kernel-choice dialog."""
         deadline = time.monotonic() + timeout / 1000
         while True:
             remaining = max(1000.0, (deadline - time.monotonic()) * 1000)
-            state = self.page.wait_for_function(_KERNEL_STATE_JS, arg=NOTEBOOK, timeout=remaining,
+            state = self.page.wait_for_function(_KERNEL_STATE_JS, timeout=remaining,
                                                 polling=100).json_value()
             if state == "ready":
                 return
@@ -405,41 +405,35 @@ class LabPage:
             dialog.locator(".jp-mod-accept").click()  # the default: Python 3 (ipykernel)
             dialog.wait_for(state="detached")
 
-    def highest_prompt(self) -> int:
-        """The largest execution count shown in the notebook (0 if none ran)."""
-        texts = self.page.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputPrompt").all_inner_texts()
-        counts = [int(t.strip()[1:-2]) for t in texts if t.strip()[1:-2].isdigit()]
-        return max(counts, default=0)
+    def cells(self) -> list[dict]:
+        """The open notebook's code cells, from its model.
+
+        Each is ``{"cell": index, "hasSource": bool, "count": execution count or None,
+        "running": bool, "errors": [{"ename", "evalue"}]}``.
+        """
+        return self.page.evaluate(_CELLS_JS)
+
+    def error_outputs(self) -> list[dict]:
+        """Every error output of the open notebook: ``[{"cell", "ename", "evalue"}]``."""
+        return [{"cell": c["cell"], **e} for c in self.cells() for e in c["errors"]]
 
     def run_all(self, timeout: float = 120_000) -> None:
         """Menu Run > Run All Cells, then wait until every queued cell has run (or was aborted)."""
         self.wait_kernel_idle()
-        before = self.highest_prompt()
+        before = max((c["count"] or 0 for c in self.cells()), default=0)
         self.page.locator('.lm-MenuBar-itemLabel:text-is("Run")').click()
         self.page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
-        self.page.wait_for_function(_RUN_FINISHED_JS, arg=[NOTEBOOK, before], timeout=timeout,
-                                    polling=100)
-
-    def code_cells(self):
-        """Locator of the notebook's code cells."""
-        return self.page.locator(f"{NOTEBOOK} .jp-CodeCell")
+        self.page.wait_for_function(_RUN_FINISHED_JS, arg=before, timeout=timeout, polling=100)
 
     def locator(self, selector: str):
         """Locator for ``selector`` inside the open notebook."""
         return self.page.locator(f"{NOTEBOOK} {selector}")
 
-    def error_outputs(self) -> list[dict]:
-        """Every error output of the open notebook: ``[{"cell", "ename", "evalue"}]``.
-
-        JupyterLab renders an exception like a warning (both ``data-mime-type=
-        "application/vnd.jupyter.stderr"``), so this reads ``output_type`` from the model.
-        """
-        return self.page.evaluate(_ERRORS_JS)
-
-    def slider(self, label: str, scope: str = ""):
-        """The ipywidgets slider whose description is exactly ``label``."""
-        label_sel = f'.widget-label:text-is("{label}")'
-        return self.locator(f"{scope} .widget-slider").filter(has=self.page.locator(label_sel))
+    def slider(self, label: str, within=None):
+        """The ipywidgets slider(s) whose description is exactly ``label`` (inside ``within``)."""
+        scope = within if within is not None else self.page.locator(NOTEBOOK)
+        has_label = self.page.locator(f'.widget-label:text-is("{label}")')
+        return scope.locator(".widget-slider").filter(has=has_label)
 
     @staticmethod
     def slider_value(slider) -> float:
