@@ -75,6 +75,9 @@ class SlopePicture:
         The learner's dO/d(param); see :func:`learner_slope`.
     span : (float, float)
         The range of the parameter on the x axis.
+    show_text : bool
+        Print both slopes above the axes (the widget shows them in its HTML readout
+        instead: re-rendering text is most of the cost of a matplotlib update).
 
     Attributes
     ----------
@@ -87,7 +90,8 @@ class SlopePicture:
         The artists :meth:`update` changes (for blitting).
     """
 
-    def __init__(self, ax, param="w1", net=None, I=1.0, learner=None, span=(-4.0, 4.0)):
+    def __init__(self, ax, param="w1", net=None, I=1.0, learner=None, span=(-4.0, 4.0),
+                 show_text: bool = True):
         if net is None:
             from ..networks import DiamondNet
             net = DiamondNet()
@@ -114,8 +118,12 @@ class SlopePicture:
         kw = {"transform": ax.transAxes, "fontsize": 10, "va": "bottom"}
         self.true_text = ax.text(0.0, 1.10, "", color=pal.TRUE, fontweight="bold", **kw)
         self.learner_text = ax.text(0.0, 1.02, "", color=pal.LEARNER, **kw)
-        self.dynamic = [self.true_line, self.learner_line, self.point, self.true_text,
-                        self.learner_text]
+        self.dynamic = [self.true_line, self.learner_line, self.point]
+        if show_text:
+            self.dynamic += [self.true_text, self.learner_text]
+        else:
+            self.true_text.set_visible(False)
+            self.learner_text.set_visible(False)
         self.update(getattr(net, param))
 
     def update(self, value=None, net=None, I=None):

@@ -170,6 +170,9 @@ class TrainingPicture:
         The dataset, (n, 2) and (n, 1).
     max_epochs : int
         The loss axis starts this wide; it doubles (a full redraw) when training passes it.
+    show_title : bool
+        Print "epoch N · loss · accuracy" above the panels (the dashboard shows these in
+        its HTML readout instead, which is cheaper than re-rendering text every tick).
 
     Attributes
     ----------
@@ -178,7 +181,8 @@ class TrainingPicture:
         a change to the static part (new limits, new contour).
     """
 
-    def __init__(self, fig, X, y, max_epochs: int = 200, resolution: int = 70):
+    def __init__(self, fig, X, y, max_epochs: int = 200, resolution: int = 70,
+                 show_title: bool = True):
         self.fig = fig
         self.X, self.y = np.asarray(X, dtype=float), np.asarray(y)
         self.ax_data, self.ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
@@ -190,8 +194,12 @@ class TrainingPicture:
         self.points_artists = _scatter(self.ax_data, self.X, self.y)
         self.ax_data.set_xlim(extent[:2])
         self.ax_data.set_ylim(extent[2:])
-        self.ax_data.set_title("decision regions (line: p = 0.5)", fontsize=10)
-        legend = self.ax_data.legend(loc="upper right", fontsize=8, framealpha=0.9)
+        self.ax_data.set_title("decision regions", fontsize=10, loc="left")
+        # the legend sits above the axes, outside the redrawn image: it stays in the cached
+        # background (text is the costliest thing to redraw)
+        self.ax_data.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8,
+                            frameon=False, borderaxespad=0.1, handletextpad=0.2,
+                            columnspacing=0.8)
         self.contour = None
         (self.loss_line,) = self.ax_loss.plot([], [], color=pal.OKABE_ITO["blue"], lw=2)
         self.ax_loss.set_yscale("log")
@@ -199,10 +207,15 @@ class TrainingPicture:
         self.ax_loss.set_ylim(1e-3, 1.0)
         self.ax_loss.set_xlabel("epoch")
         self.ax_loss.set_ylabel("loss")
+        self.ax_loss.set_title("training loss (log scale)", fontsize=10, loc="left")
         self.ax_loss.grid(True, which="major", color="#e5e5e5", lw=0.7)
         self.title = fig.text(0.5, 0.955, "", ha="center", fontsize=11, color=pal.TEXT)
         # drawn in this order on top of the cached background: the data stay above the regions
-        self.dynamic = [self.image, *self.points_artists, legend, self.loss_line, self.title]
+        self.dynamic = [self.image, *self.points_artists, self.loss_line]
+        if show_title:
+            self.dynamic.append(self.title)
+        else:
+            self.title.set_visible(False)
         self.needs_full_draw = True
 
     def update(self, model, losses, epoch: int, accuracy: float | None = None) -> None:

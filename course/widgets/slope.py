@@ -16,6 +16,9 @@ from ._figure import FigureView
 from ._html import readout_html
 from .explorer import make_slider
 
+FIGSIZE = (7.5, 3.8)                 # inches; the image is 750 x 380 px
+AXES_RECT = (0.11, 0.14, 0.61, 0.82)  # room for the legend on the right
+
 
 class SlopeExplorer(widgets.VBox):
     """O(param) with its tangent and, given the learner's derivative, their line beside it.
@@ -36,13 +39,14 @@ class SlopeExplorer(widgets.VBox):
 
     def __init__(self, param="w1", learner=None, net=None, I=1.0, **kwargs):
         net = net if net is not None else DiamondNet()
-        self.view = FigureView(figsize=(7.5, 4.2))
-        ax = self.view.figure.add_axes([0.11, 0.13, 0.61, 0.69])
-        self.picture = SlopePicture(ax, param, net, I, learner)
+        self.view = FigureView(figsize=FIGSIZE)
+        ax = self.view.figure.add_axes(AXES_RECT)
+        # the slopes are printed in the HTML readout (cheap) rather than in the figure
+        self.picture = SlopePicture(ax, param, net, I, learner, show_text=False)
         self.view.set_dynamic(self.picture.dynamic)
         self.slider = make_slider(param, getattr(net, param))
         self.readout = widgets.HTML()
-        super().__init__([self.slider, self.view.widget, self.readout], **kwargs)
+        super().__init__([self.slider, self.readout, self.view.widget], **kwargs)
         self.add_class("course-slope-explorer")
         self.slider.observe(self._on_slider, names="value")
         self.update()

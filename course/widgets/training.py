@@ -114,7 +114,8 @@ class TrainingDashboard(widgets.VBox):
         self.progress.value = 0
         self.view.figure.clear()
         self.picture = TrainingPicture(self.view.figure, self.X, self.y,
-                                       max_epochs=max(50, 40 * self.epochs_per_tick))
+                                       max_epochs=max(50, 40 * self.epochs_per_tick),
+                                       show_title=False)
         self.view.set_dynamic(self.picture.dynamic)
         self._draw()
 

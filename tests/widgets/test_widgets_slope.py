@@ -46,7 +46,7 @@ def test_slider_moves_the_point_and_both_slopes(tmp_path):
     assert png != before
     img = Image.open(io.BytesIO(png))
     img.load()
-    assert img.size == (750, 420)
+    assert img.size == (750, 380)
     (tmp_path / "slope_explorer.png").write_bytes(png)
 
 
