@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from course.networks import DiamondNet
 from course.widgets._figure import FigureView, encode_png, ipympl_active
 
 
@@ -31,3 +35,23 @@ def test_inline_view_under_agg():
     view.refresh()
     assert view.widget.value != first
     assert Image.open(io.BytesIO(view.widget.value)).size == (150, 100)
+
+
+def test_ipympl_canvas_is_used_when_active():
+    """Under ``%matplotlib widget`` the figure's own canvas is the widget (a subprocess, so
+    this run's backend stays Agg)."""
+    pytest.importorskip("ipympl")
+    code = """
+import matplotlib
+matplotlib.use("module://ipympl.backend_nbagg")
+from course.widgets import quantities, slope_explorer
+w = slope_explorer("w2")
+w.slider.value = 1.5
+print(type(w.view.widget).__name__, w.view.interactive, quantities(w.readout.value)["O"])
+"""
+    env = {**os.environ, "COURSE_GRADING": "0"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True)
+    name, interactive, O = out.stdout.split()
+    assert (name, interactive) == ("Canvas", "True")
+    assert float(O) == float(f"{DiamondNet(w2=1.5).output(1.0):.6g}")
