@@ -27,7 +27,7 @@ POSITIVE = OKABE_ITO["blue"]        # w > 0
 NEGATIVE = OKABE_ITO["vermillion"]  # w < 0
 ZERO = "#999999"                    # w == 0
 HIGHLIGHT = OKABE_ITO["orange"]     # the current step of the backward pass
-GRADIENT = OKABE_ITO["green"]       # gradient labels
+GRADIENT = "#00795A"                # gradient labels: Okabe-Ito green, darkened for text contrast
 LEARNER = OKABE_ITO["vermillion"]   # the learner's line in the slope explorer
 TRUE = OKABE_ITO["blue"]            # the true tangent
 TEXT = "#1a1a1a"                    # text, on CARD

@@ -15,7 +15,8 @@ _CELL = re.compile(r'<td[^>]*data-quantity="([^"]+)"[^>]*>([^<]*)</td>')
 
 #: a light card with explicit colours: readable on light and dark JupyterLab themes
 CARD_STYLE = (f"background:{pal.CARD};color:{pal.TEXT};border:1px solid #cccccc;"
-              "border-radius:8px;padding:6px 10px;font-family:sans-serif;font-size:13px;")
+              "border-radius:8px;padding:6px 10px;font-family:sans-serif;font-size:13px;"
+              "display:inline-block;")
 
 
 def _text(s: str) -> str:

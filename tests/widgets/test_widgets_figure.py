@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import subprocess
@@ -40,7 +41,9 @@ def test_inline_view_under_agg():
 def test_ipympl_canvas_is_used_when_active():
     """Under ``%matplotlib widget`` the figure's own canvas is the widget (a subprocess, so
     this run's backend stays Agg)."""
-    pytest.importorskip("ipympl")
+    # not importorskip: importing ipympl switches this process's backend to ipympl
+    if importlib.util.find_spec("ipympl") is None:
+        pytest.skip("ipympl is not installed")
     code = """
 import matplotlib
 matplotlib.use("module://ipympl.backend_nbagg")
