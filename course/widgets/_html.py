@@ -1,7 +1,8 @@
 """Readout tables: numbers in HTML that people can read and tests can parse.
 
-Every number sits in a cell ``<td data-quantity="NAME">VALUE</td>`` with VALUE
-formatted ``f"{v:.6g}"``; :func:`quantities` reads them back.
+Every number sits in a bare cell ``<td data-quantity="NAME">VALUE</td>`` with VALUE
+formatted ``f"{v:.6g}"`` (styling comes from the row and a scoped ``<style>``);
+:func:`quantities` reads them back.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ _CELL = re.compile(r'<td[^>]*data-quantity="([^"]+)"[^>]*>([^<]*)</td>')
 CARD_STYLE = (f"background:{pal.CARD};color:{pal.TEXT};border:1px solid #cccccc;"
               "border-radius:8px;padding:6px 10px;font-family:sans-serif;font-size:13px;"
               "display:inline-block;")
+
+# colours come from the row; `inherit !important` beats a theme's table-cell colour, which
+# on a dark theme would be light text on this light card
+_STYLE = ("<style>.course-readout th{text-align:left;padding:1px 12px 1px 0;font-weight:normal;"
+          "color:inherit!important;background:none!important}"
+          ".course-readout td{text-align:right;font-family:monospace;"
+          "color:inherit!important;background:none!important}</style>")
 
 
 def _text(s: str) -> str:
@@ -41,17 +49,16 @@ def readout_html(rows, title: str = "", note: str = "") -> str:
     note : str
         A line of plain text under the table (escaped).
     """
-    out = [f'<div class="course-readout" style="{CARD_STYLE}">']
+    out = [f'<div class="course-readout" style="{CARD_STYLE}">', _STYLE]
     if title:
         out.append(f"<div style='font-weight:bold;margin-bottom:4px'>{_text(title)}</div>")
     out.append('<table style="border-collapse:collapse;font-size:13px">')
     for row in rows:
         label, quantity, value = row[:3]
         colour = row[3] if len(row) > 3 else pal.TEXT
-        out.append(f'<tr><th style="text-align:left;padding:1px 12px 1px 0;font-weight:normal;'
-                   f'color:{colour}">{_text(label)}</th>'
-                   f'<td data-quantity="{escape(quantity)}" style="text-align:right;'
-                   f'font-family:monospace;color:{colour}">{number(value)}</td></tr>')
+        # the cell itself stays bare, exactly <td data-quantity="O">0.858584</td>
+        out.append(f'<tr style="color:{colour}"><th>{_text(label)}</th>'
+                   f'<td data-quantity="{escape(quantity)}">{number(value)}</td></tr>')
     out.append("</table>")
     if note:
         out.append(f"<div style='margin-top:4px;color:{pal.MUTED}'>{_text(note)}</div>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 
 import numpy as np
@@ -125,3 +126,17 @@ def test_the_picture_stays_within_the_axes_limits_for_the_curve():
     lo, hi = pic.ax.get_ylim()
     assert lo < pic.O < hi
     assert math.isclose(pic.ax.get_xlim()[0], -4.0)
+
+
+WRONG_FORMULA = ("d(s(s(I*w1+1)*w2+1)*w4 + s(s(I*w1+1)*w3+1)*w5 + 1)"
+                 " * (d(s(I*w1+1)*w2+1)*d(I*w1+1)*I + d(s(I*w1+1)*w3+1)*d(I*w1+1)*I)")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("course.checks.formula") is None,
+                    reason="the formula parser (course.checks.formula) is not there yet")
+def test_a_formula_string_draws_like_the_function():
+    slope, message = learner_slope(WRONG_FORMULA, DiamondNet(), 1.0)
+    assert message == ""
+    assert slope == pytest.approx(wrong_dO_dw1(1.0, .5, .5, .5, .5, .5), rel=1e-12)
+    slope, message = learner_slope("w1 +* 2", DiamondNet(), 1.0)
+    assert slope is None and message and "\n" not in message
