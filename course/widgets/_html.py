@@ -17,13 +17,13 @@ _CELL = re.compile(r'<td[^>]*data-quantity="([^"]+)"[^>]*>([^<]*)</td>')
 #: a light card with explicit colours: readable on light and dark JupyterLab themes
 CARD_STYLE = (f"background:{pal.CARD};color:{pal.TEXT};border:1px solid #cccccc;"
               "border-radius:8px;padding:6px 10px;font-family:sans-serif;font-size:13px;"
-              "display:inline-block;")
+              "display:inline-block;line-height:1.35;")
 
 # colours come from the row; `inherit !important` beats a theme's table-cell colour, which
 # on a dark theme would be light text on this light card
-_STYLE = ("<style>.course-readout th{text-align:left;padding:1px 12px 1px 0;font-weight:normal;"
-          "color:inherit!important;background:none!important}"
-          ".course-readout td{text-align:right;font-family:monospace;"
+_STYLE = ("<style>.course-readout th{text-align:left;padding:1px 12px 1px 0!important;"
+          "font-weight:normal;color:inherit!important;background:none!important}"
+          ".course-readout td{text-align:right;font-family:monospace;padding:1px 0!important;"
           "color:inherit!important;background:none!important}</style>")
 
 

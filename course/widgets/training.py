@@ -68,7 +68,8 @@ class TrainingDashboard(widgets.VBox):
                                            value=activation, description="activation")
         self.hidden = widgets.Text(value=", ".join(map(str, parse_hidden(hidden))),
                                    description="hidden", continuous_update=False)
-        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1,
+        # a fine exponent step, so the browser's snapping keeps lr = 0.5 at 0.50003, not 0.501
+        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.001,
                                          description="lr", readout_format=".3g")
         self.play = widgets.Play(value=0, min=0, max=max_ticks, step=1, interval=120,
                                  description="play", show_repeat=False)
