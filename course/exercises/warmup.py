@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..checks.scalar import Mistake, ScalarSpec, scalar_exercise
 
 LESSON = "00_start_here"
