@@ -233,6 +233,7 @@ def lab_server(browser_available, lab_root, tmp_path_factory, artifacts_dir):
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={lab_root}",
         "--ServerApp.open_browser=False", "--ServerApp.terminals_enabled=False",
+        "--ServerApp.shutdown_no_activity_timeout=900",  # an orphan (pytest killed) ends itself
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
