@@ -172,6 +172,14 @@ def test_accepted_syntax_evaluates_to_the_intended_value(text, expected):
     ("(-a)^2", "(-a)**2"),
     (r"\frac{a+b}{bc}", "(a + b)/(b*c)"),
     ("0.5*a + 1e-05", "0.5*a + 1e-05"),
+    ("a*b/c*a", "a*b/c*a"),           # * and / bind equally, left to right
+    ("a/b/c", "a/b/c"),
+    ("a/bc", "a/b*c"),                # an implicit product is a '*' in the same chain
+    ("a b/c", "a*b/c"),
+    ("ab^c", "a*b**c"),
+    ("a^bc", "a**b*c"),
+    ("-ab", "-a*b"),
+    ("a-bc", "a - b*c"),
 ])
 def test_rendering_is_canonical_python(text, python):
     f = parse_formula(text, ("I", "a", "b", "c", *PARAMS))
