@@ -109,7 +109,10 @@ def tokenize(text: str, vocab: Vocabulary) -> list[Token]:
                 tokens.append(Token("name", vocab.spellings["sigma"], i, ch))
                 i += 1
             else:
-                raise _Bad(Token("bad", None, i, ch, _BAD_CHARACTER_NOTES.get(ch, "")))
+                note = _BAD_CHARACTER_NOTES.get(ch, "")
+                if ch == "'" and i > 0 and vocab.kinds.get("d") == "func":
+                    note = "a prime ' is not read: for the sigmoid's derivative s'(z) write d(z)"
+                raise _Bad(Token("bad", None, i, ch, note))
     except _Bad as stop:
         tokens.append(stop.token)
         i = n

@@ -39,6 +39,8 @@ def _describe(tok: Token) -> str:
         return f"the number {tok.text}"
     if tok.kind == "bad" and tok.text == "end of formula":
         return tok.text
+    if tok.text in ("'", '"'):
+        return f"a quote {tok.text}"
     return f"'{tok.text}'"
 
 

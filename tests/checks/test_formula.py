@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -249,7 +251,8 @@ def test_parse_returns_a_formula_and_rejects_non_strings():
     ("1.2.3", 3, "an operator or the end of the formula", ["found '.'"]),
     ("2 3", 2, "an operator", ["found the number 3", "put * between two numbers"]),
     ("s x", 2, "'(' after the function s", ["write s(...)"]),
-    ("'x'", 0, "a number, a name or '('", ["strings are not part of a formula"]),
+    ("'x'", 0, "a number, a name or '('", ["a quote '", "strings are not part of a formula"]),
+    ("s'(x)", 1, "'(' after the function s", ["found a quote '", "s'(z) write d(z)"]),
     ("x = 1", 2, "an operator or the end of the formula", ["without '='"]),
     (r"\frac{1}", 8, "'{' (the denominator)", ["found end of formula"]),
     ("w_{1", 4, "a number, a name or '('", ["subscript is written w_1 or w_{1}"]),
@@ -330,3 +333,26 @@ def test_nesting_just_below_the_limit_parses_evaluates_and_renders():
 def test_long_sums_are_flat_not_deep():
     text = "+".join(["x"] * 2400)
     assert parse_formula(text, ("x",))(x=1.0) == 2400.0
+
+
+def _call_at_stack_depth(frames_left: int, fn):
+    """Call ``fn`` with only about ``frames_left`` frames to spare below the recursion limit."""
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+
+    def dive(n):
+        return fn() if n <= 0 else dive(n - 1)
+
+    return dive(sys.getrecursionlimit() - depth - frames_left)
+
+
+def test_a_deep_caller_stack_gives_formula_error_not_recursion_error():
+    text = "s(" * 95 + "x" + ")" * 95
+    with pytest.raises(FormulaError, match="nested too deeply to read here"):
+        _call_at_stack_depth(60, lambda: parse_formula(text, ("x",)))
+    f = parse_formula(text, ("x",))
+    with pytest.raises(FormulaError, match="nested too deeply"):
+        _call_at_stack_depth(60, lambda: f(x=1.0))
+    with pytest.raises(FormulaError, match="nested too deeply"):
+        _call_at_stack_depth(60, f.to_python)
