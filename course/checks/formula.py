@@ -23,7 +23,7 @@ Accepted syntax
   ``−``; ``\\frac{a}{b}``; ``e^{x}`` (``exp``, unless ``e`` is a variable);
 - functions ``s`` (sigmoid; also ``sigma``, ``\\sigma``, ``σ``), ``d`` (the sigmoid's
   derivative at its argument), ``exp``, ``log`` (natural; also ``ln``), ``tanh``, ``sqrt``,
-  as ``f(x)``, ``\\f\\left(x\\right)``, ``\\operatorname{f}(x)`` or ``\\sqrt{x}``;
+  as ``f(x)``, ``\\tanh\\left(x\\right)``, ``\\operatorname{f}(x)`` or ``\\sqrt{x}``;
 - spacing ``\\,`` ``\\;`` ``\\ `` ``\\quad`` and whitespace are ignored.
 """
 
