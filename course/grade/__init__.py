@@ -1,0 +1,119 @@
+"""``python -m course grade``: grade a folder of submitted notebooks into a CSV.
+
+Each submission runs in a fresh kernel (``execute``); its answers are copied out
+(``extract``) and checked by a fresh Python process the notebook never touched
+(``worker``, loading them through ``unpickle``); results become one CSV row, a JSON
+record and a feedback file (``report``). Every submission gets a row, whatever it is.
+
+Exit code: 0 when every submission was fully graded, 1 when any could not be (the
+``reason`` column says why), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .model import ExerciseGrade, GradingOptions, SubmissionGrade
+
+__all__ = ["add_arguments", "main", "grade", "GradingOptions", "SubmissionGrade",
+           "ExerciseGrade"]
+
+
+def _positive(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+    return parse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m course grade``."""
+    parser.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
+                        help="notebooks (.ipynb) or folders of them (searched recursively)")
+    parser.add_argument("--out", type=Path, default=Path("grades.csv"),
+                        help="the CSV to write (default grades.csv); a .json with every "
+                             "detail and a <name>_feedback/ folder are written beside it")
+    parser.add_argument("--timeout", type=_positive(float), default=30.0, metavar="SECONDS",
+                        help="time limit per notebook cell (default 30)")
+    parser.add_argument("--budget", type=_positive(float), default=None, metavar="SECONDS",
+                        help="time limit per submission, restarts included "
+                             "(default 10 × timeout + 60)")
+    parser.add_argument("--jobs", "-j", type=_positive(int), default=1, metavar="N",
+                        help="submissions graded in parallel (default 1)")
+    parser.add_argument("--lesson", metavar="NN_name",
+                        help="the lesson every submission should be; others score 0")
+    parser.add_argument("--cases", type=_positive(int), default=200, metavar="N",
+                        help="random cases per exercise (default 200; the notebook uses 48)")
+    parser.add_argument("--seed", type=int, default=GradingOptions.seed,
+                        help="seed of the grading cases")
+    parser.add_argument("--no-install-check", action="store_true",
+                        help="do not compare the installation before and after each kernel "
+                             "(when it is read-only to the grader anyway, e.g. a container)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
+          progress: bool = True) -> list[SubmissionGrade]:
+    """Grade ``paths`` (files or folders) and write ``out``; the rows, one per submission.
+
+    Raises
+    ------
+    course.grade.collect.UsageError
+        Nothing to grade, or a path does not exist.
+    """
+    from .collect import find_submissions
+    from .pipeline import grade_all
+    from .report import write_outputs
+
+    start = time.monotonic()
+    found = find_submissions(paths)
+    rows = grade_all(found, options, jobs=jobs, progress=progress)
+    write_outputs(rows, out, options, elapsed=time.monotonic() - start)
+    return rows
+
+
+def _check_usage(args) -> str | None:
+    from .collect import known_lessons
+
+    if args.out.suffix.lower() == ".json":
+        return f"--out {args.out}: give the CSV's name (the JSON is written beside it)"
+    if args.out.exists() and args.out.is_dir():
+        return f"--out {args.out} is a folder; give a file name such as grades.csv"
+    if args.lesson and args.lesson not in known_lessons():
+        return (f"--lesson {args.lesson!r} is not a lesson with checked exercises; expected "
+                f"one of: {', '.join(known_lessons())}")
+    return None
+
+
+def main(args) -> int:
+    """Run ``python -m course grade`` with parsed ``args``; the exit code."""
+    from .collect import UsageError
+
+    problem = _check_usage(args)
+    if problem:
+        print(f"grade: {problem}", file=sys.stderr)
+        return 2
+    options = GradingOptions(timeout=args.timeout, budget=args.budget, lesson=args.lesson,
+                             n_cases=args.cases, seed=args.seed,
+                             check_install=not args.no_install_check)
+    try:
+        rows = grade(args.submissions, args.out, options, jobs=args.jobs,
+                     progress=not args.quiet)
+    except UsageError as err:
+        print(f"grade: {err}", file=sys.stderr)
+        return 2
+    incomplete = [r for r in rows if not r.fully_graded]
+    print(f"graded {len(rows) - len(incomplete)} of {len(rows)} submissions fully; "
+          f"wrote {args.out}, {args.out.with_suffix('.json')} and "
+          f"{args.out.with_name(args.out.stem + '_feedback')}/")
+    for r in incomplete:
+        print(f"  not fully graded: {r.file}: {r.reason or 'see the JSON'}", file=sys.stderr)
+    return 1 if incomplete else 0

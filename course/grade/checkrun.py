@@ -1,0 +1,133 @@
+"""Driving the grading process (``course.grade.worker``) from the grader.
+
+``CheckProcess`` starts the worker early (it imports the checks while the learner's
+kernel runs) and hands it one job. ``run_checks`` collects its results line by line;
+when an answer kills the worker, the exercise being checked is failed with that
+reason and a fresh worker checks the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["CheckProcess", "run_checks", "worker_env"]
+
+
+def worker_env(workdir: Path) -> dict:
+    """The grading process's environment: grading mode, progress kept in ``workdir``."""
+    env = dict(os.environ)
+    env.update(COURSE_GRADING="1", COURSE_PROGRESS_FILE=str(workdir / "worker-progress.json"),
+               MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+class CheckProcess:
+    """A fresh ``python -m course.grade.worker``, waiting for its job on stdin."""
+
+    def __init__(self, workdir: Path):
+        self.cwd = Path(tempfile.mkdtemp(prefix="worker-", dir=workdir))
+        self.stderr = open(self.cwd / "stderr.txt", "wb")  # noqa: SIM115 - closed in close()
+        flags = ["-P"] if sys.version_info >= (3, 11) else []   # no cwd on sys.path
+        self.proc = subprocess.Popen(
+            [sys.executable, *flags, "-m", "course.grade.worker"], cwd=self.cwd,
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self.stderr,
+            env=worker_env(workdir), start_new_session=True)
+
+    def run(self, job: dict, timeout: float) -> int | None:
+        """Send ``job``; the exit code, or ``None`` when it was killed after ``timeout``."""
+        try:
+            self.proc.stdin.write((json.dumps(job) + "\n").encode())
+            self.proc.stdin.close()
+        except OSError:        # it died before reading (a broken install): see the exit code
+            pass
+        try:
+            return self.proc.wait(timeout=max(0.1, timeout))
+        except subprocess.TimeoutExpired:
+            self.close()
+            return None
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                self.proc.kill()
+            self.proc.wait()
+        self.stderr.close()
+
+
+def _read_results(path: Path) -> tuple[dict, str | None]:
+    """Finished records by exercise id, and the id still running when the file ends."""
+    done, running = {}, None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return done, None
+    for line in lines:
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
+            continue
+        if rec.get("event") == "start":
+            running = rec["id"]
+        elif rec.get("event") == "result":
+            done[rec["id"]] = rec
+            running = None
+    return done, running
+
+
+def run_checks(exercises, answers_file: Path, workdir: Path, options, deadline: float,
+               first: CheckProcess | None = None) -> dict:
+    """Grade every exercise in fresh worker processes; a record for each exercise id.
+
+    ``exercises`` are registry ``Exercise`` objects. A record has at least
+    ``status`` and ``summary`` (see ``course.grade.worker``).
+    """
+    records: dict[str, dict] = {}
+    remaining = list(exercises)
+    proc = first
+    for attempt in range(len(exercises) + 1):
+        if not remaining:
+            break
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        proc = proc or CheckProcess(workdir)
+        results = workdir / f"results-{attempt}.jsonl"
+        job = {"answers": str(answers_file), "results": str(results),
+               "exercises": [{"id": ex.id, "answer_name": ex.answer_name} for ex in remaining],
+               "n_cases": options.n_cases, "seed": options.seed,
+               "timeout": options.check_timeout}
+        limit = min(left, len(remaining) * (options.check_timeout + 5) + 30)
+        code = proc.run(job, timeout=limit)
+        proc.close()
+        proc = None
+        done, running = _read_results(results)
+        records.update(done)
+        remaining = [ex for ex in remaining if ex.id not in records]
+        if not remaining:
+            break
+        culprit = running or remaining[0].id
+        how = (f"ran past the time limit of {limit:g} s" if code is None
+               else f"ended with exit code {code}")
+        summary = (f"checking your answer stopped the grading process (it {how}) — does your "
+                   "code call os._exit, crash Python or loop forever?")
+        records[culprit] = {"status": "failed", "mistake": "crashed-grader", "summary": summary,
+                            "feedback": f"✗ {culprit}: {summary}", "points": 0.0,
+                            "crashed": True}
+        remaining = [ex for ex in remaining if ex.id != culprit]
+    if proc is not None:
+        proc.close()
+    for ex in remaining:
+        records[ex.id] = {"status": "not graded", "summary": "the submission ran out of its "
+                          "time budget before this exercise was checked"}
+    return records

@@ -1,0 +1,123 @@
+"""The grading process: ``python -m course.grade.worker`` (started fresh per submission).
+
+It imports the checks *before* any answer exists, then reads one job (JSON) from
+stdin::
+
+    {"answers": ".../answers.json", "results": ".../results.jsonl",
+     "exercises": [{"id": "sigmoid.derivative", "answer_name": "sigmoid_prime"}, ...],
+     "n_cases": 200, "seed": 1000003, "timeout": 10}
+
+``answers.json`` maps each answer name to ``{"pickle": <base64 cloudpickle>}``,
+``{"missing": true}`` or ``{"error": "..."}`` (written by the extraction cell in the
+learner's kernel, so it is untrusted). For each exercise it appends a ``start`` line,
+then a ``result`` line, to ``results.jsonl`` and flushes, so when an answer kills this
+process (``os._exit``) the parent knows which exercise did it and keeps the rest.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+
+from .review import library_references, scan
+from .unpickle import RefusedGlobal, load_answer
+
+
+def _line(fh, record: dict) -> None:
+    fh.write(json.dumps(record) + "\n")
+    fh.flush()
+    os.fsync(fh.fileno())
+
+
+def _entry(answers: dict, name: str):
+    """``(answer, None)`` or ``(None, (status, summary))`` for one answer name."""
+    entry = answers.get(name)
+    if isinstance(entry, dict) and entry.get("missing"):
+        return None, ("not defined",
+                      f"the notebook never defines `{name}` (was its cell deleted or renamed?)")
+    if not isinstance(entry, dict):
+        return None, ("not readable", f"`{name}` was not copied out of the notebook's kernel "
+                                      "(the kernel stopped while the answers were copied)")
+    if "pickle" not in entry:
+        error = str(entry.get("error", "unknown error"))[:300]
+        return None, ("not readable", f"`{name}` could not be copied out of the notebook for "
+                                      f"grading: {error}")
+    try:
+        return load_answer(base64.b64decode(entry["pickle"])), None
+    except RefusedGlobal as err:
+        return None, ("not readable", f"`{name}` was not graded: {err}")
+    except BaseException as err:  # malformed bytes: never fatal for the other exercises
+        return None, ("not readable", f"`{name}` could not be rebuilt for grading "
+                                      f"({type(err).__name__})")
+
+
+def grade_one(ex, answer, options) -> dict:
+    """Run the check of ``ex`` on ``answer``; a JSON-ready record (never learner objects)."""
+    from ..checks import _run  # the same path as check(), without recording or raising
+
+    try:
+        review, refs = scan(answer), library_references(answer)
+    except Exception:  # an exotic object: grade it anyway
+        review, refs = ["(code could not be read)"], []
+    forbidden = set(getattr(ex, "forbidden", ())) & set(refs)
+    if forbidden:
+        summary = (f"your answer calls the course's own {', '.join(sorted(forbidden))} "
+                   "instead of computing it")
+        return {"status": "failed", "passed": False, "mistake": "uses-reference",
+                "summary": summary, "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0,
+                "review": review, "points": 0.0}
+    try:
+        result = _run(ex.id, answer, options)
+    except BaseException as err:  # KeyboardInterrupt, GeneratorExit... raised by the answer
+        summary = f"your code raised {type(err).__name__} while it was checked"
+        return {"status": "failed", "passed": False, "mistake": "bad-answer:exception",
+                "summary": summary, "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0,
+                "review": review, "points": 0.0}
+    passed = bool(result.passed is True)
+    return {
+        "status": str(result.status), "passed": passed,
+        "mistake": None if result.mistake is None else str(result.mistake),
+        "summary": str(result.summary), "feedback": str(result),
+        "n_cases": int(result.n_cases or 0), "review": review,
+        "points": float(ex.points) if passed else 0.0,
+    }
+
+
+def main() -> int:
+    import numpy  # noqa: F401  - imported before any answer exists
+
+    from ..checks import GradeOptions, get_exercise
+    from ..checks.registry import all_exercises
+
+    all_exercises()                                   # load every exercise module now
+    job = json.loads(sys.stdin.readline())
+    options = GradeOptions(n_cases=int(job["n_cases"]), seed=int(job["seed"]),
+                           timeout=float(job["timeout"]))
+    try:
+        with open(job["answers"], encoding="utf-8") as fh:
+            answers = json.load(fh)
+        if not isinstance(answers, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError):
+        answers = None
+    with open(job["results"], "a", encoding="utf-8") as out:
+        for item in job["exercises"]:
+            _line(out, {"id": item["id"], "event": "start"})
+            ex = get_exercise(item["id"])
+            if answers is None:
+                record = {"status": "not graded", "summary": "the answers could not be read "
+                          "out of the notebook's kernel"}
+            else:
+                answer, problem = _entry(answers, item["answer_name"])
+                if problem:
+                    record = {"status": problem[0], "summary": problem[1], "points": 0.0}
+                else:
+                    record = grade_one(ex, answer, options)
+            _line(out, {"id": item["id"], "event": "result", **record})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
