@@ -1,0 +1,248 @@
+"""Lesson 05, exercise 2: ``backward(net, I) -> dict``, all nine gradients of the diamond.
+
+The learner's function gets a ``DiamondNet`` (whose own ``backward``/``gradient`` are
+switched off) and an input, at the worked example and at random points. Every entry is
+compared with the reference; the wrong entries are explained by a catalogue of mistaken
+backward passes (``VARIANTS``), each a function of the forward cache that gives the
+entries the mistake changes — a wrong delta changes every entry below it, so one named
+mistake can explain several entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import numpy as np
+
+from ...activations import sigmoid_prime
+from ...checks.answers import as_number
+from ...checks.registry import Exercise, register
+from ...checks.result import CheckResult
+from ...checks.sandbox import LearnerError, call_learner
+from ...networks import PARAMS, DiamondNet
+from .reference import cache, grads_from
+
+__all__ = ["Variant", "VARIANTS", "MEANINGS"]
+
+LESSON = "05_backprop_algorithm"
+d = sigmoid_prime                         # the lesson's d(z) = s'(z), taken at a pre-activation
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A known mistake: the entries it changes, as a function of the cache ``c``."""
+
+    id: str
+    entries: Callable[[SimpleNamespace], dict]
+    message: str
+
+
+def _only(*keys):
+    return lambda g: {k: g[k] for k in keys}
+
+
+def _v(mid, fn, message, keys=None):
+    pick = _only(*keys) if keys else (lambda g: g)
+    return Variant(mid, lambda c: pick(fn(c)), message)
+
+
+_WHY_S = "s' is taken at the pre-activation; with the cached activation it is h(1 − h)"
+#: catalogue order: upstream mistakes first (they explain the most entries)
+VARIANTS = (
+    _v("missing-s-prime", lambda c: grads_from(c, dO=np.ones_like(c.O)),
+       "δO is missing s'(zO) = O(1 − O): δO = dO/dzO, and O = s(zO)"),
+    _v("s-prime-of-activation", lambda c: grads_from(c, dO=d(c.O)),
+       f"δO uses s'(O) instead of s'(zO) = O(1 − O); {_WHY_S}"),
+    _v("missing-s-prime", lambda c: grads_from(c, d2=c.dO * c.w4),
+       "δ2 is missing s'(z2) = h2(1 − h2): δ2 = δO·w4·s'(z2)"),
+    _v("missing-s-prime", lambda c: grads_from(c, d3=c.dO * c.w5),
+       "δ3 is missing s'(z3) = h3(1 − h3): δ3 = δO·w5·s'(z3)"),
+    _v("s-prime-of-activation", lambda c: grads_from(c, d2=c.dO * c.w4 * d(c.h2)),
+       f"δ2 uses s'(h2) instead of s'(z2) = h2(1 − h2); {_WHY_S}"),
+    _v("s-prime-of-activation", lambda c: grads_from(c, d3=c.dO * c.w5 * d(c.h3)),
+       f"δ3 uses s'(h3) instead of s'(z3) = h3(1 − h3); {_WHY_S}"),
+    _v("missing-weight", lambda c: grads_from(c, d2=c.dO * c.s2),
+       "δ2 is missing the weight w4: δO comes back along the edge h2 → O, so δ2 = δO·w4·s'(z2)"),
+    _v("missing-weight", lambda c: grads_from(c, d3=c.dO * c.s3),
+       "δ3 is missing the weight w5: δO comes back along the edge h3 → O, so δ3 = δO·w5·s'(z3)"),
+    _v("delta1-one-path", lambda c: grads_from(c, d1=c.d2 * c.w2 * c.s1),
+       "δ1 collects only the path through h2; h1 feeds h2 and h3, so δ1 = (δ2·w2 + δ3·w3)·s'(z1)"),
+    _v("delta1-one-path", lambda c: grads_from(c, d1=c.d3 * c.w3 * c.s1),
+       "δ1 collects only the path through h3; h1 feeds h2 and h3, so δ1 = (δ2·w2 + δ3·w3)·s'(z1)"),
+    _v("delta1-weights-swapped", lambda c: grads_from(c, d1=(c.d2 * c.w3 + c.d3 * c.w2) * c.s1),
+       "δ1 pairs δ2 with w3 and δ3 with w2; δ2 comes back along w2 (h1 → h2) and δ3 along w3"),
+    _v("missing-s-prime", lambda c: grads_from(c, d1=c.d2 * c.w2 + c.d3 * c.w3),
+       "δ1 is missing s'(z1) = h1(1 − h1): δ1 = (δ2·w2 + δ3·w3)·s'(z1)"),
+    _v("s-prime-of-activation", lambda c: grads_from(c, d1=(c.d2 * c.w2 + c.d3 * c.w3) * d(c.h1)),
+       f"δ1 uses s'(h1) instead of s'(z1) = h1(1 − h1); {_WHY_S}"),
+    _v("missing-weight", lambda c: grads_from(c, d1=(c.d2 + c.d3) * c.s1),
+       "δ1 is missing the weights w2 and w3: δ1 = (δ2·w2 + δ3·w3)·s'(z1)"),
+    _v("wrong-activation", lambda c: {"w1": c.d1 * c.h1, "w2": c.d2 * c.h2, "w3": c.d3 * c.h3,
+                                      "w4": c.dO * c.O, "w5": c.dO * c.O},
+       "a weight's gradient uses the output of the node it enters; it is δ times the value "
+       "entering on its edge (the previous layer's activation): dO/dw2 = δ2·h1, dO/dw1 = δ1·I"),
+    _v("wrong-activation", lambda c: {"w4": c.dO * c.h3, "w5": c.dO * c.h2},
+       "dO/dw4 and dO/dw5 use each other's input: w4 carries h2 (dO/dw4 = δO·h2), w5 carries h3"),
+    _v("missing-input", lambda c: {"w1": c.d1, "w2": c.d2, "w3": c.d3, "w4": c.dO, "w5": c.dO},
+       "a weight's gradient is δ alone, like a bias's; it also multiplies by the value "
+       "entering on the edge: dO/dw1 = δ1·I, dO/dw2 = δ2·h1, dO/dw4 = δO·h2"),
+    _v("bias-equals-weight-gradient", lambda c: {"b1": c.d1 * c.I, "b2": c.d2 * c.h1,
+                                                 "b3": c.d3 * c.h1, "b4": c.dO * c.h2},
+       "a bias's gradient equals a weight's; a bias adds 1·b to z, so dO/db = δ alone"),
+    _v("bias-equals-weight-gradient", lambda c: {"b4": c.dO * c.h3},
+       "a bias's gradient equals a weight's; a bias adds 1·b to z, so dO/db = δ alone"),
+    _v("extra-weight", lambda c: {"w1": c.d1 * c.I * c.w1, "w2": c.d2 * c.h1 * c.w2,
+                                  "w3": c.d3 * c.h1 * c.w3, "w4": c.dO * c.h2 * c.w4,
+                                  "w5": c.dO * c.h3 * c.w5},
+       "a weight's gradient has the weight itself as an extra factor: dz/dw is the value "
+       "entering on the edge, nothing more"),
+    _v("sign", lambda c: {k: -v for k, v in grads_from(c).items()},
+       "the sign is wrong: no step of the backward pass brings a minus sign"),
+)
+
+#: catalogue id -> one-line meaning (``python -m course exercises --mistakes``)
+MEANINGS = {
+    "missing-s-prime": "a delta without its node's s'(z) = h(1 − h)",
+    "s-prime-of-activation": "s' applied to an activation (d(h)) instead of h(1 − h)",
+    "missing-weight": "a delta not multiplied by the weight of the edge it comes back along",
+    "delta1-one-path": "δ at h1 collects only one of the two paths",
+    "delta1-weights-swapped": "δ at h1 pairs δ2 with w3 and δ3 with w2",
+    "wrong-activation": "dW uses the wrong activation (not the value entering on the edge)",
+    "missing-input": "dW = δ alone, without the edge's input",
+    "bias-equals-weight-gradient": "db = δ × input, like a weight's gradient",
+    "extra-weight": "dW has the weight itself as an extra factor",
+    "sign": "the wrong sign",
+    "wrong-keys": "the dict is not keyed w1..w5, b1..b4",
+    "numerical-not-analytic": "finite differences instead of the backward pass",
+}
+assert {v.id for v in VARIANTS} <= set(MEANINGS)
+
+
+class _CheckedNet(DiamondNet):
+    """The network handed to the learner's ``backward``: the library's own backward is off."""
+
+    def backward(self, I):
+        raise RuntimeError(
+            "backward(net, I) must compute the gradients itself, so net.backward() and "
+            "net.gradient() are switched off while it is checked. Use net.forward(I) for z1, "
+            "h1, ..., O and net.w1 ... net.b4 for the parameters.")
+
+    gradient = backward
+
+
+_CheckedNet.__name__ = _CheckedNet.__qualname__ = "DiamondNet"
+
+
+def _points(opts) -> dict:
+    """The worked example, then random points: arrays ``I, w1..b4`` of length 1 + n_cases."""
+    rng = np.random.default_rng(opts.seed)
+    seed = {"I": 1.0, **DiamondNet().params}
+    return {k: np.concatenate([[seed[k]], rng.uniform(-2, 2, opts.n_cases)])
+            for k in ("I", *PARAMS)}
+
+
+def _call(answer, point: dict) -> dict:
+    net = _CheckedNet(**{k: point[k] for k in PARAMS})
+    out = call_learner(answer, net, point["I"])
+    if not isinstance(out, Mapping):
+        what = "None — did you forget `return`?" if out is None else f"a {type(out).__name__}"
+        raise LearnerError("backward(net, I) must return a dict {'w1': dO/dw1, ..., 'b4': "
+                           f"dO/db4}}, but it returned {what}", kind="type")
+    return out
+
+
+def _grade_backward(answer, opts) -> CheckResult:
+    eid = "backprop.backward"
+    if isinstance(answer, str) or not callable(answer):
+        raise LearnerError("this exercise wants a function backward(net, I) returning a dict "
+                           f"of the nine gradients, not a {type(answer).__name__}", kind="type")
+    pts = _points(opts)
+    n = len(pts["I"])
+    mine = {k: np.empty(n) for k in PARAMS}
+    for i in range(n):
+        point = {k: float(v[i]) for k, v in pts.items()}
+        out = _call(answer, point)
+        missing = [k for k in PARAMS if k not in out]
+        if missing:
+            return CheckResult(eid, False, mistake="wrong-keys", n_cases=n, summary=(
+                f"your dict has the keys {sorted(map(str, out))}; it needs one entry per "
+                f"parameter under its name — {', '.join(PARAMS)} — as DiamondNet.gradient "
+                f"returns (missing: {', '.join(missing)})"))
+        for k in PARAMS:
+            mine[k][i] = as_number(out[k], f" as the entry {k!r} at I = {point['I']:.4g}")
+    c = cache(DiamondNet(**{k: pts[k] for k in PARAMS}), pts["I"])
+    truth = grads_from(c)
+    ok = {k: np.isclose(mine[k], truth[k], rtol=1e-9, atol=1e-12) for k in PARAMS}
+    wrong = [k for k in PARAMS if not ok[k].all()]
+    if not wrong:
+        return CheckResult(eid, True, n_cases=n, summary=(
+            f"correct — all nine gradients match at the worked example and {n - 1} random "
+            "points"))
+    i = int(np.argmin(np.all([ok[k] for k in wrong], axis=0)))
+    result = CheckResult(eid, False, point={k: float(v[i]) for k, v in pts.items()}, n_cases=n,
+                         learner_value={f"dO/d{k}": _g(mine[k][i]) for k in wrong},
+                         expected_value={f"dO/d{k}": _g(truth[k][i]) for k in wrong})
+    names = ", ".join(f"dO/d{k}" for k in wrong)
+    if all(np.allclose(mine[k], truth[k], rtol=1e-4, atol=1e-8) for k in wrong):
+        result.mistake, result.summary = "numerical-not-analytic", (
+            f"{names} agree with the true gradient only to about 1e-7 — that is what finite "
+            "differences give. This exercise asks for the exact backward pass: deltas from O "
+            "back to h1, then δ × input for each weight")
+        return result
+    explained = _explain(mine, wrong, c)
+    if explained:
+        mid, message, keys = explained[0]
+        which = "" if keys == wrong else f" {', '.join(f'dO/d{k}' for k in keys)}:"
+        result.mistake = mid
+        result.summary = f"{len(wrong)} of 9 gradients are wrong ({names}).{which} {message}"
+        result.details += [f"{', '.join(f'dO/d{k}' for k in keys)}: {message}"
+                           for _, message, keys in explained[1:]]
+    else:
+        result.summary = f"{len(wrong)} of 9 gradients are wrong: {names}"
+    rest = [k for k in wrong if not any(k in keys for _, _, keys in explained)]
+    if explained and rest:
+        result.details.append(f"{', '.join(f'dO/d{k}' for k in rest)}: wrong in another way — "
+                              "compare with one factor per edge on the way back")
+    return result
+
+
+def _g(x: float) -> float:
+    """A value rounded to 6 significant digits, for showing."""
+    return float(f"{x:.6g}")
+
+
+def _explain(mine: dict, wrong: list, c) -> list:
+    """Greedy cover of the wrong entries by catalogue variants: [(id, message, keys)]."""
+    matches = []
+    for v in VARIANTS:
+        with np.errstate(all="ignore"):
+            theirs = v.entries(c)
+        keys = [k for k in wrong if k in theirs and np.allclose(
+            mine[k], np.broadcast_to(theirs[k], mine[k].shape), rtol=1e-7, atol=1e-12)]
+        if keys:
+            matches.append((v, keys))
+    matches.sort(key=lambda m: -len(m[1]))             # stable: catalogue order breaks ties
+    out, covered = [], set()
+    for v, keys in matches:
+        new = [k for k in keys if k not in covered]
+        if new:
+            out.append((v.id, v.message, new))
+            covered.update(new)
+    return out
+
+
+register(Exercise(
+    id="backprop.backward", lesson=LESSON, answer_name="backward",
+    title="backward(net, I): all nine gradients of the diamond in one backward pass",
+    grade=_grade_backward, answer_kinds="function of (net, I)",
+    mistakes=MEANINGS,
+    hints=(
+        "Start at the output: δO = O(1 − O). Then go back one node at a time: δ2, δ3, then δ1.",
+        "δ2 = δO·w4·h2(1 − h2), δ3 = δO·w5·h3(1 − h3), δ1 = (δ2·w2 + δ3·w3)·h1(1 − h1) — h1 "
+        "feeds two nodes, so two terms.",
+        "Each weight: δ of the node its edge enters × the value entering on the edge "
+        "(dO/dw2 = δ2·h1, dO/dw1 = δ1·I). Each bias: its node's δ (dO/db2 = δ2).",
+    ),
+))

@@ -1,0 +1,247 @@
+"""Lesson 05 exercises (course.exercises.backprop): references, accepted styles, named mistakes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from course import explain, hint
+from course.activations import sigmoid, sigmoid_prime
+from course.checks import all_exercises
+from course.exercises import backprop as bp
+from course.gradcheck import numerical_gradient
+from course.networks import PARAMS, DiamondNet
+
+IDS = ("backprop.delta_h1", "backprop.backward")
+
+
+def random_point(seed):
+    rng = np.random.default_rng(seed)
+    return dict(zip(PARAMS, rng.uniform(-2, 2, 9).tolist(), strict=True)), float(
+        rng.uniform(-2, 2))
+
+
+def test_exercises_are_listed_for_lesson_05_with_graded_hints():
+    listed = {e.id: e for e in all_exercises()}
+    for eid in IDS:
+        assert listed[eid].lesson == "05_backprop_algorithm"
+        assert len(listed[eid].hints) >= 3 and len(listed[eid].mistakes) >= 5
+    assert hint("backprop.backward").startswith("Hint 1 of 3")
+
+
+# --- the references against central finite differences -----------------------------------------
+
+@pytest.mark.parametrize("seed", range(5))
+def test_backward_reference_matches_finite_differences(seed):
+    params, I = random_point(seed)
+    numeric = numerical_gradient(lambda **p: DiamondNet(**p).output(I), params)
+    grads = bp.backward(DiamondNet(**params), I)
+    assert set(grads) == set(PARAMS)
+    for k in PARAMS:
+        assert grads[k] == pytest.approx(numeric[k], rel=1e-6, abs=1e-10)
+
+
+def test_backward_reference_gives_the_worked_example():
+    assert bp.backward(DiamondNet(), 1.0)["w1"] == pytest.approx(0.0014291881022, abs=1e-13)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_delta_h1_reference_is_dO_dz1_by_finite_differences(seed):
+    params, I = random_point(seed)
+    net = DiamondNet(**params)
+    f = net.forward(I)
+
+    def O_of_z1(z1):                      # the network above z1, written out
+        h1 = sigmoid(z1)
+        h2, h3 = sigmoid(h1 * net.w2 + net.b2), sigmoid(h1 * net.w3 + net.b3)
+        return sigmoid(h2 * net.w4 + h3 * net.w5 + net.b4)
+
+    numeric = numerical_gradient(lambda z1: O_of_z1(z1), {"z1": f["z1"]})["z1"]
+    c = bp.cache(net, I)
+    assert bp.delta_h1(c.d2, c.d3, net.w2, net.w3, f["h1"]) == pytest.approx(
+        numeric, rel=1e-6, abs=1e-11)
+
+
+# --- delta_h1 -----------------------------------------------------------------------------------
+
+def dh1_with_d(delta2, delta3, w2, w3, h1):
+    z1 = math.log(h1 / (1 - h1))          # back to the pre-activation, then d(z1)
+    return (delta2 * w2 + delta3 * w3) * float(sigmoid_prime(z1))
+
+
+@pytest.mark.parametrize("answer", [bp.delta_h1, dh1_with_d,
+                                    "(delta2*w2 + delta3*w3)*h1*(1-h1)",
+                                    "delta2*w2*h1*(1-h1) + delta3*w3*(h1 - h1^2)"])
+def test_delta_h1_accepts_correct_styles(answer):
+    result = explain("backprop.delta_h1", answer)
+    assert result.passed, str(result)
+
+
+@pytest.mark.parametrize("index", range(len(bp.DELTA_H1.mistakes)),
+                         ids=lambda i: bp.DELTA_H1.mistakes[i].id)
+def test_delta_h1_catalogue_is_rejected_and_named(index):
+    mistake = bp.DELTA_H1.mistakes[index]
+    result = explain("backprop.delta_h1", mistake.fn)
+    assert not result.passed and result.mistake == mistake.id
+
+
+def test_delta_h1_one_path_learner_style():
+    result = explain("backprop.delta_h1", lambda delta2, w2, h1: delta2 * w2 * h1 * (1 - h1))
+    assert result.mistake == "one-path" and "only the path through h2" in result.summary
+
+
+def test_delta_h1_swapped_weights_are_caught_away_from_the_worked_example():
+    result = explain("backprop.delta_h1", "(delta2*w3 + delta3*w2)*h1*(1-h1)")
+    assert result.mistake == "weights-swapped" and result.point["w2"] != 0.5
+
+
+def test_delta_h1_wrong_h3_path_gets_the_probe_finding():
+    result = explain("backprop.delta_h1", "(delta2*w2 + 2*delta3*w3)*h1*(1-h1)")
+    assert not result.passed and result.mistake is None
+    assert any("your h2 path is right" in line for line in result.details)
+
+
+# --- backward: accepted styles ------------------------------------------------------------------
+
+def backward_with_forward(net, I):
+    f = net.forward(I)
+    delta_O = f["O"] * (1 - f["O"])
+    delta_2 = delta_O * net.w4 * f["h2"] * (1 - f["h2"])
+    delta_3 = delta_O * net.w5 * f["h3"] * (1 - f["h3"])
+    delta_1 = (delta_2 * net.w2 + delta_3 * net.w3) * f["h1"] * (1 - f["h1"])
+    return {"w1": delta_1 * I, "w2": delta_2 * f["h1"], "w3": delta_3 * f["h1"],
+            "w4": delta_O * f["h2"], "w5": delta_O * f["h3"],
+            "b1": delta_1, "b2": delta_2, "b3": delta_3, "b4": delta_O}
+
+
+def backward_math_only(net, I):
+    """Its own forward pass with math.exp and s'(z) from z; numpy floats returned."""
+    def s(z):
+        return 1 / (1 + math.exp(-z))
+
+    def ds(z):
+        return s(z) * (1 - s(z))
+    z1 = net.w1 * I + net.b1
+    h1 = s(z1)
+    z2, z3 = net.w2 * h1 + net.b2, net.w3 * h1 + net.b3
+    h2, h3 = s(z2), s(z3)
+    zO = net.w4 * h2 + net.w5 * h3 + net.b4
+    dO = ds(zO)
+    d2, d3 = dO * net.w4 * ds(z2), dO * net.w5 * ds(z3)
+    d1 = d2 * net.w2 * ds(z1) + d3 * net.w3 * ds(z1)
+    grads = {"w4": dO * h2, "w5": dO * h3, "b4": dO, "w2": d2 * h1, "b2": d2, "w3": d3 * h1,
+             "b3": d3, "w1": d1 * I, "b1": d1, "delta1": d1}        # an extra key is fine
+    return {k: np.float64(v) for k, v in grads.items()}
+
+
+@pytest.mark.parametrize("answer", [bp.backward, backward_with_forward, backward_math_only])
+def test_backward_accepts_correct_styles(answer):
+    result = explain("backprop.backward", answer)
+    assert result.passed, str(result)
+
+
+# --- backward: named mistakes -------------------------------------------------------------------
+
+def with_variant(variant):
+    def answer(net, I):
+        c = bp.cache(DiamondNet(**net.params), I)
+        grads = bp.grads_from(c)
+        grads.update(variant.entries(c))
+        return {k: float(v) for k, v in grads.items()}
+    return answer
+
+
+@pytest.mark.parametrize("index", range(len(bp.VARIANTS)),
+                         ids=lambda i: f"{i}-{bp.VARIANTS[i].id}")
+def test_backward_catalogue_is_rejected_and_named(index):
+    variant = bp.VARIANTS[index]
+    result = explain("backprop.backward", with_variant(variant))
+    assert not result.passed and result.mistake == variant.id
+    assert variant.message in result.summary
+
+
+def learner_backward(**slips):
+    """The correct backward pass with some of the lesson's typical slips switched on."""
+    def answer(net, I):
+        f = net.forward(I)
+        dO = f["O"] * (1 - f["O"])
+        d2 = dO * net.w4 * (1 if slips.get("no_s2") else f["h2"] * (1 - f["h2"]))
+        d3 = dO * net.w5 * f["h3"] * (1 - f["h3"])
+        paths = d2 * net.w2 + (0 if slips.get("one_path") else d3 * net.w3)
+        d1 = paths * f["h1"] * (1 - f["h1"])
+        g = {"w1": d1 * I, "w2": d2 * (f["h2"] if slips.get("own_h") else f["h1"]),
+             "w3": d3 * f["h1"], "w4": dO * f["h2"], "w5": dO * f["h3"],
+             "b1": d1, "b2": d2, "b3": d3, "b4": dO}
+        if slips.get("bias_as_weight"):
+            g["b2"] = g["w2"]
+        if slips.get("sign"):
+            g["b4"] = -g["b4"]
+        return g
+    return answer
+
+
+def test_backward_one_path_at_h1_is_named_for_w1_and_b1():
+    result = explain("backprop.backward", learner_backward(one_path=True))
+    assert result.mistake == "delta1-one-path"
+    assert result.summary.startswith("2 of 9 gradients are wrong (dO/dw1, dO/db1)")
+    assert result.point["I"] == 1.0                            # wrong at the worked example
+    assert set(result.learner_value) == {"dO/dw1", "dO/db1"}
+    assert result.learner_value["dO/dw1"] == pytest.approx(0.0014291881022 / 2, rel=1e-5)
+
+
+def test_backward_missing_s_prime_names_the_node_and_every_entry_below_it():
+    result = explain("backprop.backward", learner_backward(no_s2=True))
+    assert result.mistake == "missing-s-prime" and "δ2 is missing s'(z2)" in result.summary
+    assert "(dO/dw1, dO/dw2, dO/db1, dO/db2)" in result.summary
+
+
+def test_backward_several_slips_are_each_named_per_entry():
+    result = explain("backprop.backward", learner_backward(own_h=True, sign=True))
+    assert result.mistake == "wrong-activation"
+    assert "dO/dw2:" in result.summary
+    assert any(line.startswith("dO/db4: the sign is wrong") for line in result.details)
+
+    bias = explain("backprop.backward", learner_backward(bias_as_weight=True))
+    assert bias.mistake == "bias-equals-weight-gradient" and "dO/db = δ alone" in bias.summary
+
+
+def test_backward_unknown_slip_still_lists_the_wrong_entries():
+    def answer(net, I):
+        grads = backward_with_forward(net, I)
+        grads["w3"] = 0.0
+        return grads
+    result = explain("backprop.backward", answer)
+    assert not result.passed and result.mistake is None
+    assert result.summary == "1 of 9 gradients are wrong: dO/dw3"
+    assert result.expected_value["dO/dw3"] == pytest.approx(
+        DiamondNet().gradient(1.0)["w3"], rel=1e-5)
+
+
+def test_backward_from_finite_differences_is_named():
+    def answer(net, I):
+        return numerical_gradient(lambda **p: DiamondNet(**p).output(I), net.params)
+    result = explain("backprop.backward", answer)
+    assert result.mistake == "numerical-not-analytic" and "finite differences" in result.summary
+
+
+def test_backward_may_not_call_the_library():
+    result = explain("backprop.backward", lambda net, I: net.gradient(I))
+    assert result.mistake == "bad-answer:exception" and "switched off" in result.summary
+
+
+def test_backward_bad_answers_get_clear_messages():
+    keys = explain("backprop.backward", lambda net, I: {
+        "d" + k: v for k, v in backward_with_forward(net, I).items()})
+    assert keys.mistake == "wrong-keys" and "missing: w1, w2" in keys.summary
+    none = explain("backprop.backward", lambda net, I: None)
+    assert none.mistake == "bad-answer:type" and "forget `return`" in none.summary
+    array = explain("backprop.backward", lambda net, I: {k: np.ones(2) for k in PARAMS})
+    assert array.mistake == "bad-answer:type" and "'w1'" in array.summary
+    text = explain("backprop.backward", "d(zO)*h2")
+    assert text.mistake == "bad-answer:type" and "backward(net, I)" in text.summary
+
+    def stub(net, I):
+        raise NotImplementedError("write it")
+    assert not explain("backprop.backward", stub).attempted
