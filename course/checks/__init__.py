@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from .registry import Exercise, GradeOptions, all_exercises, get_exercise, register
 from .result import CheckResult
-from .sandbox import LearnerError, NotAttempted, time_limit
+from .sandbox import LearnerError, NotAttempted, _Timeout, capture_output, time_limit
 
 __all__ = [
-    "check", "explain", "hint", "CheckResult", "CheckFailed", "Exercise", "GradeOptions",
-    "all_exercises", "get_exercise", "register",
+    "check", "explain", "hint", "reset_hints", "CheckResult", "CheckFailed", "Exercise",
+    "GradeOptions", "all_exercises", "get_exercise", "register",
 ]
 
 _NOT_ATTEMPTED = (
@@ -30,32 +30,54 @@ class CheckFailed(AssertionError):
     """Raised by ``check`` in grading mode when an attempted answer is wrong."""
 
 
+def _mistake_id(err: LearnerError) -> str:
+    return "bad-formula" if err.kind == "formula" else f"bad-answer:{err.kind}"
+
+
+def _grade(ex: Exercise, answer, options: GradeOptions) -> CheckResult:
+    try:
+        with time_limit(options.timeout):
+            return ex.grade(answer, options)
+    except NotAttempted:
+        return CheckResult(ex.id, False, attempted=False, summary=_NOT_ATTEMPTED)
+    except LearnerError as err:
+        return CheckResult(ex.id, False, mistake=_mistake_id(err), summary=str(err))
+    except _Timeout:   # the alarm fired while the limit was being lifted
+        return CheckResult(ex.id, False, mistake="bad-answer:timeout", summary=(
+            f"your code ran for more than {options.timeout:g} s and was stopped"))
+    except Exception as err:  # a bug in the checker must not look like the learner's fault
+        return CheckResult(
+            ex.id, False, attempted=True, mistake="checker-error", internal_error=err,
+            summary=("the checker itself failed on this answer (a bug in the course, not "
+                     f"necessarily in your answer: {type(err).__name__}). Please report it."))
+
+
 def _run(exercise_id: str, answer, options: GradeOptions) -> CheckResult:
+    """Grade without recording or raising (``check`` and ``explain`` share it)."""
     try:
         ex = get_exercise(exercise_id)
     except KeyError as err:
-        return CheckResult(str(exercise_id), False, attempted=False, summary=err.args[0])
-    try:
-        with time_limit(options.timeout):
-            result = ex.grade(answer, options)
-    except NotAttempted:
-        result = CheckResult(ex.id, False, attempted=False, summary=_NOT_ATTEMPTED)
-    except LearnerError as err:
-        result = CheckResult(ex.id, False, mistake=f"bad-answer:{err.kind}", summary=str(err))
-    except Exception as err:  # a bug in the checker must not look like the learner's fault
-        result = CheckResult(
-            ex.id, False, attempted=True, mistake="checker-error",
-            summary=("the checker itself failed on this answer (a bug in the course, not "
-                     f"necessarily in your answer: {type(err).__name__}). Please report it."))
-        result.internal_error = err  # for maintainers and tests; never shown to the learner
+        return CheckResult(str(exercise_id), False, attempted=True,
+                           mistake="unknown-exercise", summary=err.args[0])
+    with capture_output() as printed:
+        result = _grade(ex, answer, options)
+    if printed.total:
+        result.output, result.output_chars = printed.text, printed.total
     result.title = ex.title
     if result.hint is None and ex.hints and result.attempted and not result.passed:
         result.hint = ex.hints[0]
     return result
 
 
+def _options(n_cases, seed, timeout) -> GradeOptions:
+    defaults = GradeOptions()
+    return GradeOptions(n_cases=n_cases or defaults.n_cases,
+                        seed=defaults.seed if seed is None else seed,
+                        timeout=defaults.timeout if timeout is None else timeout)
+
+
 def check(exercise_id: str, answer, *, n_cases: int | None = None,
-          seed: int | None = None) -> CheckResult:
+          seed: int | None = None, timeout: float | None = None) -> CheckResult:
     """Check ``answer`` for the exercise ``exercise_id`` and record the result.
 
     Parameters
@@ -65,43 +87,76 @@ def check(exercise_id: str, answer, *, n_cases: int | None = None,
     answer : callable or str
         A function (called with the keyword arguments it names) or a formula string
         (Python syntax or LaTeX), as the exercise asks.
-    n_cases, seed : int, optional
-        How many random cases, and their seed (defaults: ``GradeOptions``).
+    n_cases, seed, timeout : optional
+        How many random cases, their seed, and the time limit in seconds for the whole
+        check (defaults: ``GradeOptions``).
 
     Returns
     -------
     CheckResult
         Shows itself as a feedback box in a notebook and as text in a terminal.
+
+    Raises
+    ------
+    CheckFailed
+        Only in grading mode (``COURSE_GRADING=1``), for an attempted, wrong answer.
     """
     from .._env import grading_mode
     from ..tracker import record
 
-    defaults = GradeOptions()
-    options = GradeOptions(n_cases=n_cases or defaults.n_cases,
-                           seed=defaults.seed if seed is None else seed)
-    result = _run(exercise_id, answer, options)
-    record(result)
+    result = _run(exercise_id, answer, _options(n_cases, seed, timeout))
+    if result.mistake != "unknown-exercise":
+        record(result)
     if grading_mode() and result.attempted and not result.passed:
         raise CheckFailed(str(result))
     return result
 
 
-def explain(exercise_id: str, answer) -> CheckResult:
+def explain(exercise_id: str, answer, *, n_cases: int | None = None,
+            seed: int | None = None, timeout: float | None = None) -> CheckResult:
     """Like ``check`` but for demonstrations: not recorded, never raises in grading mode."""
-    return _run(exercise_id, answer, GradeOptions())
+    return _run(exercise_id, answer, _options(n_cases, seed, timeout))
 
 
-def hint(exercise_id: str) -> str:
-    """The next hint for an exercise (gentlest first; repeats the last when all are shown)."""
+def hint(exercise_id: str, level: int | None = None) -> str:
+    """The next hint for an exercise, gentlest first, one level per call.
+
+    Parameters
+    ----------
+    exercise_id : str
+    level : int, optional
+        Show hint number ``level`` (1 = the gentlest) instead of the next one; the
+        following call then continues from there.
+
+    Returns
+    -------
+    str
+        ``"Hint 2 of 3 for <id>: ..."`` (repeats the last once all are shown).
+    """
     try:
         ex = get_exercise(exercise_id)
     except KeyError as err:
-        return err.args[0]
+        return _Hint(err.args[0])
     if not ex.hints:
-        return f"{exercise_id} has no hints."
-    level = _hint_level.get(exercise_id, 0)
-    _hint_level[exercise_id] = min(level + 1, len(ex.hints) - 1)
-    return _Hint(f"Hint {level + 1} of {len(ex.hints)} for {exercise_id}: {ex.hints[level]}")
+        return _Hint(f"{exercise_id} has no hints.")
+    count = len(ex.hints)
+    if level is not None:
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= count:
+            raise ValueError(f"level must be a whole number from 1 to {count} for "
+                             f"{exercise_id}, got {level!r}")
+        shown = level - 1
+    else:
+        shown = _hint_level.get(exercise_id, 0)
+    _hint_level[exercise_id] = min(shown + 1, count - 1)
+    return _Hint(f"Hint {shown + 1} of {count} for {exercise_id}: {ex.hints[shown]}")
+
+
+def reset_hints(exercise_id: str | None = None) -> None:
+    """Start the hints of one exercise (or of all) from the gentlest again."""
+    if exercise_id is None:
+        _hint_level.clear()
+    else:
+        _hint_level.pop(exercise_id, None)
 
 
 class _Hint(str):

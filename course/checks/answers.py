@@ -7,9 +7,11 @@ import numbers
 
 import numpy as np
 
-from .sandbox import LearnerError, NotAttempted, call_learner
+from .sandbox import LearnerError, NotAttempted, call_learner, capture_output
 
 __all__ = ["Evaluator", "make_evaluator", "as_number"]
+
+_LOW_PRECISION = (np.float16, np.float32)
 
 
 def _is_blank(answer) -> bool:
@@ -45,25 +47,43 @@ class Evaluator:
     Parameters
     ----------
     answer : callable or str
-        A function taking keyword arguments among ``variables`` (scalar-only or
+        A function taking keyword arguments among the names (scalar-only or
         vectorized), or a formula string (Python syntax or LaTeX).
     variables : sequence of str
         The names this exercise provides.
+    derived : sequence of str, optional
+        Further names an answer may use, computed from the variables by the exercise
+        (for the diamond: ``z1, h1, ..., zO, O`` from the forward pass). The points
+        passed to ``__call__`` must then hold them too.
+
+    Attributes
+    ----------
+    kind : str
+        ``"formula"`` or ``"function"``.
+    names : tuple of str
+        The names the answer uses, variables first, then derived names.
+    low_precision : bool
+        The learner's function returned float32 (or float16) values.
     """
 
-    def __init__(self, answer, variables):
+    def __init__(self, answer, variables, derived=()):
         self.variables = tuple(variables)
+        self.derived = tuple(d for d in derived if d not in self.variables)
+        self.allowed = self.variables + self.derived
+        self.low_precision = False
+        self._scalar_only = False
+        self._evaluations = 0
         if _is_blank(answer):
             raise NotAttempted("nothing to check yet")
         if isinstance(answer, str):
             from .formula import FormulaError, parse_formula
 
             try:
-                self.formula = parse_formula(answer, self.variables)
+                self.formula = parse_formula(answer, self.allowed)
             except FormulaError as err:
                 raise LearnerError(str(err), kind="formula") from None
             self.kind, self.fn = "formula", None
-            self.names = tuple(n for n in self.variables if n in self.formula.names)
+            self.names = tuple(n for n in self.allowed if n in self.formula.names)
         elif callable(answer):
             self.kind, self.fn, self.formula = "function", answer, None
             self.names = self._names_of(answer)
@@ -77,6 +97,11 @@ class Evaluator:
                 f"expected a function or a formula string, got {type(answer).__name__}",
                 kind="type")
 
+    @property
+    def uses_derived(self) -> tuple[str, ...]:
+        """The derived names the answer uses."""
+        return tuple(n for n in self.names if n in self.derived)
+
     def _names_of(self, fn) -> tuple[str, ...]:
         try:
             sig = inspect.signature(fn)
@@ -88,7 +113,7 @@ class Evaluator:
                 return self.variables
             if p.kind is p.VAR_POSITIONAL:
                 continue
-            if p.name in self.variables:
+            if p.name in self.allowed:
                 if p.kind is p.POSITIONAL_ONLY:
                     raise LearnerError(f"make {p.name!r} an ordinary parameter (it is passed "
                                        "by name)", kind="signature")
@@ -96,26 +121,50 @@ class Evaluator:
             elif p.default is p.empty:
                 raise LearnerError(
                     f"your function has a parameter {p.name!r}, but this exercise only "
-                    f"provides {', '.join(self.variables)}; rename it to one of those",
+                    f"provides {', '.join(self.allowed)}; rename it to one of those",
                     kind="signature")
-        return tuple(names)
+        order = {n: i for i, n in enumerate(self.allowed)}
+        return tuple(sorted(names, key=order.__getitem__))
 
     def __call__(self, points: dict) -> np.ndarray:
         """Values at every point (``points`` maps names to arrays of equal length n)."""
         n = len(next(iter(points.values())))
+        if self._evaluations:            # only the first evaluation's printing is shown
+            with capture_output():
+                return self._evaluate(points, n)
+        self._evaluations += 1
+        return self._evaluate(points, n)
+
+    def _evaluate(self, points: dict, n: int) -> np.ndarray:
         if self.formula is not None:
             with np.errstate(all="ignore"):
                 out = self.formula(**{k: points[k] for k in self.names})
             return np.broadcast_to(np.asarray(out, dtype=float), (n,)).copy()
-        try:
-            return self._vectorized(points, n)
-        except (LearnerError, ValueError, TypeError):
-            return self._scalar(points, n)
+        if not self._scalar_only:
+            try:
+                return self._vectorized(points, n)
+            except LearnerError as err:
+                if err.kind in ("mutation", "timeout"):
+                    raise
+            except (ValueError, TypeError):
+                pass
+            self._scalar_only = True   # the next evaluations (probes) go straight there
+        return self._scalar(points, n)
 
     def _vectorized(self, points, n):
         args = {k: np.array(points[k], dtype=float) for k in self.names}
+        before = {k: a.copy() for k, a in args.items()}
         with np.errstate(all="ignore"):
             out = call_learner(self.fn, **args)
+        for k, a in args.items():
+            if not np.array_equal(a, before[k], equal_nan=True):
+                raise LearnerError(
+                    f"your function changed its argument {k} in place (with `{k} *= ...`, "
+                    f"`{k} += ...` or `{k}[...] = ...`), which also changes the caller's "
+                    f"array; compute into a new name instead, e.g. `z = {k} * 2`",
+                    kind="mutation")
+        if getattr(out, "dtype", None) in _LOW_PRECISION:
+            self.low_precision = True
         arr = np.asarray(out, dtype=float)
         if arr.size == n:
             return arr.reshape(n).copy()
@@ -129,11 +178,13 @@ class Evaluator:
             args = {k: float(points[k][i]) for k in self.names}
             with np.errstate(all="ignore"):
                 value = call_learner(self.fn, **args)
+            if isinstance(value, _LOW_PRECISION):
+                self.low_precision = True
             at = ", ".join(f"{k}={v:.4g}" for k, v in args.items())
             out[i] = as_number(value, f" at {at}" if at else "")
         return out
 
 
-def make_evaluator(answer, variables) -> Evaluator:
+def make_evaluator(answer, variables, derived=()) -> Evaluator:
     """Shorthand for :class:`Evaluator`."""
-    return Evaluator(answer, variables)
+    return Evaluator(answer, variables, derived)

@@ -53,6 +53,16 @@ class CheckResult:
         One concrete case where the learner's value differs (or the worked example).
     hint : str or None
         The first hint (``course.hint`` reveals more, one level at a time).
+    n_cases : int
+        How many points were compared.
+    title : str
+        The exercise's one-line title.
+    output, output_chars
+        What the learner's code printed while being checked (the first few thousand
+        characters), and how many characters it printed in all.
+    internal_error : Exception or None
+        For maintainers and tests: the checker's own exception behind a
+        ``checker-error`` result. Never shown to the learner.
     """
 
     exercise_id: str
@@ -67,6 +77,9 @@ class CheckResult:
     hint: str | None = None
     n_cases: int = 0
     title: str = ""
+    output: str = ""
+    output_chars: int = 0
+    internal_error: BaseException | None = field(default=None, repr=False, compare=False)
 
     @property
     def score(self) -> float:
@@ -83,6 +96,12 @@ class CheckResult:
     def __bool__(self) -> bool:
         return self.passed
 
+    def _printed_note(self) -> str:
+        if self.output_chars <= len(self.output):
+            return "Your code printed:"
+        return (f"Your code printed {self.output_chars:,} characters; the first "
+                f"{len(self.output):,} are shown:")
+
     def _lines(self) -> list[str]:
         lines = []
         if self.point is not None or self.learner_value is not None:
@@ -95,51 +114,70 @@ class CheckResult:
         lines.extend(self.details)
         if self.hint and not self.passed:
             lines.append(f"Hint: {self.hint}")
+        if self.output_chars:
+            lines.append(self._printed_note())
+            lines.extend("  | " + line for line in self.output.splitlines())
         return lines
 
     def __str__(self) -> str:
         mark = {"passed": "✓", "failed": "✗", "not attempted": "…"}[self.status]
-        head = f"{mark} {self.exercise_id}: {self.summary}".rstrip()
+        first, *rest = (self.summary or "").split("\n")
+        head = f"{mark} {self.exercise_id}: {first}".rstrip()
         if self.mistake:
             head += f"  [mistake: {self.mistake}]"
-        return "\n".join([head, *self._lines()])
+        return "\n".join([head, *rest, *self._lines()])
 
     def __repr__(self) -> str:
         return str(self)
 
     def _repr_html_(self) -> str:
         kind = {"passed": "pass", "failed": "fail", "not attempted": "todo"}[self.status]
-        colour = {"pass": "#009E73", "fail": "#D55E00", "todo": "#888888"}[kind]
+        colour = _COLOURS[kind]
         label = {"pass": "Correct", "fail": "Not yet", "todo": "Not attempted yet"}[kind]
         esc = html.escape
-        rows = []
+        first, *rest = (self.summary or "").split("\n")
+        parts = [f"<div class='course-summary'>{esc(first)}</div>"]
+        if rest:
+            parts.append(f"<pre style='{_PRE}'>{esc(chr(10).join(rest))}</pre>")
         if self.point is not None or self.learner_value is not None:
             where = format_point(self.point)
-            mine = ("<tr><td style='padding-right:1em'>your value</td>"
-                    "<td class='course-learner-value'><code>"
-                    f"{esc(format_value(self.learner_value))}</code></td></tr>"
+            cell = "style='padding:0 1em 0 0;border:0;text-align:left;color:inherit'"
+            at = (f"<tr><td colspan=2 {cell}><span style='opacity:.75'>at {esc(where)}"
+                  "</span></td></tr>" if where else "")
+            mine = (f"<tr><td {cell}>your value</td><td {cell} class='course-learner-value'>"
+                    f"<code>{esc(format_value(self.learner_value))}</code></td></tr>"
                     if self.learner_value is not None else "")
-            at = f"<tr><td colspan=2 style='opacity:.8'>at {esc(where)}</td></tr>" if where else ""
-            rows.append(
-                f"<table style='border-collapse:collapse;margin:4px 0'>{at}{mine}"
-                "<tr><td style='padding-right:1em'>expected</td>"
-                "<td class='course-expected-value'><code>"
-                f"{esc(format_value(self.expected_value))}</code></td></tr></table>"
-            )
-        rows += [f"<div>{esc(d)}</div>" for d in self.details]
+            parts.append(
+                f"<table style='border-collapse:collapse;margin:4px 0;background:none'>{at}"
+                f"{mine}<tr><td {cell}>expected</td><td {cell} class='course-expected-value'>"
+                f"<code>{esc(format_value(self.expected_value))}</code></td></tr></table>")
+        parts += [f"<div class='course-detail'>{esc(d)}</div>" for d in self.details]
         if self.hint and not self.passed:
-            rows.append(f"<div class='course-hint'><b>Hint:</b> {esc(self.hint)}</div>")
-        mistake = (
-            f" <span class='course-mistake' style='opacity:.75'>[{esc(self.mistake)}]</span>"
-            if self.mistake else ""
-        )
+            parts.append(f"<div class='course-hint' style='margin-top:4px'><b>Hint:</b> "
+                         f"{esc(self.hint)}</div>")
+        if self.output_chars:
+            parts.append(f"<details class='course-output'><summary>{esc(self._printed_note())}"
+                         f"</summary><pre style='{_PRE}'>{esc(self.output)}</pre></details>")
+        mistake = (f" <span class='course-mistake' style='opacity:.75'>[{esc(self.mistake)}]"
+                   "</span>" if self.mistake else "")
         return (
             f"<div class='course-check course-check--{kind}'"
             f" data-exercise='{esc(self.exercise_id)}'"
             f" data-mistake='{esc(self.mistake or '')}'"
             f" style='border-left:5px solid {colour};padding:6px 10px;margin:4px 0;"
-            f"background:rgba(127,127,127,.08);color:inherit;font-family:inherit'>"
-            f"<div><b style='color:{colour}'>{label}</b> · <code>{esc(self.exercise_id)}</code>"
-            f"{mistake}</div>"
-            f"<div class='course-summary'>{esc(self.summary)}</div>{''.join(rows)}</div>"
+            f"background:{_BACKGROUND[kind]};color:inherit;font-family:inherit;"
+            "line-height:1.45'>"
+            f"<div><b style='color:{colour}'>{_MARKS[kind]} {label}</b> · "
+            f"<code style='color:inherit;background:none'>{esc(self.exercise_id)}</code>"
+            f"{mistake}</div>{''.join(parts)}</div>"
         )
+
+
+# Okabe-Ito green / vermillion and a grey: legible on white and on a dark theme alike;
+# the backgrounds are translucent tints, so the theme's own background shows through.
+_COLOURS = {"pass": "#009E73", "fail": "#D55E00", "todo": "#8C8C8C"}
+_BACKGROUND = {"pass": "rgba(0,158,115,.08)", "fail": "rgba(213,94,0,.08)",
+               "todo": "rgba(127,127,127,.08)"}
+_MARKS = {"pass": "✓", "fail": "✗", "todo": "…"}
+_PRE = ("margin:2px 0;padding:0;background:none;color:inherit;font-size:90%;"
+        "white-space:pre-wrap")

@@ -2,18 +2,21 @@
 
 Whatever the learner's function does (raise, loop forever, print megabytes,
 call ``sys.exit``), the caller gets either its return value or a
-``LearnerError`` whose message is written for the learner.
+``LearnerError`` whose message is written for the learner. ``KeyboardInterrupt``
+(the learner pressing stop) always propagates.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import io
 import signal
 import threading
 import traceback
 
-__all__ = ["LearnerError", "NotAttempted", "call_learner", "time_limit", "learner_frame"]
+__all__ = ["LearnerError", "NotAttempted", "call_learner", "time_limit", "learner_frame",
+           "capture_output", "CapturedOutput"]
 
 _MAX_OUTPUT = 2_000
 
@@ -23,7 +26,11 @@ class NotAttempted(Exception):
 
 
 class LearnerError(Exception):
-    """Something in the learner's answer went wrong; ``str(err)`` is for the learner."""
+    """Something in the learner's answer went wrong; ``str(err)`` is for the learner.
+
+    ``kind`` names the class of problem (``exception``, ``type``, ``timeout``, ``exit``,
+    ``mutation``, ``formula``, ``signature``); ``check`` turns it into the mistake id.
+    """
 
     def __init__(self, message: str, kind: str = "error"):
         super().__init__(message)
@@ -35,21 +42,55 @@ class _Timeout(BaseException):
     Exception`` in learner code does not swallow it)."""
 
 
-class _BoundedText(io.TextIOBase):
-    """A text sink that keeps the first few thousand characters and counts the rest."""
+class CapturedOutput(io.TextIOBase):
+    """A text sink that keeps the first few thousand characters and counts the rest.
+
+    Attributes
+    ----------
+    text : str
+        What was kept (at most ``limit`` characters).
+    total : int
+        How many characters were written in all.
+    """
 
     def __init__(self, limit: int = _MAX_OUTPUT):
-        self.limit, self.kept, self.total = limit, [], 0
+        self.limit, self._kept, self._room, self.total = limit, [], limit, 0
 
     def writable(self) -> bool:
         return True
 
-    def write(self, s: str) -> int:
-        room = self.limit - sum(map(len, self.kept))
-        if room > 0:
-            self.kept.append(s[:room])
+    def write(self, s) -> int:
+        s = str(s)
+        if self._room > 0:
+            self._kept.append(s[:self._room])
+            self._room -= len(self._kept[-1])
         self.total += len(s)
         return len(s)
+
+    @property
+    def text(self) -> str:
+        return "".join(self._kept)
+
+
+_active_sink: contextvars.ContextVar[CapturedOutput | None] = contextvars.ContextVar(
+    "course_learner_output", default=None)
+
+
+@contextlib.contextmanager
+def capture_output(limit: int = _MAX_OUTPUT):
+    """Collect what every ``call_learner`` inside the block prints (bounded).
+
+    >>> with capture_output() as out:
+    ...     _ = call_learner(print, "hello")
+    >>> out.text
+    'hello\\n'
+    """
+    sink = CapturedOutput(limit)
+    token = _active_sink.set(sink)
+    try:
+        yield sink
+    finally:
+        _active_sink.reset(token)
 
 
 @contextlib.contextmanager
@@ -57,8 +98,9 @@ def time_limit(seconds: float):
     """Interrupt the block after ``seconds`` with a ``LearnerError`` (main thread, Unix).
 
     The alarm repeats every 0.05 s after it first fires, so learner code with a bare
-    ``except:`` inside a loop is interrupted too. Elsewhere (threads, Windows) the
-    block runs without a limit.
+    ``except:`` inside a loop is interrupted too; once the block is left the alarm is
+    disarmed before anything else runs. Elsewhere (threads, Windows) the block runs
+    without a limit.
     """
     usable = (
         hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
@@ -66,29 +108,39 @@ def time_limit(seconds: float):
     if not usable or not seconds:
         yield
         return
+    armed = [True]
 
     def on_alarm(signum, frame):
-        raise _Timeout()
+        if armed[0]:
+            raise _Timeout()
 
     old_handler = signal.signal(signal.SIGALRM, on_alarm)
     old_timer = signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+    timed_out = False
     try:
-        yield
+        try:
+            yield
+        finally:
+            armed[0] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
     except _Timeout:
-        raise LearnerError(
-            f"your code ran for more than {seconds:g} s and was stopped — is there a loop "
-            "that never ends (a `while` whose condition never becomes false)?",
-            kind="timeout",
-        ) from None
+        timed_out = True
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old_handler)
         if old_timer[0]:
             signal.setitimer(signal.ITIMER_REAL, *old_timer)
+    if timed_out:
+        raise LearnerError(
+            f"your code ran for more than {seconds:g} s and was stopped — is there a loop "
+            "that never ends (a `while` whose condition never becomes false)?",
+            kind="timeout",
+        )
 
 
 def learner_frame(exc: BaseException) -> str:
-    """``line 3 of your function dO_dw1`` for the innermost frame outside the course package."""
+    """`` in dO_dw1, line 3 (`return ...`)`` for the innermost frame outside the package."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if "/course/" not in f.filename.replace("\\", "/")]
     if not frames:
@@ -101,21 +153,24 @@ def learner_frame(exc: BaseException) -> str:
 def call_learner(fn, *args, **kwargs):
     """Call ``fn(*args, **kwargs)``, turning every failure into a learner-facing error.
 
-    Output printed by ``fn`` is captured (at most a few thousand characters kept) so a
-    function that prints megabytes cannot flood the notebook.
+    Output printed by ``fn`` is captured (at most a few thousand characters kept, into
+    the sink of an enclosing ``capture_output`` if there is one) so a function that
+    prints megabytes cannot flood the notebook.
 
     Raises
     ------
     NotAttempted
         ``fn`` raised ``NotImplementedError`` (the stub is still there).
     LearnerError
-        ``fn`` raised anything else, called ``sys.exit``, or printed too much.
+        ``fn`` raised anything else, or called ``sys.exit``.
+    KeyboardInterrupt
+        Passed on untouched: the learner pressed stop.
     """
-    sink = _BoundedText()
+    sink = _active_sink.get() or CapturedOutput()
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             return fn(*args, **kwargs)
-    except _Timeout:
+    except (_Timeout, KeyboardInterrupt):
         raise
     except NotImplementedError as err:
         raise NotAttempted(str(err)) from None
@@ -129,8 +184,15 @@ def call_learner(fn, *args, **kwargs):
             f"your code recursed too deeply{learner_frame(err)} — does a function call "
             "itself without a base case?", kind="exception",
         ) from None
-    except Exception as err:
+    except MemoryError:
         raise LearnerError(
-            f"your code raised {type(err).__name__}: {err}{learner_frame(err)}",
+            "your code ran out of memory — is an array far larger than it should be?",
+            kind="exception") from None
+    except BaseException as err:  # Exception, and odd ones such as GeneratorExit
+        message = str(err)
+        if len(message) > 300:
+            message = message[:297] + "..."
+        raise LearnerError(
+            f"your code raised {type(err).__name__}: {message}{learner_frame(err)}",
             kind="exception",
         ) from None

@@ -2,38 +2,44 @@
 
 The learner's answer is evaluated at the worked example and at many random points;
 a wrong answer is compared with a catalogue of known mistakes at the same points,
-then with structural probes (a constant ratio, a sign, one path switched off,
-variables it never uses), and the finding is told in the learner's variables.
+then with structural probes (a constant ratio, a missing factor, a sign, one path
+switched off, variables it never uses), and the finding is told in the learner's
+variables (``course.checks.diagnose``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .answers import Evaluator
+from .diagnose import diagnose, fill
 from .registry import Exercise, GradeOptions, register
-from .result import CheckResult, format_value
+from .result import CheckResult
 
-__all__ = ["Mistake", "Probe", "ScalarSpec", "scalar_exercise", "grade_scalar", "fill"]
+__all__ = ["Mistake", "Probe", "ScalarSpec", "scalar_exercise", "grade_scalar", "fill",
+           "sample_points", "with_derived"]
 
 
 @dataclass(frozen=True)
 class Mistake:
     """A known wrong answer: its catalogue id, what it means, and how to tell the learner.
 
-    ``message`` is formatted with ``ratio`` (your value / the true value at the shown
-    point), ``inv_ratio`` and the shown point's values as ``{@w1}``, e.g.
-    ``"{ratio:.4g}x too large"``; other braces (LaTeX) are left alone.
+    ``fn`` is called with the exercise's variables as keyword arguments (arrays) and
+    returns the mistaken values. ``message`` is either a string formatted with
+    ``{ratio}`` (your value / the true value at the shown point), ``{inv_ratio}`` and
+    the shown point's values as ``{@w1}`` (derived values too: ``{@z1}``), e.g.
+    ``"{ratio:.4g}x too large"`` (other braces, LaTeX, are left alone) — or a callable
+    taking that dict of values (plus ``"worked"``: whether the shown point is the
+    worked example) and returning the text.
     """
 
     id: str
     meaning: str
     fn: Callable[..., np.ndarray]
-    message: str
+    message: str | Callable[[dict], str]
     hint: str | None = None
 
 
@@ -42,16 +48,54 @@ class Probe:
     """A structural question: does the answer agree once ``overrides`` are applied?
 
     For example ``Probe({"w3": 0.0}, "right when the path through h3 is switched off
-    (w3 = 0): the h2 path is right, your h3 path term is wrong")``.
+    ({when}): the h2 path is right, your h3 path term is wrong")``. Probes with the same
+    finding are grouped, ``{when}`` lists the overrides that agreed (``w3 = 0 or w5 = 0``).
+    When the answer does not agree but is off by a factor there, the finding is
+    ``"<label>, your value is missing the factor w2"``; ``label`` defaults to
+    ``"when w3 = 0"``.
     """
 
     overrides: dict
     finding: str
+    label: str = ""
 
 
 @dataclass
 class ScalarSpec:
-    """Everything needed to check a scalar-function exercise."""
+    """Everything needed to check a scalar-function exercise.
+
+    Attributes
+    ----------
+    variables : tuple of str
+        The names the answer may take (all passed to ``reference`` and mistakes).
+    reference : callable
+        ``reference(**variables)`` -> the true values (vectorized).
+    sample : callable
+        ``sample(rng, n)`` -> dict of ``n`` random values per variable.
+    worked : dict, optional
+        The worked example (checked first, and shown when the answer is wrong there).
+    defaults : dict
+        Variables held at a value unless the answer names them (the diamond's biases).
+    mistakes, probes
+        The catalogue and the structural probes.
+    extra_points : sequence of dict
+        Fixed points checked after the worked example.
+    quantity : str
+        What the answer is, for messages (``"dO/dw1"``).
+    rtol, atol : float
+        Tolerances of the comparison (``numpy.isclose``).
+    rtol32 : float, optional
+        The relative tolerance used when the learner's function computes in float32;
+        ``None`` means float32 is held to ``rtol`` like everything else.
+    derived : callable, optional
+        ``derived(values) -> dict`` of further named arrays an answer may use, computed
+        from the variables after the held defaults are applied (the forward pass).
+    derived_names : tuple of str
+        The names ``derived`` returns.
+    factors : callable, optional
+        ``factors(values) -> {"w2": array, "d(z1)": array, ...}``: candidates for
+        "your value is missing the factor ..." (default: the variables and derived names).
+    """
 
     variables: tuple[str, ...]
     reference: Callable[..., np.ndarray]
@@ -64,10 +108,18 @@ class ScalarSpec:
     quantity: str = "the answer"
     rtol: float = 1e-6
     atol: float = 1e-12
+    rtol32: float | None = None
+    derived: Callable[[dict], dict] | None = None
+    derived_names: tuple[str, ...] = ()
+    factors: Callable[[dict], dict] | None = None
 
 
-def _points(spec: ScalarSpec, opts: GradeOptions, names: Sequence[str]) -> dict:
-    """Worked example first, then extra points, then random ones; held defaults applied."""
+def sample_points(spec: ScalarSpec, opts: GradeOptions, names: Sequence[str] = ()) -> dict:
+    """Worked example first, then extra points, then random ones; held defaults applied.
+
+    Variables in ``spec.defaults`` that are not in ``names`` (the answer does not name
+    them) are held at their default at every point.
+    """
     rng = np.random.default_rng(opts.seed)
     rows = [p for p in ([spec.worked] if spec.worked else []) + list(spec.extra_points)]
     random_part = spec.sample(rng, opts.n_cases)
@@ -81,109 +133,51 @@ def _points(spec: ScalarSpec, opts: GradeOptions, names: Sequence[str]) -> dict:
     return pts
 
 
-_FIELD = re.compile(r"\{(@?\w+)(:[^{}]*)?\}")
+_points = sample_points   # the first cut's name
 
 
-def fill(message: str, values: dict) -> str:
-    """Replace ``{ratio}``, ``{inv_ratio:.3g}`` and point values ``{@w1}``; nothing else.
-
-    Other braces (LaTeX such as ``e^{-z}``) stay as they are.
-    """
-    def sub(m):
-        if m.group(1) not in values:
-            return m.group(0)
-        return format(values[m.group(1)], (m.group(2) or ":")[1:])
-    return _FIELD.sub(sub, message)
-
-
-def _close(a, b, spec: ScalarSpec) -> np.ndarray:
-    return np.isfinite(a) & np.isclose(a, b, rtol=spec.rtol, atol=spec.atol)
-
-
-def _depends_on(spec: ScalarSpec, pts: dict, name: str) -> bool:
-    moved = {**pts, name: pts[name] * 1.37 + 0.11}
+def with_derived(spec: ScalarSpec, pts: dict) -> dict:
+    """``pts`` plus the derived values (the forward pass) an answer may name."""
+    if spec.derived is None:
+        return pts
     with np.errstate(all="ignore"):
-        return not np.allclose(spec.reference(**moved), spec.reference(**pts), rtol=1e-9)
+        extra = spec.derived(pts)
+    return {**pts, **{k: np.asarray(extra[k], dtype=float) for k in spec.derived_names}}
 
 
 def grade_scalar(exercise_id: str, spec: ScalarSpec, answer, opts: GradeOptions) -> CheckResult:
     """Check ``answer`` against ``spec``; raises NotAttempted / LearnerError for the caller."""
-    ev = Evaluator(answer, spec.variables)
-    pts = _points(spec, opts, ev.names)
+    ev = Evaluator(answer, spec.variables, spec.derived_names)
+    pts = sample_points(spec, opts, ev.names)
     n = len(pts[spec.variables[0]])
     with np.errstate(all="ignore"):
-        truth = np.broadcast_to(spec.reference(**pts), (n,))
-    mine = ev(pts)
-    ok = _close(mine, truth, spec)
+        truth = np.broadcast_to(np.asarray(spec.reference(**pts), dtype=float), (n,))
+    mine = ev(with_derived(spec, pts))
+    rtol = spec.rtol32 if (ev.low_precision and spec.rtol32) else spec.rtol
+    ok = np.isfinite(mine) & np.isclose(mine, truth, rtol=rtol, atol=spec.atol)
     if ok.all():
-        return CheckResult(exercise_id, True, summary=(
-            f"correct — {spec.quantity} matches at the worked example and at {n - 1} other "
-            "points"), n_cases=n)
-
-    bad = int(np.argmin(ok))                    # first wrong point (worked example if wrong)
-    shown = {v: float(pts[v][bad]) for v in spec.variables if v in ev.names or v not in
-             spec.defaults}
-    ratio = mine[bad] / truth[bad] if truth[bad] else float("nan")
-    result = CheckResult(exercise_id, False, point=shown, learner_value=float(mine[bad]),
-                         expected_value=float(truth[bad]), n_cases=n)
-    fmt = {"ratio": ratio, "inv_ratio": 1 / ratio if ratio else float("nan"),
-           **{f"@{k}": v for k, v in shown.items()}}
-
-    if not np.isfinite(mine).all():
-        i = int(np.argmin(np.isfinite(mine)))
-        at = ", ".join(f"{v}={format_value(pts[v][i])}" for v in ev.names)
-        result.mistake = "non-finite"
-        result.summary = f"your answer gives {mine[i]} at {at or 'some points'}"
-        result.details.append("Look for a division by zero, a log of a negative number or an "
-                              "exp that overflows.")
-        return result
-
-    for m in spec.mistakes:
-        with np.errstate(all="ignore"):
-            theirs = np.broadcast_to(m.fn(**pts), (n,))
-        if np.allclose(mine, theirs, rtol=spec.rtol * 10, atol=spec.atol):
-            result.mistake, result.summary = m.id, fill(m.message, fmt)
-            result.hint = m.hint
-            return result
-
-    if spec.worked and ok[0] and not ok[1:].all():
-        result.mistake = "only-right-at-one-point"
-        result.summary = (f"your answer is right at the worked example but wrong elsewhere — "
-                          f"{spec.quantity} must hold for every input and weight")
-    r = mine / np.where(truth == 0, np.nan, truth)
-    finite_r = r[np.isfinite(r)]
-    if finite_r.size > 2 and np.allclose(finite_r, finite_r[0], rtol=1e-7):
-        k = finite_r[0]
-        if np.isclose(k, -1.0):
-            result.mistake, result.summary = "sign", "your answer has the wrong sign everywhere"
+        if spec.worked:
+            summary = (f"correct — {spec.quantity} matches at the worked example and at "
+                       f"{n - 1} other points")
         else:
-            result.mistake = result.mistake or "constant-factor"
-            result.summary = result.summary or (
-                f"your answer is off by a constant factor: exactly {k:.6g}× the correct value "
-                "at every point — a constant (a 2, a ½, a 1 that should not be there) is off")
-    if not result.summary:
-        result.summary = f"{spec.quantity} does not match at {int((~ok).sum())} of {n} points"
-    for probe in spec.probes:
-        sub = {**pts, **{k: np.full(n, v) for k, v in probe.overrides.items()}}
-        with np.errstate(all="ignore"):
-            if _close(ev(sub), np.broadcast_to(spec.reference(**sub), (n,)), spec).all():
-                result.details.append(probe.finding)
-    if ev.names != spec.variables:
-        missing = [v for v in spec.variables
-                   if v not in ev.names and v not in spec.defaults and _depends_on(spec, pts, v)]
-        if missing:
-            result.details.append(
-                f"your answer never uses {', '.join(missing)}, but {spec.quantity} depends on "
-                f"{'it' if len(missing) == 1 else 'them'}")
-    return result
+            summary = f"correct — {spec.quantity} matches at all {n} points"
+        return CheckResult(exercise_id, True, n_cases=n, summary=summary)
+    return diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol)
 
 
 def scalar_exercise(*, id: str, lesson: str, title: str, answer_name: str, spec: ScalarSpec,
-                    hints: Sequence[str] = ()) -> Exercise:
-    """Build and register a scalar-function exercise."""
+                    hints: Sequence[str] = (), points: float = 1.0,
+                    extra_mistakes: dict | None = None) -> Exercise:
+    """Build and register a scalar-function exercise.
+
+    ``extra_mistakes`` adds catalogue entries (id -> meaning) that the grade finds
+    without a ``Mistake`` (listed by ``python -m course exercises --mistakes``).
+    """
+    mistakes = {m.id: m.meaning for m in spec.mistakes}
+    mistakes.update(extra_mistakes or {})
     return register(Exercise(
         id=id, lesson=lesson, title=title, answer_name=answer_name,
         grade=lambda answer, opts: grade_scalar(id, spec, answer, opts),
-        hints=tuple(hints), mistakes={m.id: m.meaning for m in spec.mistakes},
+        hints=tuple(hints), mistakes=mistakes, points=points,
         answer_kinds="function or formula",
     ))

@@ -1,0 +1,242 @@
+"""The catalogue of known mistakes for every diamond derivative, told in the lesson's names.
+
+``catalogue(param)`` lists the mistakes that make sense for dO/d(param): for w1 and b1
+(two paths) the path mistakes, for weights the input-factor mistakes, for every
+parameter the slope and bias mistakes and the sign. Messages are callables of the values
+at the point shown (``v["@w2"]``, ``v["ratio"]``, ``v["worked"]``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..activations import sigmoid_prime as d
+from ..checks.scalar import Mistake
+from ..networks import BIASES
+from ._diamond_catalogue import ACT, BIAS, INPUT, NODE, nodes_on_the_way, variant
+
+__all__ = ["catalogue"]
+
+Z_DEF = {"z1": "z1 = I·w1 + b1", "z2": "z2 = h1·w2 + b2", "z3": "z3 = h1·w3 + b3",
+         "zO": "zO = h2·w4 + h3·w5 + b4"}
+_BIAS_HINT = "Every pre-activation has its bias: z1 = I·w1 + b1, ... zO = h2·w4 + h3·w5 + b4."
+
+
+def _g(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _at(v: dict) -> str:
+    return "at the worked example" if v.get("worked") else "at the point shown"
+
+
+def _times(k: float) -> str:
+    """``4× too large`` for a ratio (yours / true) of 4."""
+    if not np.isfinite(k) or k == 0:
+        return "wrong"
+    size = f"{_g(abs(k))}× too large" if abs(k) >= 1 else f"{_g(1 / abs(k))}× too small"
+    return size + (" and of the wrong sign" if k < 0 else "")
+
+
+def _two_path(param: str) -> list[Mistake]:
+    q = f"dO/d{param}"
+
+    def dropped_all(v):
+        a, b = v["@w2"] * v["@w4"], v["@w3"] * v["@w5"]
+        if np.isclose(a, b):
+            size = f"both {_g(a)} {_at(v)}, so your value is {_times(v['ratio'])}"
+        else:
+            size = f"w2·w4 = {_g(a)} and w3·w5 = {_g(b)} {_at(v)}"
+        return ("you dropped the weights on the paths: your value is off by exactly w2·w4 "
+                f"through h2 and w3·w5 through h3 ({size}). A change on its way from h1 to O "
+                "is multiplied by the weight of every edge it crosses: w2 then w4, or w3 then "
+                "w5.")
+
+    def dropped_outer(v):
+        return ("you dropped the outer weights w4 and w5: the path through h2 needs w4 "
+                f"(= {_g(v['@w4'])}) and the path through h3 needs w5 (= {_g(v['@w5'])}), "
+                "because dzO/dh2 = w4 and dzO/dh3 = w5.")
+
+    def dropped_inner(v):
+        return ("you dropped the inner weights w2 and w3: the path through h2 needs w2 "
+                f"(= {_g(v['@w2'])}) and the path through h3 needs w3 (= {_g(v['@w3'])}), "
+                "because dz2/dh1 = w2 and dz3/dh1 = w3.")
+
+    def one_path(kept, missing, weights):
+        return (f"you followed only the path through {kept}: {param} also reaches O through "
+                f"{missing} (via {weights}), and the two paths add — the sum rule. Your value "
+                f"is the {kept} path alone.")
+
+    mult = (f"you multiplied the two paths; they add. {param} reaches O through h2 and through h3, "
+            "and the total change is the change along one path plus the change along the "
+            "other (the sum rule).")
+    return [
+        Mistake("weights-dropped", "all weights on the paths dropped (w2·w4 through h2, "
+                "w3·w5 through h3)", variant(param, skip=("w2", "w3", "w4", "w5")),
+                dropped_all, "Count the edges between h1 and O on each path: each edge's "
+                "weight multiplies in."),
+        Mistake("outer-weights-dropped", "w4 and w5 dropped", variant(param, skip=("w4", "w5")),
+                dropped_outer),
+        Mistake("inner-weights-dropped", "w2 and w3 dropped", variant(param, skip=("w2", "w3")),
+                dropped_inner),
+        Mistake("h3-path-missing", "only the path through h2", variant(param, paths=(0,)),
+                lambda v: one_path("h2", "h3", "w3 and w5")),
+        Mistake("h2-path-missing", "only the path through h3", variant(param, paths=(1,)),
+                lambda v: one_path("h3", "h2", "w2 and w4")),
+        Mistake("paths-multiplied", "the two paths multiplied instead of added",
+                variant(param, combine="product"), lambda v: mult),
+        Mistake("derivative-missing-hidden", "d(z2) and d(z3) missing on the paths",
+                variant(param, slopes={"z2": "missing", "z3": "missing"}),
+                lambda v: (f"the hidden neurons' slopes d(z2) and d(z3) are missing from {q}: "
+                           "h2 = s(z2) passes every change of z2 on multiplied by d(z2) "
+                           f"(= {_g(d(v['@z2']))} here), h3 likewise by d(z3).")),
+    ]
+
+
+def _single_path(param: str) -> list[Mistake]:
+    if NODE[param] not in ("z2", "z3"):
+        return []
+    node, twin = NODE[param], {"w2": "w3", "w3": "w2", "b2": "b3", "b3": "b2"}[param]
+    out_w = "w4" if node == "z2" else "w5"
+    h = ACT[node]
+    other = "h3" if h == "h2" else "h2"
+    return [
+        Mistake("weights-dropped", f"the weight {out_w} on the path dropped",
+                variant(param, skip=(out_w,)),
+                lambda v: (f"you dropped the weight {out_w} on the path: your value is missing "
+                           f"the factor {out_w} (= {_g(v['@' + out_w])} {_at(v)}) — the "
+                           f"change of {h} reaches zO = h2·w4 + h3·w5 + b4 multiplied by "
+                           f"{out_w}.")),
+        Mistake("wrong-path", f"the path through {other} (that is dO/d{twin})",
+                variant(twin), lambda v: (f"that is dO/d{twin}, the path through {other}; "
+                                          f"{param} sits on the path through {h}.")),
+        Mistake("both-paths", "both paths summed, though only one passes " + param,
+                variant(param, also=twin),
+                lambda v: (f"{param} reaches O along one path only, through {h}: the sum over "
+                           f"two paths belongs to w1 and b1, the {other} term does not belong "
+                           "here.")),
+    ]
+
+
+def _slopes(param: str) -> list[Mistake]:
+    q = f"dO/d{param}"
+    nodes = nodes_on_the_way(param)
+    hidden = tuple(n for n in nodes if n != "zO")
+    acts = ", ".join(f"d({ACT[n]})" for n in ("zO", *hidden))
+    zs = ", ".join(f"d({n})" for n in ("zO", *hidden))
+    rows = [
+        Mistake("d-of-activation", "d applied to the activations instead of the pre-activations",
+                variant(param, slopes={"*": "activation"}),
+                lambda v: (f"you applied d to the activations ({acts}); d takes the "
+                           f"pre-activation: {zs}, e.g. d(zO) with {Z_DEF['zO']}.")),
+        Mistake("s-instead-of-d", "s where its derivative d belongs",
+                variant(param, slopes={"*": "s"}),
+                lambda v: (f"you used the sigmoid s where its slope d = s(1 − s) belongs: {zs}"
+                           ", not s(...).")),
+        Mistake("d-formula-on-z", "z(1 − z) instead of s(z)(1 − s(z))",
+                variant(param, slopes={"*": "z(1-z)"}),
+                lambda v: ("you computed z·(1 − z); the sigmoid's slope is d(z) = "
+                           "s(z)·(1 − s(z)) — s first, then the formula.")),
+    ]
+    if hidden:
+        rows += [
+            Mistake("d-of-activation-output", "d(O) instead of d(zO)",
+                    variant(param, slopes={"zO": "activation"}),
+                    lambda v: ("you wrote d(O) where d(zO) belongs: d takes the "
+                               f"pre-activation, {Z_DEF['zO']}, not O = s(zO).")),
+            Mistake("d-of-activation-hidden", "d(h) instead of d(z) at the hidden neurons",
+                    variant(param, slopes={n: "activation" for n in hidden}),
+                    lambda v: (f"you applied d to the hidden activations "
+                               f"({', '.join(f'd({ACT[n]})' for n in hidden)}); d takes the "
+                               f"pre-activations: {', '.join(f'd({n})' for n in hidden)}.")),
+        ]
+    for n in nodes:
+        rows.append(Mistake(
+            f"derivative-missing-{n}", f"the slope d({n}) missing",
+            variant(param, slopes={n: "missing"}),
+            lambda v, n=n: (f"the slope d({n}) is missing from {q}: {ACT[n]} = s({n}) passes "
+                            f"every change of {n} on multiplied by d({n}) (= "
+                            f"{_g(d(v['@' + n]))} {_at(v)})."),
+            None))
+    node = NODE[param]
+    if node == "zO":          # b4 enters only inside d(zO): that is bias-forgotten-b4
+        return rows
+    rows.append(Mistake(
+        "bias-forgotten-in-d", f"the bias left out inside d({node})",
+        variant(param, slopes={node: "no-bias"}),
+        lambda v: (f"inside d({node}) you left out the bias: {Z_DEF[node]}, so write "
+                   f"d({Z_DEF[node].split(' = ')[1]}), not without + {BIAS[node]} "
+                   f"({BIAS[node]} = 1 unless you name it)."), _BIAS_HINT))
+    return rows
+
+
+def _inputs(param: str) -> list[Mistake]:
+    node = NODE[param]
+    if param not in INPUT:                      # a bias: dz/db = 1
+        weight = {"b1": "w1", "b2": "w2", "b3": "w3"}.get(param)
+        rows = [Mistake("extra-bias", f"an extra factor {param}", variant(param, extra=(param,)),
+                        lambda v: (f"your value has an extra factor {param}: {Z_DEF[node]} "
+                                   f"moves by exactly 1 per unit of {param}, so d{node}/d{param}"
+                                   " = 1."))]
+        if weight:
+            rows.append(Mistake(
+                "input-included", f"multiplied by {INPUT[weight]} (that is dO/d{weight})",
+                variant(weight),
+                lambda v: (f"that is dO/d{weight}: {param} is added to {node} directly, so "
+                           f"d{node}/d{param} = 1 and there is no factor {INPUT[weight]}.")))
+        return rows
+    x = INPUT[param]
+    rows = [
+        Mistake("input-missing", f"the input factor {x} missing", variant(param, inp=None),
+                lambda v: (f"your value is missing the factor {x} (= {_g(v['@' + x])} "
+                           f"{_at(v)}): {Z_DEF[node]} changes by {x} per unit of {param}, "
+                           f"so d{node}/d{param} = {x}.")),
+        Mistake("weight-instead-of-input", f"{param} where {x} belongs",
+                variant(param, inp=param),
+                lambda v: (f"you multiplied by {param} where {x} belongs: d{node}/d{param} = "
+                           f"{x}, the value the weight multiplies (a factor {param} would give "
+                           f"the derivative by {x}).")),
+        Mistake("extra-weight", f"an extra factor {param}", variant(param, extra=(param,)),
+                lambda v: (f"your value has an extra factor {param} (= {_g(v['@' + param])} "
+                           f"{_at(v)}): the weight you differentiate by does not multiply "
+                           f"its own derivative — d{node}/d{param} = {x}, nothing more.")),
+    ]
+    wrong = {"w2": ("I", "z1"), "w3": ("I", "z1"), "w4": ("h3", "z2"), "w5": ("h2", "z3")}
+    for other in wrong.get(param, ()):
+        why = (f"the pre-activation {other} where its activation {x} = s({other}) belongs: "
+               f"the edge {param} carries {x}" if other.startswith("z") else
+               f"{other} where {x} belongs: the edge {param} carries {x}")
+        rows.append(Mistake(
+            f"input-{other}", f"{other} instead of the input {x}", variant(param, inp=other),
+            lambda v, why=why: f"you multiplied by {why}, so d{node}/d{param} = {x}."))
+    return rows
+
+
+def _biases(param: str) -> list[Mistake]:
+    rows = [Mistake("biases-forgotten", "every bias left out of the forward pass",
+                    variant(param, drop=BIASES),
+                    lambda v: ("you left the biases out: every pre-activation has one — "
+                               "z1 = I·w1 + b1, z2 = h1·w2 + b2, z3 = h1·w3 + b3, "
+                               "zO = h2·w4 + h3·w5 + b4 (each 1 unless you name it)."),
+                    _BIAS_HINT)]
+    for z, b in BIAS.items():
+        rows.append(Mistake(
+            f"bias-forgotten-{b}", f"{b} left out of {z}", variant(param, drop=(b,)),
+            lambda v, z=z, b=b: (f"you left the bias {b} out of {z}: {Z_DEF[z]} ({b} = 1 "
+                                 "unless you name it), and everything computed from it "
+                                 "changes."), _BIAS_HINT))
+    return rows
+
+
+def catalogue(param: str) -> tuple[Mistake, ...]:
+    """Every known mistake for dO/d(param), most telling first."""
+    rows = []
+    if NODE[param] == "z1":
+        rows += _two_path(param)
+    rows += _single_path(param) + _inputs(param) + _slopes(param) + _biases(param)
+    rows.append(Mistake("sign", "the right magnitude with the wrong sign",
+                        variant(param, sign=-1.0),
+                        lambda v: (f"your dO/d{param} has the wrong sign everywhere: every "
+                                   "factor is a product of slopes, weights and inputs — check "
+                                   "for a stray minus.")))
+    return tuple(rows)
