@@ -1,0 +1,94 @@
+"""Lesson 03 shows the worked example: both numbers computed live and the grader's diagnosis.
+
+The solution notebook is executed once (nbclient, in the test run's grading mode); the
+assertions read its outputs. The student version is checked statically.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLUTION = ROOT / "solutions" / "03_diamond_network.ipynb"
+LESSON = ROOT / "lessons" / "03_diamond_network.ipynb"
+TRUE_VALUE = "0.0014291881022"
+LEARNERS_VALUE = "0.00571675240882"
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def output_text(cell) -> str:
+    """Every text an output of ``cell`` shows (streams, text/plain, text/html)."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif out.output_type in ("execute_result", "display_data"):
+            parts += [out.data.get("text/plain", ""), out.data.get("text/html", "")]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def executed():
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(SOLUTION, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT)}}).execute()
+    return nb
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def test_solution_runs_without_error_outputs(executed):
+    errors = [o for c in code_cells(executed) for o in c.get("outputs", [])
+              if o.output_type == "error"]
+    assert errors == []
+
+
+def test_both_numbers_are_shown_and_computed_not_typed(executed):
+    shown = "\n".join(output_text(c) for c in code_cells(executed))
+    assert TRUE_VALUE in shown and LEARNERS_VALUE in shown
+    typed = "\n".join(c.source for c in code_cells(executed))
+    assert LEARNERS_VALUE not in typed and TRUE_VALUE not in typed
+
+
+def test_the_learners_formula_is_diagnosed_live(executed):
+    cells = [c for c in code_cells(executed) if 'course.explain("diamond.dO_dw1"' in c.source]
+    assert len(cells) == 1
+    text = output_text(cells[0])
+    assert "course-check--fail" in text                      # the HTML view: a failed check
+    for product in ("w2·w4", "w3·w5"):
+        assert product in text or product.replace("·", "*") in text, text
+    mistake = re.search(r"data-mistake='([^']*)'", text)
+    assert mistake and mistake.group(1), "the diagnosis should name a catalogued mistake"
+
+
+def test_every_solution_check_passes(executed):
+    checks = [c for c in code_cells(executed) if 'check("diamond.' in c.source]
+    assert len(checks) == 4                       # dO/dw4, dO/dw2, dO/dw3 (formula), dO/dw1
+    for cell in checks:
+        assert "course-check--pass" in output_text(cell), cell.source
+
+
+def test_diamond_explorer_is_a_cells_last_expression(executed):
+    cells = [c for c in code_cells(executed)
+             if c.source.strip().splitlines()[-1] == "course.widgets.diamond_explorer()"]
+    assert len(cells) == 1
+    assert any(WIDGET in o.get("data", {}) for o in cells[0].outputs)
+
+
+def test_student_version_hides_the_answers():
+    lesson = nbformat.read(LESSON, as_version=4)
+    source = "\n".join(c.source for c in lesson.cells if c.cell_type == "code")
+    assert "### BEGIN SOLUTION" not in source
+    assert 'dO_dw3_formula = ""' in source
+    assert "path_h2" not in source and 'd(f["zO"]) * f["h2"]' not in source
+    assert source.count("raise NotImplementedError") == 3
+    markdown = "\n".join(c.source for c in lesson.cells if c.cell_type == "markdown")
+    assert TRUE_VALUE in markdown and LEARNERS_VALUE in markdown
