@@ -322,8 +322,8 @@ NOTEBOOK = "#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)"
 # State is read from JupyterLab's own models (window.jupyterapp, exposed by the server
 # flag), not guessed from the DOM: the toolbar says "idle" before any kernel exists, and
 # an exception renders exactly like a warning (both application/vnd.jupyter.stderr).
-_PANEL_JS = """() => [...window.jupyterapp.shell.widgets('main')]
-  .find(w => w.isVisible && w.content?.model?.cells)"""
+_PANEL_JS = """() => window.jupyterapp && [...window.jupyterapp.shell.widgets('main')]
+  .find(w => w.isVisible && w.content?.model?.cells)"""  # undefined while the page loads
 
 # Every code cell: its index, whether it has source, its execution count, whether it is
 # running or queued, and its error outputs.
