@@ -63,13 +63,13 @@ class CheckProcess:
         self.stderr.close()
 
 
-def _read_results(path: Path) -> tuple[dict, str | None]:
-    """Finished records by exercise id, and the id still running when the file ends."""
-    done, running = {}, None
+def _read_results(path: Path) -> tuple[dict, str | None, dict]:
+    """Finished records by id, the id still running when the file ends, review notes by id."""
+    done, running, review = {}, None, {}
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
-        return done, None
+        return done, None, review
     for line in lines:
         try:
             rec = json.loads(line)
@@ -79,10 +79,11 @@ def _read_results(path: Path) -> tuple[dict, str | None]:
             continue
         if rec.get("event") == "start":
             running = rec["id"]
+            review[running] = rec.get("review") or []
         elif rec.get("event") == "result":
             done[rec["id"]] = rec
             running = None
-    return done, running
+    return done, running, review
 
 
 def run_checks(exercises, answers_file: Path, workdir: Path, options, deadline: float,
@@ -111,7 +112,7 @@ def run_checks(exercises, answers_file: Path, workdir: Path, options, deadline: 
         code = proc.run(job, timeout=limit)
         proc.close()
         proc = None
-        done, running = _read_results(results)
+        done, running, review = _read_results(results)
         records.update(done)
         remaining = [ex for ex in remaining if ex.id not in records]
         if not remaining:
@@ -123,7 +124,7 @@ def run_checks(exercises, answers_file: Path, workdir: Path, options, deadline: 
                    "code call os._exit, crash Python or loop forever?")
         records[culprit] = {"status": "failed", "mistake": "crashed-grader", "summary": summary,
                             "feedback": f"✗ {culprit}: {summary}", "points": 0.0,
-                            "crashed": True}
+                            "crashed": True, "review": review.get(culprit, [])}
         remaining = [ex for ex in remaining if ex.id != culprit]
     if proc is not None:
         proc.close()

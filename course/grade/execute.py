@@ -125,8 +125,8 @@ def _run_once(nb, skip, names, answers_file, kernel_dir, options, deadline, env)
                     bad, why = index, "killed the kernel (os._exit? a crash?)"
                     break
                 except _IgnoredInterrupt:
-                    bad, why = index, (f"ran longer than {options.timeout:g} s and ignored the "
-                                       "interrupt")
+                    bad, why = index, (f"ran past the {options.timeout:g} s limit and ignored "
+                                       "the interrupt")
                     _kill_kernel(client)
                     break
                 if index in client.interrupted:
@@ -193,9 +193,9 @@ def execute_submission(nb, names, workdir: Path, options, deadline: float,
                                    f"of it ({why})")
             break
         skip[bad] = why
-        execution.notes.append(f"{_label(nb, bad)} {why} and was skipped")
+        execution.notes.append(f"{_label(nb, bad)} {why}; it was skipped in a fresh kernel")
         if attempt == options.max_restarts:
             execution.notes.append(f"gave up after {options.max_restarts} fresh kernels")
-    execution.notes += [f"{_label(nb, i)} ran longer than {options.timeout:g} s and was "
+    execution.notes += [f"{_label(nb, i)} ran past the {options.timeout:g} s limit and was "
                         "interrupted" for i in timed_out if i not in skip]
     return execution

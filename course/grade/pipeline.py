@@ -66,7 +66,9 @@ def _apply(row: SubmissionGrade, records: dict) -> None:
         grade.feedback = str(rec.get("feedback") or f"{grade.exercise_id}: {grade.summary}")
         grade.n_cases = int(rec.get("n_cases") or 0)
         grade.review = [str(r) for r in rec.get("review") or []]
-        if grade.status in ("not defined", "not readable") or rec.get("crashed"):
+        optional_and_absent = grade.max_points == 0 and grade.status == "not defined"
+        if (grade.status in ("not defined", "not readable") or rec.get("crashed")) \
+                and not optional_and_absent:
             row.notes.append(f"{grade.exercise_id}: {grade.summary}")
 
 

@@ -33,11 +33,14 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def csv_columns(rows: list[SubmissionGrade]) -> list[str]:
-    """``file, lesson, <exercise ids in lesson order>, total, max, reason, review``."""
+    """``file, lesson, <exercise ids in lesson order>, total, max, reason, review``.
+
+    Optional exercises (worth 0 points) are left out; the JSON has them.
+    """
     ids: list[str] = []
     for row in sorted(rows, key=lambda r: r.lesson):
         for e in row.exercises:
-            if e.exercise_id not in ids:
+            if e.max_points > 0 and e.exercise_id not in ids:
                 ids.append(e.exercise_id)
     return ["file", "lesson", *ids, "total", "max", "reason", "review"]
 
@@ -60,7 +63,8 @@ def _csv_text(rows: list[SubmissionGrade]) -> str:
         record = {"file": _cell(row.file), "lesson": _cell(row.lesson),
                   "total": _number(row.total), "max": _number(row.max_points),
                   "reason": _cell(row.reason), "review": _cell(row.review)}
-        record.update({e.exercise_id: _number(e.points) for e in row.exercises})
+        record.update({e.exercise_id: _number(e.points) for e in row.exercises
+                       if e.exercise_id in columns})
         writer.writerow(record)
     return buf.getvalue()
 
@@ -97,6 +101,8 @@ def feedback_text(row: SubmissionGrade, options: GradingOptions) -> str:
                   "Python process — so an answer that passed in the notebook can still fail "
                   "here, and changing the checker inside the notebook has no effect.", ""]
     for e in row.exercises:
+        if e.max_points == 0 and e.status == "not defined":
+            continue                                  # optional practice not attempted
         lines.append(f"[{_number(e.points)} / {_number(e.max_points)}] {e.exercise_id} "
                      f"({e.status})")
         lines.append(e.feedback or e.summary)

@@ -10,6 +10,7 @@ human to look at; they do not change the score.
 
 from __future__ import annotations
 
+import sys
 import types
 
 __all__ = ["SUSPICIOUS", "scan", "library_references"]
@@ -38,8 +39,16 @@ def _code_names(code: types.CodeType, out: set[str]) -> None:
 
 
 def _is_library(obj) -> bool:
-    module = getattr(obj, "__module__", None) or ""
-    return module not in ("__main__", "") and not module.startswith("__")
+    """A function or class of an imported module (pickled by reference), not learner code.
+
+    Learner functions are rebuilt with a fresh globals dict; a library function's
+    globals are its module's namespace (``__module__`` alone can be set to anything).
+    """
+    if isinstance(obj, types.FunctionType):
+        home = sys.modules.get(obj.__globals__.get("__name__") or "")
+        return home is not None and vars(home) is obj.__globals__
+    module = sys.modules.get(getattr(obj, "__module__", None) or "")
+    return module is not None and getattr(module, getattr(obj, "__qualname__", ""), None) is obj
 
 
 def _walk(answer):

@@ -53,14 +53,19 @@ def _entry(answers: dict, name: str):
                                       f"({type(err).__name__})")
 
 
-def grade_one(ex, answer, options) -> dict:
+def read_code(answer) -> tuple[list[str], list[str]]:
+    """``(suspicious names, library functions used)`` of an answer's code."""
+    try:
+        return scan(answer), library_references(answer)
+    except Exception:  # an exotic object: grade it anyway
+        return ["(code could not be read)"], []
+
+
+def grade_one(ex, answer, options, review=(), refs=()) -> dict:
     """Run the check of ``ex`` on ``answer``; a JSON-ready record (never learner objects)."""
     from ..checks import _run  # the same path as check(), without recording or raising
 
-    try:
-        review, refs = scan(answer), library_references(answer)
-    except Exception:  # an exotic object: grade it anyway
-        review, refs = ["(code could not be read)"], []
+    review = list(review)
     forbidden = set(getattr(ex, "forbidden", ())) & set(refs)
     if forbidden:
         summary = (f"your answer calls the course's own {', '.join(sorted(forbidden))} "
@@ -104,18 +109,21 @@ def main() -> int:
         answers = None
     with open(job["results"], "a", encoding="utf-8") as out:
         for item in job["exercises"]:
-            _line(out, {"id": item["id"], "event": "start"})
             ex = get_exercise(item["id"])
             if answers is None:
+                _line(out, {"id": ex.id, "event": "start"})
                 record = {"status": "not graded", "summary": "the answers could not be read "
                           "out of the notebook's kernel"}
             else:
+                _line(out, {"id": ex.id, "event": "start"})
                 answer, problem = _entry(answers, item["answer_name"])
                 if problem:
                     record = {"status": problem[0], "summary": problem[1], "points": 0.0}
                 else:
-                    record = grade_one(ex, answer, options)
-            _line(out, {"id": item["id"], "event": "result", **record})
+                    review, refs = read_code(answer)
+                    _line(out, {"id": ex.id, "event": "start", "review": review})
+                    record = grade_one(ex, answer, options, review, refs)
+            _line(out, {"id": ex.id, "event": "result", **record})
     return 0
 
 

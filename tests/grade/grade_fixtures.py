@@ -1,0 +1,169 @@
+"""Hostile submissions, built from a real lesson with nbformat (nothing stored on disk).
+
+``LESSON`` is lesson 03 once its solution and exercises exist, else lesson 01. Each
+builder returns a notebook node (or raw text for the unreadable ones).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from course.grade.collect import lesson_exercises
+from course.release import release_notebook
+
+REPO = Path(__file__).resolve().parents[2]
+TIMEOUT = 5
+
+
+def _pick_lesson() -> str:
+    for lesson in ("03_diamond_network", "01_neuron_and_sigmoid"):
+        if (REPO / "solutions" / f"{lesson}.ipynb").exists() and lesson_exercises(lesson):
+            return lesson
+    raise RuntimeError("neither lesson 03 nor lesson 01 is available")
+
+
+LESSON = _pick_lesson()
+OTHER_LESSON = "00_start_here"
+
+
+def solution(lesson: str = LESSON):
+    """The solution notebook, tagged with its lesson as ``release`` tags the student copy."""
+    nb = nbformat.read(REPO / "solutions" / f"{lesson}.ipynb", as_version=4)
+    nb.metadata["course"] = {"lesson": lesson}
+    return nb
+
+
+def blank(lesson: str = LESSON):
+    """The student lesson as released (every answer a stub)."""
+    nb = release_notebook(solution(lesson), lesson)
+    nb.metadata["course"] = {"lesson": lesson}
+    return nb
+
+
+def answer_cell(nb, name: str) -> int:
+    """Index of the code cell that defines the answer ``name``."""
+    pattern = re.compile(rf"^(def {re.escape(name)}\(|{re.escape(name)}\s*=)", re.M)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and pattern.search(cell.source):
+            return i
+    raise LookupError(f"no cell defines {name}")
+
+
+def answer_names(lesson: str = LESSON) -> list[str]:
+    """The answers that earn points (optional practice exercises are worth 0)."""
+    return [ex.answer_name for ex in lesson_exercises(lesson) if ex.points > 0]
+
+
+def first_code_cell(nb) -> int:
+    return next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+
+
+def insert_after_imports(nb, source: str):
+    nb.cells.insert(first_code_cell(nb) + 1, nbformat.v4.new_code_cell(source))
+    return nb
+
+
+WRONG = "def {name}(*args, **kwargs):\n    return 0.123   # the same wrong value everywhere\n"
+
+
+def wrong_answers(nb):
+    """Every answer replaced, right after its definition, by a wrong one."""
+    for name in answer_names():
+        i = answer_cell(nb, name)
+        nb.cells.insert(i + 1, nbformat.v4.new_code_cell(WRONG.format(name=name)))
+    return nb
+
+
+TAMPER = '''\
+import json, os
+import numpy as np
+import course, course.checks
+
+def always_pass(*args, **kwargs):
+    return True
+
+course.check = course.checks.check = always_pass
+check = always_pass
+np.isclose = lambda *a, **k: True
+np.allclose = lambda *a, **k: True
+progress = os.environ["COURSE_PROGRESS_FILE"]
+with open(progress, "w") as fh:
+    json.dump({{eid: {{"status": "passed", "mistake": None, "summary": "", "time": ""}}
+               for eid in {ids!r}}}, fh)
+'''
+
+IGNORES_INTERRUPT = '''\
+import time
+while True:
+    try:
+        time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+'''
+
+ESCAPE = '''\
+def {name}(*args, **kwargs):
+    # reaches os._exit without importing os: the grading process dies when this is checked
+    for cls in ().__class__.__base__.__subclasses__():
+        if cls.__name__ == "_wrap_close":
+            cls.__init__.__globals__["_exit"](7)
+    return 0.0
+'''
+
+
+def hostile_notebooks() -> dict:
+    """File name -> notebook node (or raw text for the unreadable ones)."""
+    ids = [ex.id for ex in lesson_exercises(LESSON)]
+    names = answer_names()
+    full_json = nbformat.writes(solution())
+
+    deleted = solution()
+    for name in names[-1:]:                       # the last answer's cell is gone
+        del deleted.cells[answer_cell(deleted, name)]
+    duplicated = solution()                       # every code cell twice (Jupyter's copy)
+    duplicated.cells = [c for cell in duplicated.cells
+                        for c in ((cell, nbformat.v4.new_code_cell(cell.source))
+                                  if cell.cell_type == "code" else (cell,))]
+    empty = nbformat.v4.new_notebook(metadata={"course": {"lesson": LESSON}})
+    empty.cells.append(nbformat.v4.new_markdown_cell("I did not write anything."))
+    tamper = wrong_answers(solution())
+    tamper.cells.insert(first_code_cell(tamper) + 1,
+                        nbformat.v4.new_code_cell(TAMPER.format(ids=ids)))
+    escape = solution()
+    i = answer_cell(escape, names[0])
+    escape.cells.insert(i + 1, nbformat.v4.new_code_cell(ESCAPE.format(name=names[0])))
+    return {
+        "full.ipynb": solution(),
+        "blank.ipynb": blank(),
+        "invalid_json.ipynb": full_json[: len(full_json) // 2],
+        "not_a_notebook.ipynb": json.dumps({"hello": "world"}),
+        "empty.ipynb": empty,
+        "infinite_loop.ipynb": insert_after_imports(solution(), "while True:\n    pass\n"),
+        "ignores_interrupt.ipynb": insert_after_imports(solution(), IGNORES_INTERRUPT),
+        "os_exit.ipynb": insert_after_imports(solution(), "import os\nos._exit(1)\n"),
+        "other_lesson.ipynb": solution(OTHER_LESSON),
+        "deleted_cells.ipynb": deleted,
+        "duplicated_cells.ipynb": duplicated,
+        "wrong.ipynb": wrong_answers(solution()),
+        "tamper.ipynb": tamper,
+        "escape.ipynb": escape,
+    }
+
+
+def write_submissions(folder: Path, notebooks: dict) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, nb in notebooks.items():
+        text = nb if isinstance(nb, str) else nbformat.writes(nb)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def run_grade(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "course", "grade", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=900)

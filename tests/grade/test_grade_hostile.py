@@ -1,0 +1,160 @@
+"""Every hostile submission gets a row with its reason (one grading run, see conftest).
+
+Acceptance (issue 7): full solution, blank lesson, invalid JSON, infinite loop,
+``os._exit``, tampering, empty — one row each; the full one scores full, the tampering
+one no more than a wrong answer; the run ends within its time limits.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from grade_fixtures import LESSON, TIMEOUT, answer_names
+
+from course.grade.collect import lesson_exercises
+
+pytestmark = pytest.mark.slow
+
+MAX = sum(ex.points for ex in lesson_exercises(LESSON))
+MAIN_IDS = [ex.id for ex in lesson_exercises(LESSON) if ex.points > 0]
+
+
+def points(row) -> float:
+    return float(row["total"])
+
+
+def test_every_submission_gets_exactly_one_row(graded_batch):
+    proc, rows, detail, out = graded_batch
+    written = sorted(p.name for p in (out.parent / "submissions").iterdir())
+    assert sorted(rows) == written
+    assert len(detail) == len(written)
+    # some submissions could not be graded (invalid, empty, other lesson): exit code 1
+    assert proc.returncode == 1, proc.stderr
+    assert "not fully graded: " in proc.stderr
+
+
+def test_csv_columns_are_file_lesson_points_total_max_reason(graded_batch):
+    _, rows, _, _ = graded_batch
+    columns = list(next(iter(rows.values())))
+    assert columns == ["file", "lesson", *MAIN_IDS, "total", "max", "reason", "review"]
+    assert all(float(r["max"]) == MAX for r in rows.values())
+
+
+def test_full_solution_scores_full_marks_without_a_reason(graded_batch):
+    _, rows, detail, _ = graded_batch
+    row = rows["full.ipynb"]
+    assert points(row) == MAX and row["reason"] == "" and row["lesson"] == LESSON
+    assert all(row[eid] == "1" for eid in MAIN_IDS)
+    assert detail["full.ipynb"]["fully_graded"] is True
+
+
+def test_blank_lesson_scores_zero_and_says_not_attempted(graded_batch):
+    _, rows, detail, _ = graded_batch
+    assert points(rows["blank.ipynb"]) == 0 and rows["blank.ipynb"]["reason"] == ""
+    statuses = {e["status"] for e in detail["blank.ipynb"]["exercises"] if e["max_points"]}
+    assert statuses == {"not attempted"}
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("invalid_json.ipynb", "invalid JSON, not a notebook (Unterminated string"),
+    ("not_a_notebook.ipynb", "not a Jupyter notebook (it has no 'cells' list)"),
+    ("empty.ipynb", "empty notebook (no code cells to run)"),
+    ("other_lesson.ipynb", f"notebook is lesson 00_start_here, expected {LESSON}"),
+])
+def test_ungradable_notebooks_score_zero_with_the_reason(graded_batch, name, reason):
+    _, rows, detail, _ = graded_batch
+    assert points(rows[name]) == 0
+    assert rows[name]["reason"].startswith(reason)
+    assert detail[name]["executed"] is False and detail[name]["fully_graded"] is False
+
+
+def test_infinite_loop_is_interrupted_and_the_rest_still_counts(graded_batch):
+    _, rows, _, _ = graded_batch
+    row = rows["infinite_loop.ipynb"]
+    assert row["reason"] == (f"cell 3 (`while True:`) ran past the {TIMEOUT} s limit and was "
+                             "interrupted")
+    assert points(row) == MAX
+
+
+def test_a_loop_ignoring_interrupts_is_skipped_in_a_fresh_kernel(graded_batch):
+    _, rows, _, _ = graded_batch
+    row = rows["ignores_interrupt.ipynb"]
+    assert row["reason"] == (f"cell 3 (`import time`) ran past the {TIMEOUT} s limit and "
+                             "ignored the interrupt; it was skipped in a fresh kernel")
+    assert points(row) == MAX
+
+
+def test_os_exit_kills_the_kernel_the_cell_is_skipped_and_the_rest_counts(graded_batch):
+    _, rows, detail, _ = graded_batch
+    row = rows["os_exit.ipynb"]
+    assert row["reason"] == ("cell 3 (`import os`) killed the kernel (os._exit? a crash?); it "
+                             "was skipped in a fresh kernel")
+    assert points(row) == MAX and detail["os_exit.ipynb"]["fully_graded"] is True
+
+
+def test_deleted_answer_cell_scores_zero_for_that_answer_only(graded_batch):
+    _, rows, detail, _ = graded_batch
+    row = rows["deleted_cells.ipynb"]
+    missing = answer_names()[-1]
+    assert row["reason"] == (f"{MAIN_IDS[-1]}: the notebook never defines `{missing}` (was its "
+                             "cell deleted or renamed?)")
+    assert row[MAIN_IDS[-1]] == "0" and points(row) == MAX - 1
+    assert detail["deleted_cells.ipynb"]["exercises"][len(MAIN_IDS) - 1]["status"] == \
+        "not defined"
+
+
+def test_duplicated_cells_grade_like_the_original(graded_batch):
+    _, rows, _, _ = graded_batch
+    assert points(rows["duplicated_cells.ipynb"]) == MAX
+    assert rows["duplicated_cells.ipynb"]["reason"] == ""
+
+
+def test_tampering_scores_exactly_what_the_plain_wrong_answer_scores(graded_batch):
+    """Replacing check, patching numpy and forging the progress file change nothing."""
+    _, rows, detail, _ = graded_batch
+    tamper, wrong = detail["tamper.ipynb"], detail["wrong.ipynb"]
+    assert points(rows["tamper.ipynb"]) == points(rows["wrong.ipynb"]) == 0
+    keep = ("exercise_id", "points", "status", "mistake", "summary")
+    assert [{k: e[k] for k in keep} for e in tamper["exercises"]] == \
+        [{k: e[k] for k in keep} for e in wrong["exercises"]]
+    # ... while inside the notebook the forged check passed without a single error
+    assert tamper["cell_errors"] == [] and wrong["cell_errors"] != []
+
+
+def test_an_answer_that_kills_the_grading_process_loses_only_its_own_exercise(graded_batch):
+    _, rows, detail, _ = graded_batch
+    row = rows["escape.ipynb"]
+    first = MAIN_IDS[0]
+    assert row[first] == "0" and points(row) == MAX - 1
+    assert (f"{first}: checking your answer stopped the grading process (it ended with exit "
+            "code 7)") in row["reason"]
+    assert row["review"] == f"{first}: __base__, __globals__, __subclasses__, _exit"
+
+
+def test_feedback_files_hold_the_learners_named_mistake_text(graded_batch):
+    _, _, detail, out = graded_batch
+    folder = out.with_name(out.stem + "_feedback")
+    assert len(list(folder.glob("*.txt"))) == len(detail)
+    wrong = (folder / "wrong.txt").read_text(encoding="utf-8")
+    assert f"Score: 0 / {MAX:g}" in wrong
+    assert "checked with 200 random cases" in wrong and "the notebook uses 48" in wrong
+    for e in detail["wrong.ipynb"]["exercises"]:
+        if e["max_points"]:
+            assert e["feedback"] in wrong and e["feedback"].startswith(f"✗ {e['exercise_id']}")
+    assert "invalid JSON" in (folder / "invalid_json.txt").read_text(encoding="utf-8")
+
+
+def test_json_says_how_many_cases_the_grade_used(graded_batch):
+    _, _, detail, out = graded_batch
+    meta = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["grader"]
+    assert meta["n_cases"] == 200 and meta["notebook_n_cases"] == 48
+    passed = [e for e in detail["full.ipynb"]["exercises"] if e["status"] == "passed"]
+    assert passed and all(e["n_cases"] > 200 for e in passed)   # + worked example and extras
+
+
+def test_every_submission_ends_within_its_time_limits(graded_batch):
+    _, _, detail, _ = graded_batch
+    budget = 10 * TIMEOUT + 60
+    check_limit = len(MAIN_IDS) * 9 * 15 + 60          # generous bound for the check phase
+    assert all(s["elapsed_seconds"] < budget + check_limit for s in detail.values())
