@@ -1,0 +1,134 @@
+"""The grader's parts that need no kernel: usage errors, lesson detection, the report."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import nbformat
+import pytest
+from grade_fixtures import blank, run_grade, solution
+
+from course.grade.collect import (
+    detect_lesson,
+    find_submissions,
+    read_submission,
+)
+from course.grade.integrity import Snapshot
+from course.grade.model import ExerciseGrade, GradingOptions, SubmissionGrade
+from course.grade.report import csv_columns, feedback_names, write_outputs
+
+
+# --- command line ---------------------------------------------------------------------
+def test_a_missing_path_is_a_usage_error(tmp_path):
+    proc = run_grade(tmp_path / "nowhere", "--out", tmp_path / "g.csv")
+    assert proc.returncode == 2
+    assert "nowhere: no such file or folder; pass notebooks (.ipynb)" in proc.stderr
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_a_folder_without_notebooks_is_a_usage_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    proc = run_grade(tmp_path, "--out", tmp_path / "g.csv")
+    assert proc.returncode == 2 and "no submissions found" in proc.stderr
+
+
+def test_an_unknown_lesson_is_a_usage_error_listing_the_lessons(tmp_path):
+    proc = run_grade(tmp_path, "--lesson", "99_nothing", "--out", tmp_path / "g.csv")
+    assert proc.returncode == 2
+    assert "--lesson '99_nothing' is not a lesson with checked exercises" in proc.stderr
+    assert "01_neuron_and_sigmoid" in proc.stderr
+
+
+@pytest.mark.parametrize("flag, value", [("--timeout", "0"), ("--jobs", "-1"),
+                                         ("--timeout", "soon")])
+def test_non_positive_limits_are_usage_errors(tmp_path, flag, value):
+    proc = run_grade(tmp_path, flag, value)
+    assert proc.returncode == 2 and f"expected a positive number, got '{value}'" in proc.stderr
+
+
+def test_out_must_name_the_csv(tmp_path):
+    proc = run_grade(tmp_path, "--out", tmp_path / "grades.json")
+    assert proc.returncode == 2 and "give the CSV's name" in proc.stderr
+
+
+# --- finding and reading submissions --------------------------------------------------
+def test_folders_are_searched_recursively_sorted_without_checkpoints(tmp_path):
+    for rel in ("b/2.ipynb", "a/1.ipynb", "a/.ipynb_checkpoints/1-checkpoint.ipynb", "c.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("{}")
+    found = find_submissions([tmp_path, tmp_path / "a" / "1.ipynb"])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a/1.ipynb", "b/2.ipynb"]
+
+
+def test_lesson_comes_from_metadata_then_file_name_then_check_calls(tmp_path):
+    nb = blank("01_neuron_and_sigmoid")
+    assert detect_lesson(nb, tmp_path / "anything.ipynb") == "01_neuron_and_sigmoid"
+    del nb.metadata["course"]
+    assert detect_lesson(nb, tmp_path / "alice-00_start_here.ipynb") == "00_start_here"
+    assert detect_lesson(nb, tmp_path / "alice.ipynb") == "01_neuron_and_sigmoid"  # check(...)
+    nb.cells = [c for c in nb.cells if "check(" not in c.source]
+    assert detect_lesson(nb, tmp_path / "alice.ipynb") is None
+
+
+def test_an_unknown_lesson_without_lesson_option_is_reported(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    path = tmp_path / "mystery.ipynb"
+    nbformat.write(nb, path)
+    sub = read_submission(path)
+    assert sub.problem.startswith("could not tell which lesson this is")
+    assert "pass --lesson NN_name" in sub.problem
+    assert read_submission(path, "01_neuron_and_sigmoid").problem == ""
+
+
+def test_a_notebook_with_only_blank_code_cells_is_empty(tmp_path):
+    nb = solution("01_neuron_and_sigmoid")
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = "   \n"
+    path = tmp_path / "01_neuron_and_sigmoid.ipynb"
+    nbformat.write(nb, path)
+    assert read_submission(path).problem == "empty notebook (no code cells to run)"
+
+
+# --- the report -----------------------------------------------------------------------
+def _row(file, points, reason=""):
+    row = SubmissionGrade(file=file, lesson="01_neuron_and_sigmoid", executed=True)
+    row.exercises = [ExerciseGrade("sigmoid.sigmoid", "sigmoid", 1.0, points, "passed"),
+                     ExerciseGrade("sigmoid.extra", "extra", 0.0, 0.0, "not defined")]
+    if reason:
+        row.notes.append(reason)
+    return row
+
+
+def test_feedback_names_stay_readable_and_unique_when_stems_clash():
+    rows = [_row("alice/01.ipynb", 1), _row("bob/01.ipynb", 0), _row("carol.ipynb", 1)]
+    assert feedback_names(rows) == ["alice__01.txt", "bob__01.txt", "carol.txt"]
+
+
+def test_outputs_csv_json_and_feedback_written_atomically(tmp_path):
+    rows = [_row("alice.ipynb", 1), _row("=cmd.ipynb", 0, "-bad")]
+    out = tmp_path / "grades.csv"
+    paths = write_outputs(rows, out, GradingOptions())
+    assert csv_columns(rows) == ["file", "lesson", "sigmoid.sigmoid", "total", "max", "reason",
+                                 "review"]                 # optional 0-point exercise left out
+    with open(out, newline="", encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert table[0]["total"] == "1" and table[0]["max"] == "1"
+    assert table[1]["file"] == "'=cmd.ipynb" and table[1]["reason"] == "'-bad"  # no formulas
+    assert json.loads(paths["json"].read_text())["submissions"][1]["reason"] == "-bad"
+    assert sorted(p.name for p in paths["feedback_dir"].iterdir()) == ["_cmd.txt", "alice.txt"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
+
+
+# --- the installation watch -----------------------------------------------------------
+def test_snapshot_notices_added_changed_and_removed_files(tmp_path):
+    (tmp_path / "a.py").write_text("x = 1")
+    (tmp_path / "b.py").write_text("y = 1")
+    before = Snapshot.take([tmp_path])
+    assert Snapshot.take([tmp_path]).changed_since(before) == []
+    (tmp_path / "a.py").write_text("x = 2")
+    (tmp_path / "b.py").unlink()
+    (tmp_path / "evil.pth").write_text("import os")
+    changed = Snapshot.take([tmp_path]).changed_since(before)
+    assert [p.rsplit("/", 1)[-1] for p in changed] == ["a.py", "b.py", "evil.pth"]
