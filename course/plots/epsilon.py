@@ -104,6 +104,10 @@ def epsilon_plot(f=None, x0: float | None = None, df: float | None = None, ax=No
         i = int(np.argmin(valid))
         lowest = min(lowest, err[i])
         ax.plot(hs[i], err[i], "o", ms=9, mfc="none", mec=colour, mew=2, zorder=5)
+        if i < len(hs) // 8:            # at the left edge: put the label inside the axes
+            dx = abs(dx)
+        elif i > len(hs) - len(hs) // 8:
+            dx = -abs(dx)
         ax.annotate(f"best h ≈ {hs[i]:.0e}", (hs[i], err[i]), xytext=(dx, -16),
                     textcoords="offset points", ha="right" if dx < 0 else "left",
                     va="top", fontsize=9, color=colour, fontweight="bold", bbox=box, zorder=6,

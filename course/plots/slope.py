@@ -11,7 +11,9 @@ import numpy as np
 
 from . import palette as pal
 
-VARIABLES = ("I", "w1", "w2", "w3", "w4", "w5", "b1", "b2", "b3", "b4")
+VARIABLES = ("I", "w1", "w2", "w3", "w4", "w5", "b1", "b2", "b3", "b4",
+             # the forward pass's names, as the diamond exercises accept them too
+             "z1", "h1", "z2", "h2", "z3", "h3", "zO", "O")
 NOT_WRITTEN = "your derivative isn't written yet — showing the true tangent only"
 
 
@@ -21,8 +23,9 @@ def learner_slope(learner, net, I: float) -> tuple[float | None, str]:
     Parameters
     ----------
     learner : callable, str or None
-        A function taking keyword arguments among ``I, w1..w5, b1..b4`` (it names the
-        ones it uses), or a formula string in those variables.
+        A function taking keyword arguments among ``I, w1..w5, b1..b4`` and the forward
+        pass's ``z1, h1, z2, h2, z3, h3, zO, O`` (it names the ones it uses), or a formula
+        string in those variables.
     net : DiamondNet
     I : float
 
@@ -38,7 +41,8 @@ def learner_slope(learner, net, I: float) -> tuple[float | None, str]:
     from ..checks.answers import Evaluator, as_number
     from ..checks.sandbox import LearnerError, NotAttempted, call_learner, time_limit
 
-    point = {"I": float(I), **{k: float(v) for k, v in net.params.items()}}
+    point = {"I": float(I), **{k: float(v) for k, v in net.params.items()},
+             **{k: float(v) for k, v in net.forward(float(I)).items()}}
     try:
         with time_limit(2.0):
             ev = Evaluator(learner, VARIABLES)
@@ -107,8 +111,9 @@ class SlopePicture:
         ax.set_ylim(lo - pad, hi + pad)
         ax.plot(xs, ys, color=pal.TEXT, lw=2, label=f"O({param})")
         (self.true_line,) = ax.plot([], [], color=pal.TRUE, lw=2.5, label="true tangent")
+        shown = learner is not None and learner_slope(learner, net, self.I)[0] is not None
         (self.learner_line,) = ax.plot([], [], "--", color=pal.LEARNER, lw=2.5,
-                                       label="_" if learner is None else "your derivative")
+                                       label="your derivative" if shown else "_")
         (self.point,) = ax.plot([], [], "o", color=pal.TEXT, ms=8, zorder=5,
                                 label=f"current {param}")
         ax.set_xlabel(param, fontsize=11, color=pal.TEXT)
