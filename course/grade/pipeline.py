@@ -101,6 +101,9 @@ def _grade_into(row: SubmissionGrade, path: Path, batch: Batch) -> None:
             if problem:
                 row.notes.append(problem)
                 return
+            if not exercises:
+                row.notes.append(f"lesson {row.lesson} has no checked exercises to grade")
+                return
             if not execution.answers_file.exists():
                 if not execution.out_of_time:
                     row.notes.append("the answers could not be copied out of the notebook's "

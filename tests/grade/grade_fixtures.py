@@ -72,9 +72,9 @@ def insert_after_imports(nb, source: str):
 WRONG = "def {name}(*args, **kwargs):\n    return 0.123   # the same wrong value everywhere\n"
 
 
-def wrong_answers(nb):
+def wrong_answers(nb, lesson: str = LESSON):
     """Every answer replaced, right after its definition, by a wrong one."""
-    for name in answer_names():
+    for name in answer_names(lesson):
         i = answer_cell(nb, name)
         nb.cells.insert(i + 1, nbformat.v4.new_code_cell(WRONG.format(name=name)))
     return nb
