@@ -4,9 +4,13 @@ The tests drive the course the way a learner meets it: a real ``jupyter lab`` on
 free localhost port (token auth, temporary copy of ``lessons/`` and ``solutions/``),
 Debian's Chromium driven by Playwright. Helpers reach the tests as fixtures:
 
-``lab``          a :class:`LabPage` (fresh browser context) for one test
-``lab_server``   the running :class:`LabServer`
-``lab_root``     the server's root directory (write scratch notebooks here)
+``lab``            a :class:`LabPage` (fresh browser context) for one test
+``make_notebook``  write a scratch notebook into the server's root
+``lab_server``     the running :class:`LabServer` (``lab_root``: its root directory)
+``artifacts_dir``  test-artifacts/browser/: screenshots, the server log
+
+Waits are on conditions (kernel idle, cells finished, a number shown), each bounded;
+state is read from JupyterLab's models through ``labstate.js``.
 
 Without Chromium or Playwright every browser test skips with the reason; with
 ``COURSE_REQUIRE_BROWSER=1`` (set by CI) that skip becomes a failure.
@@ -259,7 +263,11 @@ def lab_server(browser_available, lab_root, tmp_path_factory, artifacts_dir):
 
 @pytest.fixture(scope="session")
 def chromium(browser_available):
-    """One headless Chromium for the session (Playwright gives it a fresh temporary profile)."""
+    """One headless Chromium for the session.
+
+    ``launch`` always starts from a fresh temporary ``--user-data-dir`` that Playwright
+    deletes on close (it refuses the flag in ``args``; only persistent contexts take one).
+    """
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
@@ -290,6 +298,8 @@ def artifacts_dir(pytestconfig) -> Path:
     """test-artifacts/browser/ at the repository root (gitignored): screenshots go here."""
     path = pytestconfig.rootpath / "test-artifacts" / "browser"
     path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.png"):  # a screenshot always belongs to this run
+        stale.unlink()
     return path
 
 
@@ -319,52 +329,7 @@ def lab(request, chromium, lab_server, artifacts_dir):
 
 NOTEBOOK = "#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)"
 
-# State is read from JupyterLab's own models (window.jupyterapp, exposed by the server
-# flag), not guessed from the DOM: the toolbar says "idle" before any kernel exists, and
-# an exception renders exactly like a warning (both application/vnd.jupyter.stderr).
-_PANEL_JS = """() => window.jupyterapp && [...window.jupyterapp.shell.widgets('main')]
-  .find(w => w.isVisible && w.content?.model?.cells)"""  # undefined while the page loads
-
-# Every code cell: its index, whether it has source, its execution count, whether it is
-# running or queued, and its error outputs.
-_CELLS_JS = f"""() => {{
-  const panel = ({_PANEL_JS})();
-  if (!panel) return null;
-  const cells = [];
-  for (let i = 0; i < panel.content.model.cells.length; i++) {{
-    const cell = panel.content.model.cells.get(i);
-    if (cell.type !== 'code') continue;
-    cells.push({{cell: i, hasSource: cell.sharedModel.getSource().trim() !== '',
-      count: cell.executionCount, running: cell.executionState === 'running',
-      errors: cell.outputs.toJSON().filter(o => o.output_type === 'error')
-        .map(o => ({{ename: o.ename, evalue: o.evalue}}))}});
-  }}
-  return cells;
-}}"""
-
-# "ready": the notebook has a connected, idle kernel; "dialog": JupyterLab asks something.
-_KERNEL_STATE_JS = f"""() => {{
-  if (document.querySelector('.jp-Dialog')) return 'dialog';
-  const kernel = ({_PANEL_JS})()?.sessionContext.session?.kernel;
-  return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle'
-    ? 'ready' : false;
-}}"""
-
-# Run All (started when the highest execution count was `before`) has finished: kernel
-# idle, no cell running or queued, and some cell counted above `before`.
-_RUN_FINISHED_JS = f"""(before) => {{
-  const kernel = ({_PANEL_JS})()?.sessionContext.session?.kernel;
-  const cells = ({_CELLS_JS})();
-  return !!cells && kernel?.status === 'idle' && !cells.some(c => c.running)
-    && Math.max(0, ...cells.map(c => c.count || 0)) > before;
-}}"""
-
-_NUMBER_IS_JS = """([sel, expected, rel]) => {
-  const el = document.querySelector(sel);
-  if (!el) return false;
-  const shown = parseFloat(el.textContent);
-  return Math.abs(shown - expected) <= rel * Math.abs(expected) + 1e-300;
-}"""
+LABSTATE_JS = Path(__file__).with_name("labstate.js")  # window.__labstate: model readers
 
 
 class LabPage:
@@ -377,6 +342,7 @@ class LabPage:
         self.workspace = "".join(c if c.isalnum() else "-" for c in workspace)[:60]
         self.page_errors: list[str] = []
         page.on("pageerror", lambda err: self.page_errors.append(str(err)))
+        page.add_init_script(path=LABSTATE_JS)
         page.set_default_timeout(30_000)
 
     def open(self, path: str, timeout: float = 90_000) -> None:
@@ -395,8 +361,8 @@ class LabPage:
         deadline = time.monotonic() + timeout / 1000
         while True:
             remaining = max(1000.0, (deadline - time.monotonic()) * 1000)
-            state = self.page.wait_for_function(_KERNEL_STATE_JS, timeout=remaining,
-                                                polling=100).json_value()
+            state = self.page.wait_for_function("() => window.__labstate.kernelState()",
+                                                timeout=remaining, polling=100).json_value()
             if state == "ready":
                 return
             dialog = self.page.locator(".jp-Dialog")
@@ -412,7 +378,7 @@ class LabPage:
         Each is ``{"cell": index, "hasSource": bool, "count": execution count or None,
         "running": bool, "errors": [{"ename", "evalue"}]}``.
         """
-        return self.page.evaluate(_CELLS_JS)
+        return self.page.evaluate("() => window.__labstate.cells()")
 
     def error_outputs(self) -> list[dict]:
         """Every error output of the open notebook: ``[{"cell", "ename", "evalue"}]``."""
@@ -424,7 +390,8 @@ class LabPage:
         before = max((c["count"] or 0 for c in self.cells()), default=0)
         self.page.locator('.lm-MenuBar-itemLabel:text-is("Run")').click()
         self.page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
-        self.page.wait_for_function(_RUN_FINISHED_JS, arg=before, timeout=timeout, polling=100)
+        self.page.wait_for_function("(before) => window.__labstate.runFinished(before)",
+                                    arg=before, timeout=timeout, polling=100)
 
     def locator(self, selector: str):
         """Locator for ``selector`` inside the open notebook."""
@@ -463,8 +430,8 @@ class LabPage:
 
         full = f"{NOTEBOOK} {selector}"
         try:
-            self.page.wait_for_function(_NUMBER_IS_JS, arg=[full, expected, rel], timeout=timeout,
-                                        polling=100)
+            self.page.wait_for_function("(a) => window.__labstate.numberIs(...a)",
+                                        arg=[full, expected, rel], timeout=timeout, polling=100)
         except PlaywrightTimeout:
             pass
         return self.page.locator(full).first.inner_text()
