@@ -49,8 +49,23 @@ def _v(mid, fn, message, keys=None):
 
 
 _WHY_S = "s' is taken at the pre-activation; with the cached activation it is h(1 − h)"
+
+
+def _slopes_everywhere(c, slope) -> dict:
+    """Every delta built with ``slope(h)`` in place of s'(z) = h(1 − h)."""
+    dO = slope(c.O)
+    d2, d3 = dO * c.w4 * slope(c.h2), dO * c.w5 * slope(c.h3)
+    return grads_from(c, dO=dO, d2=d2, d3=d3, d1=(d2 * c.w2 + d3 * c.w3) * slope(c.h1))
+
+
 #: catalogue order: upstream mistakes first (they explain the most entries)
 VARIANTS = (
+    _v("missing-s-prime", lambda c: _slopes_everywhere(c, np.ones_like),
+       "no delta has its node's s'(z): δ = dO/dz, and each node's h = s(z) multiplies by "
+       "s'(z) = h(1 − h) — δO = O(1 − O), δ2 = δO·w4·h2(1 − h2), ..."),
+    _v("s-prime-of-activation", lambda c: _slopes_everywhere(c, d),
+       "every delta uses s'(h), the slope at the activation (d(h)); s' is taken at the "
+       "pre-activation, which with the cached activation is h(1 − h) — not d(h)"),
     _v("missing-s-prime", lambda c: grads_from(c, dO=np.ones_like(c.O)),
        "δO is missing s'(zO) = O(1 − O): δO = dO/dzO, and O = s(zO)"),
     _v("s-prime-of-activation", lambda c: grads_from(c, dO=d(c.O)),
@@ -81,8 +96,9 @@ VARIANTS = (
        "δ1 is missing the weights w2 and w3: δ1 = (δ2·w2 + δ3·w3)·s'(z1)"),
     _v("wrong-activation", lambda c: {"w1": c.d1 * c.h1, "w2": c.d2 * c.h2, "w3": c.d3 * c.h3,
                                       "w4": c.dO * c.O, "w5": c.dO * c.O},
-       "a weight's gradient uses the output of the node it enters; it is δ times the value "
-       "entering on its edge (the previous layer's activation): dO/dw2 = δ2·h1, dO/dw1 = δ1·I"),
+       "you multiplied δ by the output of the node the edge enters; a weight's gradient is δ "
+       "times the value entering on its edge (the previous layer's activation): "
+       "dO/dw2 = δ2·h1, dO/dw4 = δO·h2, dO/dw1 = δ1·I"),
     _v("wrong-activation", lambda c: {"w4": c.dO * c.h3, "w5": c.dO * c.h2},
        "dO/dw4 and dO/dw5 use each other's input: w4 carries h2 (dO/dw4 = δO·h2), w5 carries h3"),
     _v("missing-input", lambda c: {"w1": c.d1, "w2": c.d2, "w3": c.d3, "w4": c.dO, "w5": c.dO},
@@ -196,7 +212,8 @@ def _grade_backward(answer, opts) -> CheckResult:
         mid, message, keys = explained[0]
         which = "" if keys == wrong else f" {', '.join(f'dO/d{k}' for k in keys)}:"
         result.mistake = mid
-        result.summary = f"{len(wrong)} of 9 gradients are wrong ({names}).{which} {message}"
+        result.summary = (f"{len(wrong)} of 9 gradients are wrong ({names}).{which} "
+                          f"{_sentence(message) if not which else message}")
         result.details += [f"{', '.join(f'dO/d{k}' for k in keys)}: {message}"
                            for _, message, keys in explained[1:]]
     else:
@@ -206,6 +223,11 @@ def _grade_backward(answer, opts) -> CheckResult:
         result.details.append(f"{', '.join(f'dO/d{k}' for k in rest)}: wrong in another way — "
                               "compare with one factor per edge on the way back")
     return result
+
+
+def _sentence(text: str) -> str:
+    """Start with a capital — an ASCII letter only: δ must not become Δ."""
+    return text[0].upper() + text[1:] if text[:1].isascii() else text
 
 
 def _g(x: float) -> float:
