@@ -1,0 +1,93 @@
+"""Grading N notebooks vs executing the same N bare with nbclient (goal: ≤ 1.3×).
+
+    python -m pytest tests/benchmarks/test_bench_grade.py -o addopts="" --benchmark-only -q
+
+Both sides run the same four notebooks (a solution and a blank lesson, of two lessons)
+one after the other (``jobs=1``) in fresh kernels, in the same run. Grading adds the
+extraction cell, the fresh checking process with 200 cases per exercise, the
+installation watch and the CSV/JSON/feedback files. A ratio summary is printed at
+the end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from course.grade import grade
+from course.grade.model import GradingOptions
+from course.release import release_notebook
+
+REPO = Path(__file__).resolve().parents[2]
+LESSONS = ("01_neuron_and_sigmoid", "03_diamond_network")
+RESULTS = {}
+
+
+def solution(lesson):
+    nb = nbformat.read(REPO / "solutions" / f"{lesson}.ipynb", as_version=4)
+    nb.metadata["course"] = {"lesson": lesson}
+    return nb
+
+
+def blank(lesson):
+    nb = release_notebook(solution(lesson), lesson)
+    nb.metadata["course"] = {"lesson": lesson}
+    return nb
+
+
+@pytest.fixture(scope="module")
+def notebooks(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bench-submissions")
+    paths = []
+    for lesson in LESSONS:
+        for kind, nb in (("full", solution(lesson)), ("blank", blank(lesson))):
+            path = folder / f"{kind}_{lesson}.ipynb"
+            nbformat.write(nb, path)
+            paths.append(path)
+    return paths
+
+
+def execute_bare(paths, workdir):
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3",
+                       resources={"metadata": {"path": str(workdir)}}).execute()
+
+
+@pytest.mark.benchmark(group="grade 4 notebooks, jobs=1")
+def test_execute_bare_with_nbclient(benchmark, notebooks, tmp_path):
+    benchmark.pedantic(execute_bare, args=(notebooks, tmp_path), rounds=3, iterations=1)
+    RESULTS["bare"] = benchmark.stats.stats.min
+
+
+@pytest.mark.benchmark(group="grade 4 notebooks, jobs=1")
+def test_grade(benchmark, notebooks, tmp_path):
+    options = GradingOptions(timeout=60)
+    rows = benchmark.pedantic(grade, args=(notebooks, tmp_path / "g.csv", options),
+                              kwargs={"jobs": 1, "progress": False}, rounds=3, iterations=1)
+    assert all(r.fully_graded for r in rows), (
+        "not every notebook was graded (did someone edit course/ during the run? the "
+        f"installation watch stops trusting it): {[r.reason for r in rows]}")
+    assert {Path(r.file).stem: r.total == r.max_points for r in rows} == {
+        f"{kind}_{lesson}": kind == "full" for lesson in LESSONS for kind in ("full", "blank")}
+    RESULTS["grade"] = benchmark.stats.stats.min
+
+
+@pytest.fixture(scope="module", autouse=True)
+def print_summary(request):
+    yield
+    if not {"bare", "grade"} <= set(RESULTS):
+        return
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line("")
+        reporter.write_sep("-", "grading vs bare execution (min times, same run)")
+        reporter.write_line(
+            f"4 notebooks: bare nbclient {RESULTS['bare']:.2f} s, grade {RESULTS['grade']:.2f} s "
+            f"-> grade/bare = {RESULTS['grade'] / RESULTS['bare']:.2f} (goal <= 1.3)")
