@@ -22,6 +22,7 @@ from ...checks.registry import Exercise, register
 from ...checks.result import CheckResult
 from ...checks.sandbox import LearnerError, call_learner
 from ...networks import PARAMS, DiamondNet
+from . import delta as _delta  # noqa: F401  (registers backprop.delta_h1 first: lesson order)
 from .reference import cache, grads_from
 
 __all__ = ["Variant", "VARIANTS", "MEANINGS"]
