@@ -36,7 +36,7 @@ from types import MappingProxyType
 import numpy as np
 
 from ..activations import sigmoid, sigmoid_prime
-from ._formula_errors import FormulaError
+from ._formula_errors import FormulaError, syntax_error
 from ._formula_lexer import Vocabulary, tokenize
 from ._formula_parser import MAX_DEPTH, Parser
 
@@ -118,6 +118,37 @@ class Formula:
         return f"Formula({self.to_python()!r})"
 
 
+# Python turns these backslash pairs inside a plain "..." string into control characters,
+# so LaTeX pasted without an r prefix arrives mangled: \frac -> form feed + "rac".
+_ESCAPED = {"\f": "\\f (as in \\frac)", "\r": "\\r (as in \\right)",
+            "\t": "\\t (as in \\times or \\tanh)", "\b": "\\b", "\a": "\\a",
+            "\v": "\\v"}
+# "y = ...", "f(x) = ...", "f'(x)=...", "dO/dw1 = ..." as copied from a calculator
+_PREFIX = re.compile(r"^\s*(?P<name>[A-Za-z][\w']*)(\([^()=]*\))?(/[A-Za-z]\w*)?\s*=(?!=)")
+
+
+def _calculator_prefix_removed(text: str, variables=()) -> str:
+    """Blank out what a calculator adds around a formula, keeping every position.
+
+    Raises ``FormulaError`` for control characters left by a non-raw Python string.
+    """
+    for i, ch in enumerate(text):
+        if ch in _ESCAPED:
+            raise syntax_error(
+                text, i, "a formula character", "a control character",
+                f"Python read {_ESCAPED[ch]} in your string as an escape. Put an r before the "
+                'opening quote, r"...", so LaTeX backslashes stay as they are')
+    out = text
+    stripped = out.strip()
+    if len(stripped) >= 2 and stripped[0] == "$" and stripped[-1] == "$":
+        first, last = out.index("$"), out.rindex("$")
+        out = out[:first] + " " + out[first + 1:last] + " " + out[last + 1:]
+    m = _PREFIX.match(out)
+    if m and "=" not in out[m.end():] and m.group("name") not in variables:
+        out = " " * m.end() + out[m.end():]
+    return out
+
+
 def parse_formula(text: str, variables, functions: Mapping = DEFAULT_FUNCTIONS) -> Formula:
     """Read a formula written in Python syntax or calculator LaTeX.
 
@@ -152,7 +183,8 @@ def parse_formula(text: str, variables, functions: Mapping = DEFAULT_FUNCTIONS) 
             f"your formula is {len(text):,} characters long; the limit is {MAX_LENGTH:,}. "
             "Shorten it (name repeated parts in a function instead)",
             text=text, position=MAX_LENGTH, expected=f"at most {MAX_LENGTH:,} characters")
-    parser = Parser(text, tokenize(text, vocab), vocab)
+    readable = _calculator_prefix_removed(text, vocab.variables)
+    parser = Parser(text, tokenize(readable, vocab), vocab)
     try:
         tree = parser.parse()
     except RecursionError:

@@ -1,0 +1,32 @@
+"""Formulas as learners paste them: calculator prefixes, $...$, non-raw Python strings."""
+
+import pytest
+
+from course.checks.formula import FormulaError, parse_formula
+
+
+@pytest.mark.parametrize("text", ["y=6x-2", "f'(x) = 6x-2", "f(x)=6x-2", "$6x-2$",
+                                  "dy/dx = 6x - 2", " $ y = 6x-2 $ "])
+def test_calculator_prefixes_and_dollars_are_ignored(text):
+    f = parse_formula(text, ("x",))
+    assert f(x=2.0) == 10.0
+    assert f.text == text                     # the learner's text is kept as written
+
+
+def test_an_equation_in_a_variable_is_still_an_error():
+    with pytest.raises(FormulaError, match="without '=' or a left-hand side"):
+        parse_formula("x = 1", ("x",))
+
+
+@pytest.mark.parametrize("text, escape", [("\frac{1}{x}", "\\f"), ("\\left(x\right)", "\\r"),
+                                          ("2\times x", "\\t")])
+def test_latex_in_a_non_raw_string_gets_told_to_use_r(text, escape):
+    with pytest.raises(FormulaError) as err:
+        parse_formula(text, ("x",))
+    message = str(err.value)
+    assert escape in message and 'r"..."' in message
+    assert err.value.position == next(i for i, ch in enumerate(text) if not ch.isprintable())
+
+
+def test_raw_latex_parses():
+    assert parse_formula(r"\frac{12x}{2}-2", ("x",))(x=1.0) == 4.0
