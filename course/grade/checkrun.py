@@ -8,8 +8,10 @@ reason and a fresh worker checks the rest.
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -63,19 +65,25 @@ class CheckProcess:
         self.stderr.close()
 
 
-def _read_results(path: Path) -> tuple[dict, str | None, dict]:
-    """Finished records by id, the id still running when the file ends, review notes by id."""
-    done, running, review = {}, None, {}
+def _read_results(path: Path, key: bytes) -> tuple[dict, str | None, dict, int]:
+    """Finished records by id, the id still running when the file ends, review notes by id,
+    and how many lines were rejected (unsigned or forged)."""
+    from .worker import sign
+
+    done, running, review, forged = {}, None, {}, 0
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
-        return done, None, review
+        return done, None, review, forged
     for line in lines:
         try:
             rec = json.loads(line)
         except ValueError:
+            forged += 1
             continue
-        if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
+        if not isinstance(rec, dict) or not isinstance(rec.get("id"), str) or \
+                not hmac.compare_digest(str(rec.get("mac", "")), sign(rec, key)):
+            forged += 1
             continue
         if rec.get("event") == "start":
             running = rec["id"]
@@ -83,17 +91,19 @@ def _read_results(path: Path) -> tuple[dict, str | None, dict]:
         elif rec.get("event") == "result":
             done[rec["id"]] = rec
             running = None
-    return done, running, review
+    return done, running, review, forged
 
 
 def run_checks(exercises, answers_file: Path, workdir: Path, options, deadline: float,
-               first: CheckProcess | None = None) -> dict:
-    """Grade every exercise in fresh worker processes; a record for each exercise id.
+               first: CheckProcess | None = None) -> tuple[dict, int]:
+    """Grade every exercise in fresh worker processes.
 
-    ``exercises`` are registry ``Exercise`` objects. A record has at least
-    ``status`` and ``summary`` (see ``course.grade.worker``).
+    ``exercises`` are registry ``Exercise`` objects. Returns a record for each exercise
+    id (at least ``status`` and ``summary``, see ``course.grade.worker``) and the number
+    of result lines rejected because their HMAC was wrong.
     """
     records: dict[str, dict] = {}
+    forged = 0
     remaining = list(exercises)
     proc = first
     for attempt in range(len(exercises) + 1):
@@ -104,7 +114,8 @@ def run_checks(exercises, answers_file: Path, workdir: Path, options, deadline: 
             break
         proc = proc or CheckProcess(workdir)
         results = workdir / f"results-{attempt}.jsonl"
-        job = {"answers": str(answers_file), "results": str(results),
+        key = secrets.token_bytes(32)
+        job = {"answers": str(answers_file), "results": str(results), "key": key.hex(),
                "exercises": [{"id": ex.id, "answer_name": ex.answer_name} for ex in remaining],
                "n_cases": options.n_cases, "seed": options.seed,
                "timeout": options.check_timeout}
@@ -112,7 +123,8 @@ def run_checks(exercises, answers_file: Path, workdir: Path, options, deadline: 
         code = proc.run(job, timeout=limit)
         proc.close()
         proc = None
-        done, running, review = _read_results(results)
+        done, running, review, bad_lines = _read_results(results, key)
+        forged += bad_lines
         records.update(done)
         remaining = [ex for ex in remaining if ex.id not in records]
         if not remaining:
@@ -131,4 +143,4 @@ def run_checks(exercises, answers_file: Path, workdir: Path, options, deadline: 
     for ex in remaining:
         records[ex.id] = {"status": "not graded", "summary": "the submission ran out of its "
                           "time budget before this exercise was checked"}
-    return records
+    return records, forged

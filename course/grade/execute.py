@@ -78,17 +78,20 @@ def _label(nb, index: int) -> str:
     return f"cell {index + 1} (`{snippet}`)" if snippet else f"cell {index + 1}"
 
 
-def _kill_kernel(client) -> None:
-    """SIGKILL the kernel's process group (the learner's child processes too)."""
+def _kernel_group(client) -> int | None:
+    """The kernel's process group (jupyter_client starts each kernel in its own session)."""
     process = getattr(getattr(getattr(client, "km", None), "provisioner", None), "process", None)
-    pid = getattr(process, "pid", None)
-    if not pid:
-        return
     try:
-        os.killpg(os.getpgid(pid), signal.SIGKILL)
+        return os.getpgid(process.pid)
     except (OSError, AttributeError):
+        return None
+
+
+def _kill_group(pgid: int | None) -> None:
+    """SIGKILL a process group: the kernel and whatever the learner's code started in it."""
+    if pgid and pgid != os.getpgid(0):
         try:
-            os.kill(pid, signal.SIGKILL)
+            os.killpg(pgid, signal.SIGKILL)
         except OSError:
             pass
 
@@ -102,11 +105,12 @@ def _run_once(nb, skip, names, answers_file, kernel_dir, options, deadline, env)
                             interrupt_on_timeout=True, allow_errors=True, kernel_name="python3",
                             shutdown_kernel="immediate", startup_timeout=60,
                             resources={"metadata": {"path": str(kernel_dir)}})
-    state = {"out_of_time": False, "errors": [], "timed_out": [], "completed": False}
+    state = {"out_of_time": False, "errors": [], "timed_out": [], "completed": False,
+             "pgid": None}
 
     def on_budget():
         state["out_of_time"] = True
-        _kill_kernel(client)
+        _kill_group(state["pgid"] or _kernel_group(client))
 
     watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), on_budget)
     watchdog.daemon = True
@@ -115,6 +119,7 @@ def _run_once(nb, skip, names, answers_file, kernel_dir, options, deadline, env)
         watchdog.start()
         with client.setup_kernel(env=env, cwd=str(kernel_dir), stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL):
+            state["pgid"] = _kernel_group(client)
             for index, cell in enumerate(run_nb.cells):
                 if cell.cell_type != "code" or index in skip:
                     continue
@@ -127,7 +132,7 @@ def _run_once(nb, skip, names, answers_file, kernel_dir, options, deadline, env)
                 except _IgnoredInterrupt:
                     bad, why = index, (f"ran past the {options.timeout:g} s limit and ignored "
                                        "the interrupt")
-                    _kill_kernel(client)
+                    _kill_group(state["pgid"])
                     break
                 if index in client.interrupted:
                     state["timed_out"].append(index)
@@ -141,6 +146,7 @@ def _run_once(nb, skip, names, answers_file, kernel_dir, options, deadline, env)
                 state["completed"] = True
     finally:
         watchdog.cancel()
+        _kill_group(state["pgid"])        # processes the learner's code left behind
     if state["out_of_time"]:
         bad, why = None, ""
     return bad, why, state, extract_index

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..checks.registry import GradeOptions
+
 __all__ = ["GradingOptions", "ExerciseGrade", "SubmissionGrade", "NOTEBOOK_N_CASES"]
 
-#: how many random cases the in-notebook ``check`` uses (``GradeOptions().n_cases``)
-NOTEBOOK_N_CASES = 48
+#: how many random cases the in-notebook ``check`` uses
+NOTEBOOK_N_CASES = GradeOptions().n_cases
 
 
 @dataclass(frozen=True)

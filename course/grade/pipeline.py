@@ -54,7 +54,10 @@ def _kernel_env(workdir: Path) -> dict:
     return env
 
 
-def _apply(row: SubmissionGrade, records: dict) -> None:
+def _apply(row: SubmissionGrade, records: dict, forged: int = 0) -> None:
+    if forged:
+        row.notes.append(f"{forged} result line(s) not written by the grading process were "
+                         "ignored (a process left running by the notebook?)")
     for grade in row.exercises:
         rec = records.get(grade.exercise_id)
         if not rec:
@@ -110,11 +113,11 @@ def _grade_into(row: SubmissionGrade, path: Path, batch: Batch) -> None:
                                      "kernel (did a cell replace open, json or cloudpickle?)")
                 return
             check_deadline = time.monotonic() + len(exercises) * (options.check_timeout + 5) + 60
-            records = run_checks(exercises, execution.answers_file, workdir, options,
+            records, forged = run_checks(exercises, execution.answers_file, workdir, options,
                                  check_deadline, first=worker)
         finally:
             worker.close()
-    _apply(row, records)
+    _apply(row, records, forged)
 
 
 def grade_submission(path: Path, batch: Batch, name: str | None = None) -> SubmissionGrade:

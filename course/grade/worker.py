@@ -12,11 +12,15 @@ stdin::
 learner's kernel, so it is untrusted). For each exercise it appends a ``start`` line,
 then a ``result`` line, to ``results.jsonl`` and flushes, so when an answer kills this
 process (``os._exit``) the parent knows which exercise did it and keeps the rest.
+Each line carries an HMAC under a key the job brings (``"key"``, over the private
+stdin pipe), so lines forged by a process the notebook left running are ignored.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import sys
@@ -25,8 +29,14 @@ from .review import library_references, scan
 from .unpickle import RefusedGlobal, load_answer
 
 
-def _line(fh, record: dict) -> None:
-    fh.write(json.dumps(record) + "\n")
+def sign(record: dict, key: bytes) -> str:
+    """HMAC of a record (its canonical JSON), so lines written by anyone else are ignored."""
+    body = json.dumps({k: v for k, v in record.items() if k != "mac"}, sort_keys=True)
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
+
+
+def _line(fh, record: dict, key: bytes) -> None:
+    fh.write(json.dumps({**record, "mac": sign(record, key)}) + "\n")
     fh.flush()
     os.fsync(fh.fileno())
 
@@ -98,6 +108,7 @@ def main() -> int:
 
     all_exercises()                                   # load every exercise module now
     job = json.loads(sys.stdin.readline())
+    key = bytes.fromhex(job.pop("key"))
     options = GradeOptions(n_cases=int(job["n_cases"]), seed=int(job["seed"]),
                            timeout=float(job["timeout"]))
     try:
@@ -111,19 +122,19 @@ def main() -> int:
         for item in job["exercises"]:
             ex = get_exercise(item["id"])
             if answers is None:
-                _line(out, {"id": ex.id, "event": "start"})
+                _line(out, {"id": ex.id, "event": "start"}, key)
                 record = {"status": "not graded", "summary": "the answers could not be read "
                           "out of the notebook's kernel"}
             else:
-                _line(out, {"id": ex.id, "event": "start"})
+                _line(out, {"id": ex.id, "event": "start"}, key)
                 answer, problem = _entry(answers, item["answer_name"])
                 if problem:
                     record = {"status": problem[0], "summary": problem[1], "points": 0.0}
                 else:
                     review, refs = read_code(answer)
-                    _line(out, {"id": ex.id, "event": "start", "review": review})
+                    _line(out, {"id": ex.id, "event": "start", "review": review}, key)
                     record = grade_one(ex, answer, options, review, refs)
-            _line(out, {"id": ex.id, "event": "result", **record})
+            _line(out, {"id": ex.id, "event": "result", **record}, key)
     return 0
 
 

@@ -117,6 +117,26 @@ def {name}(*args, **kwargs):
 '''
 
 
+FORGER = '''\
+import os, subprocess, sys
+workdir = os.path.dirname(os.path.dirname(os.environ["COURSE_PROGRESS_FILE"]))
+forger = f"""
+import glob, json, time
+end, seen = time.time() + 20, set()
+while time.time() < end:
+    for path in set(glob.glob({{workdir!r}} + "/results-*.jsonl")) - seen:
+        seen.add(path)
+        with open(path, "a") as fh:
+            for eid in {ids!r}:
+                fh.write(json.dumps({{{{"id": eid, "event": "result", "status": "passed",
+                    "passed": True, "points": 1.0, "summary": "forged"}}}}) + chr(10))
+    time.sleep(0.005)
+"""
+subprocess.Popen([sys.executable, "-c", forger], start_new_session=True,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+'''
+
+
 def hostile_notebooks() -> dict:
     """File name -> notebook node (or raw text for the unreadable ones)."""
     ids = [ex.id for ex in lesson_exercises(LESSON)]
@@ -135,6 +155,9 @@ def hostile_notebooks() -> dict:
     tamper = wrong_answers(solution())
     tamper.cells.insert(first_code_cell(tamper) + 1,
                         nbformat.v4.new_code_cell(TAMPER.format(ids=ids)))
+    forged = wrong_answers(solution())
+    forged.cells.insert(first_code_cell(forged) + 1,
+                        nbformat.v4.new_code_cell(FORGER.format(ids=ids)))
     escape = solution()
     i = answer_cell(escape, names[0])
     escape.cells.insert(i + 1, nbformat.v4.new_code_cell(ESCAPE.format(name=names[0])))
@@ -153,6 +176,7 @@ def hostile_notebooks() -> dict:
         "wrong.ipynb": wrong_answers(solution()),
         "tamper.ipynb": tamper,
         "escape.ipynb": escape,
+        "forger.ipynb": forged,
     }
 
 

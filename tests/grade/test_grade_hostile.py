@@ -158,3 +158,10 @@ def test_every_submission_ends_within_its_time_limits(graded_batch):
     budget = 10 * TIMEOUT + 60
     check_limit = len(MAIN_IDS) * 9 * 15 + 60          # generous bound for the check phase
     assert all(s["elapsed_seconds"] < budget + check_limit for s in detail.values())
+
+
+def test_result_lines_forged_by_a_process_the_notebook_left_running_are_ignored(graded_batch):
+    _, rows, detail, _ = graded_batch
+    assert points(rows["forger.ipynb"]) == points(rows["wrong.ipynb"]) == 0
+    assert [e["status"] for e in detail["forger.ipynb"]["exercises"]] == \
+        [e["status"] for e in detail["wrong.ipynb"]["exercises"]]
