@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import sigmoid, sigmoid_prime
+from ..checks.formula import DEFAULT_FUNCTIONS, FormulaError, parse_formula
 from ..checks.registry import Exercise, register
 from ..checks.result import CheckResult
 from ..checks.sandbox import LearnerError, call_learner
-from ..checks.scalar import Mistake, ScalarSpec, grade_scalar, scalar_exercise
+from ..checks.scalar import Mistake, ScalarSpec, grade_scalar
 
 LESSON = "01_neuron_and_sigmoid"
+_NO_D = {k: v for k, v in DEFAULT_FUNCTIONS.items() if k != "d"}
 
 
 def _sample_z(rng: np.random.Generator, n: int) -> dict:
@@ -31,7 +33,7 @@ SIGMOID = ScalarSpec(
                 "needs a minus sign, e^{-z}"),
         Mistake("minus-in-denominator", "1/(1 - e^{-z})", lambda z: 1 / (1 - np.exp(-z)),
                 "you wrote 1/(1 - e^{-z}); the denominator is 1 + e^{-z}"),
-        Mistake("tanh-instead", "tanh(z) instead of the sigmoid", np.tanh,
+        Mistake("tanh-instead", "tanh(z) instead of the sigmoid", lambda z: np.tanh(z),
                 "that is tanh(z), whose values run from -1 to 1; the sigmoid runs from 0 to 1"),
         Mistake("missing-reciprocal", "1 + e^{-z} without taking 1/(...)",
                 lambda z: 1 + np.exp(-z),
@@ -57,6 +59,11 @@ SIGMOID_PRIME = ScalarSpec(
                 "your derivative has the wrong sign: the sigmoid rises everywhere, so s'(z) > 0"),
         Mistake("squared", "s(z)^2", lambda z: sigmoid(z) ** 2,
                 "you returned s(z)²; the derivative is s(z)·(1 − s(z)) = s(z) − s(z)²"),
+        Mistake("rule-applied-twice", "s'(s(z)): the rule applied to the activation",
+                lambda z: sigmoid_prime(sigmoid(z)),
+                "you computed s(a)·(1 − s(a)) with a = s(z) — the sigmoid applied twice. "
+                "s' = s(z)·(1 − s(z)) uses s(z) once: compute s = sigmoid(z), return "
+                "s * (1 - s)"),
     ),
 )
 
@@ -64,9 +71,19 @@ _LARGE = np.array([-1000.0, -710.0, -40.0, 40.0, 710.0, 1000.0])
 
 
 def _grade_sigmoid(answer, opts) -> CheckResult:
+    if isinstance(answer, str) and answer.strip():
+        raise LearnerError(
+            "this exercise asks for a Python function: how it computes s(z) — without "
+            "overflow for any z — is the point, and a formula cannot show that", kind="type")
     result = grade_scalar("sigmoid.sigmoid", SIGMOID, answer, opts)
-    if not result.passed or isinstance(answer, str):
+    if not result.passed:
         return result
+    array_problem = _fails_on_arrays(answer)
+    if array_problem:
+        return CheckResult("sigmoid.sigmoid", False, mistake="scalar-only",
+                           summary=array_problem, details=[
+                               "Later lessons call sigmoid on whole arrays of pre-activations. "
+                               "Use np.exp (not math.exp) and np.where (not if/else)."])
     # Stability: exact and warning-free far from zero (z = ±1000 overflows e^{-z} naively).
     for z in _LARGE:
         try:
@@ -89,12 +106,40 @@ def _grade_sigmoid(answer, opts) -> CheckResult:
     return result
 
 
+def _fails_on_arrays(answer) -> str:
+    """A message when ``answer`` works for single numbers but not for a numpy array."""
+    z = np.array([-1000.0, -3.0, 0.0, 2.5, 1000.0])
+    try:
+        with np.errstate(all="ignore"):
+            out = np.asarray(call_learner(answer, z=z.copy()), dtype=float)
+    except (LearnerError, TypeError, ValueError) as err:
+        return ("your sigmoid works for one number at a time but not for a numpy array: "
+                f"sigmoid(np.array([-1000., -3., 0., 2.5, 1000.])) fails ({err})")
+    if out.shape != z.shape or not np.allclose(out, sigmoid(z), rtol=1e-12, atol=1e-300):
+        return ("your sigmoid gives the wrong result for a numpy array "
+                f"(shape {out.shape}, expected {z.shape} with values s(z) elementwise)")
+    return ""
+
+
+def _grade_sigmoid_prime(answer, opts) -> CheckResult:
+    if isinstance(answer, str) and answer.strip():
+        try:
+            parse_formula(answer, ("z",), functions=_NO_D)
+        except FormulaError as err:
+            if "unknown name 'd'" in str(err):
+                raise LearnerError(
+                    "in formulas d(z) already means s'(z), so using it here answers nothing: "
+                    "write s'(z) with s (or with exp)", kind="formula") from None
+    return grade_scalar("sigmoid.derivative", SIGMOID_PRIME, answer, opts)
+
+
 register(Exercise(
     id="sigmoid.sigmoid", lesson=LESSON, answer_name="sigmoid",
     title="s(z) = 1/(1 + e^{-z}), exact and warning-free for |z| up to 1000 and beyond",
     grade=_grade_sigmoid, answer_kinds="function of z",
     mistakes={**{m.id: m.meaning for m in SIGMOID.mistakes},
-              "unstable": "overflows or warns for large |z|"},
+              "unstable": "overflows or warns for large |z|",
+              "scalar-only": "works for one number but not for a numpy array"},
     hints=(
         "Start from the definition s(z) = 1 / (1 + e^{-z}) with np.exp.",
         "Try z = -1000: e^{-z} = e^{1000} overflows. Which equal form of s(z) only needs e^{z} "
@@ -104,13 +149,14 @@ register(Exercise(
     ),
 ))
 
-scalar_exercise(
+register(Exercise(
     id="sigmoid.derivative", lesson=LESSON, answer_name="sigmoid_prime",
-    title="s'(z), the derivative of the sigmoid, as a function of z",
-    spec=SIGMOID_PRIME,
+    title="s'(z), the derivative of the sigmoid (a function of z, or a formula in s and exp)",
+    grade=_grade_sigmoid_prime, answer_kinds="function or formula",
+    mistakes={m.id: m.meaning for m in SIGMOID_PRIME.mistakes},
     hints=(
         "Differentiate 1/(1 + e^{-z}) with the chain rule: the outside is u^{-1}.",
         "You should get e^{-z}/(1 + e^{-z})². Write it with s(z): e^{-z}/(1 + e^{-z}) = 1 − s(z).",
         "s'(z) = s(z)·(1 − s(z)) — evaluate s at z first, then use it twice.",
     ),
-)
+))
