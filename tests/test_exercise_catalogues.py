@@ -1,0 +1,62 @@
+"""Every catalogued mistake of every scalar exercise is callable, and really a mistake.
+
+A catalogue entry that cannot be evaluated (wrong signature) breaks the diagnosis of
+every answer that reaches it; one equal to the reference would reject correct answers;
+two equal entries make the second unreachable.
+"""
+
+import importlib
+import pkgutil
+
+import numpy as np
+import pytest
+
+import course.exercises
+from course.checks import all_exercises
+from course.checks.registry import GradeOptions
+from course.checks.scalar import ScalarSpec, _points
+
+
+def _specs():
+    found = {}
+    for info in pkgutil.walk_packages(course.exercises.__path__, "course.exercises."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, ScalarSpec):
+                found[f"{info.name}.{name}"] = value
+    return found
+
+
+SPECS = _specs()
+
+
+def test_scalar_specs_were_found():
+    assert len(SPECS) >= 5, sorted(SPECS)
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_catalogue_entries_are_distinct_real_mistakes(name):
+    spec = SPECS[name]
+    pts = _points(spec, GradeOptions(n_cases=32, seed=3), spec.variables)
+    n = len(pts[spec.variables[0]])
+    with np.errstate(all="ignore"):
+        truth = np.broadcast_to(spec.reference(**pts), (n,))
+        variants = {m.id: np.broadcast_to(np.asarray(m.fn(**pts), dtype=float), (n,))
+                    for m in spec.mistakes}
+    assert np.isfinite(truth).all()
+    seen = {}
+    for mid, values in variants.items():
+        assert not np.allclose(values, truth, equal_nan=True), f"{mid} equals the reference"
+        for other, other_values in seen.items():
+            assert not np.allclose(values, other_values, equal_nan=True), (
+                f"{mid} is indistinguishable from {other}: the second can never be named")
+        seen[mid] = values
+
+
+def test_exercise_ids_are_unique_and_well_formed():
+    ids = [ex.id for ex in all_exercises()]
+    assert len(ids) == len(set(ids))
+    for ex in all_exercises():
+        topic, _, name = ex.id.partition(".")
+        assert topic and name and ex.lesson[:2].isdigit(), ex.id
+        assert ex.hints, f"{ex.id} has no hints"
