@@ -114,12 +114,15 @@ def _f(fn):
 
 
 _ROWS = "one row per example, one column per unit of the layer"
+_SHAPE_IDS = ("transposed", "bias-shape", "wrong-shape", "shape-error")
 FORWARD = ArraySpec(
     exercise_id="dense.forward", signature="dense_forward(A_prev, W, b)",
     outputs=(OutputSpec("Z", ("m", "n_out"), _ROWS,
                         "Z = A_prev @ W + b: (m, n_in) @ (n_in, n_out) gives (m, n_out)."),
              OutputSpec("A", ("m", "n_out"), f"A = s(Z) is elementwise: {_ROWS}")),
     make_cases=lambda opts: _layer_cases(opts, with_dA=False),
+    mistake_hints=dict.fromkeys(_SHAPE_IDS, "(m, n_in) @ (n_in, n_out) gives (m, n_out): the "
+                                "inner sizes must agree. Z = A_prev @ W + b."),
     mistakes=(
         ArrayMistake("swapped-outputs", "returns (A, Z) instead of (Z, A)",
                      _f(lambda A_prev, W, b: {"Z": dense_forward(A_prev, W, b)[1],
@@ -169,14 +172,18 @@ BACKWARD = ArraySpec(
     exercise_id="dense.backward", signature="dense_backward(dA, A_prev, W, Z)",
     outputs=(
         OutputSpec("dW", ("n_in", "n_out"),
-                   "dW has W's shape: each entry dW[i, j] is dL/dW[i, j]",
+                   "each entry dW[i, j] is dL/dW[i, j], so dW has W's shape",
                    "BP4: dW = A_prev.T @ dZ — (n_in, m) @ (m, n_out), the batch axis m is "
                    "summed over."),
-        OutputSpec("db", ("1", "n_out"), "db has b's shape: one entry per unit"),
-        OutputSpec("dA_prev", ("m", "n_in"), "dA_prev has A_prev's shape: dL/dA_prev[k, i]",
+        OutputSpec("db", ("1", "n_out"), "each entry db[0, i] is dL/db[0, i], so db has b's shape"),
+        OutputSpec("dA_prev", ("m", "n_in"),
+                   "each entry dA_prev[k, j] is dL/dA_prev[k, j], so dA_prev has A_prev's shape",
                    "dA_prev = dZ @ W.T — (m, n_out) @ (n_out, n_in)."),
     ),
     make_cases=lambda opts: _layer_cases(opts, with_dA=True),
+    mistake_hints=dict.fromkeys(_SHAPE_IDS, "Let the shapes decide: dW must be (n_in, n_out) "
+                                "from A_prev (m, n_in) and dZ (m, n_out), so the batch axis m "
+                                "is the inner one: A_prev.T @ dZ. db keeps b's shape (1, n_out)."),
     mistakes=(
         ArrayMistake("missing-s-prime", "dZ = dA, without ⊙ s'(Z)", _b(lambda e: e["dA"]),
                      "the factor s'(Z) is missing: dZ = dA ⊙ s'(Z) (elementwise), because "
@@ -246,14 +253,17 @@ MLP_BACKWARD = ArraySpec(
     exercise_id="dense.mlp_backward", signature="mlp_backward(X, y, W1, b1, W2, b2)",
     returns="dict", aliases={"dW1": "W1", "db1": "b1", "dW2": "W2", "db2": "b2"},
     outputs=(
-        OutputSpec("W1", ("n_in", "n_hidden"), "dW1 has W1's shape: dW1[i, j] = dL/dW1[i, j]",
+        OutputSpec("W1", ("n_in", "n_hidden"), "each entry is dL/dW1[i, j], so dW1 has W1's shape",
                    "dW1 = X.T @ dZ1."),
-        OutputSpec("b1", ("1", "n_hidden"), "db1 has b1's shape"),
-        OutputSpec("W2", ("n_hidden", "n_out"), "dW2 has W2's shape: dW2[i, j] = dL/dW2[i, j]",
+        OutputSpec("b1", ("1", "n_hidden"), "each entry is dL/db1[0, i], so db1 has b1's shape"),
+        OutputSpec("W2", ("n_hidden", "n_out"), "each entry is dL/dW2[i, j], so dW2 has W2's shape",
                    "dW2 = A1.T @ dZ2."),
-        OutputSpec("b2", ("1", "n_out"), "db2 has b2's shape"),
+        OutputSpec("b2", ("1", "n_out"), "each entry is dL/db2[0, i], so db2 has b2's shape"),
     ),
     make_cases=_net_cases,
+    mistake_hints=dict.fromkeys(_SHAPE_IDS, "Each gradient has its parameter's shape: dW1 like "
+                                "W1, db1 like b1 (1, n_hidden). dW = A_prev.T @ dZ, "
+                                "db = dZ.sum(axis=0, keepdims=True)."),
     mistakes=(
         ArrayMistake("missing-1/m", "dL/dA2 = A2 − y, without 1/m",
                      _net_variant(dA2=lambda A2, y, m: A2 - y),

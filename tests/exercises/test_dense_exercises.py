@@ -288,3 +288,8 @@ def test_the_default_options_give_four_fixed_shapes():
     assert [tuple(c.dims.values()) for c in cases] == [(5, 3, 4), (8, 4, 2), (6, 2, 5), (7, 5, 1)]
     for c in cases:                     # m, n_in, n_out all different: transposes show
         assert len(set(c.dims.values())) == 3
+
+
+def test_a_shape_mistake_gets_the_shape_hint():
+    result = explain("dense.backward", bw(dW=lambda dZ, A_prev: dZ.T @ A_prev))
+    assert result.hint.startswith("Let the shapes decide")

@@ -95,6 +95,7 @@ class ArraySpec:
 
     ``returns`` is ``"tuple"`` (outputs in order; a single output may come bare) or
     ``"dict"`` (keyed by the output names; ``aliases`` maps other accepted keys to them).
+    ``mistake_hints`` maps a mistake id to the hint shown with it (default: the first hint).
     """
 
     exercise_id: str
@@ -106,6 +107,7 @@ class ArraySpec:
     aliases: dict = field(default_factory=dict)
     rtol: float = 1e-7
     atol: float = 1e-11
+    mistake_hints: dict = field(default_factory=dict)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -180,7 +182,7 @@ def _shape_error(spec: ArraySpec, err: LearnerError, case: ArrayCase) -> CheckRe
     given = ", ".join(f"{k} {v.shape}" for k, v in case.inputs.items())
     rules = [f"{o.name} must have shape {o.shape_text(case)}: {o.why}" for o in spec.outputs]
     return CheckResult(
-        spec.exercise_id, False, mistake="shape-error",
+        spec.exercise_id, False, mistake="shape-error", hint=spec.mistake_hints.get("shape-error"),
         summary=f"{err} — numpy could not combine the shapes.",
         details=[f"The inputs in this case ({_dims_text(case)}): {given}.", *rules,
                  "Write the shape of every product on paper: (a, b) @ (b, c) gives (a, c), "
@@ -241,12 +243,12 @@ def _diagnose(spec, cases, mine, ok, wrong, mutated) -> CheckResult:
     which = ", ".join(p.name for p in primary[0])
     result = CheckResult(spec.exercise_id, False, point=dict(case.dims), n_cases=len(cases),
                          learner_value=mine[c][o.name], expected_value=case.expected[o.name],
-                         mistake=primary[1])
+                         mistake=primary[1], hint=spec.mistake_hints.get(primary[1]))
     result.summary = head + (f"{which}: {primary[2]}" if primary[2] else
                              f"{which} differs from the expected values.")
-    result.details.append(f"Shown: {o.name} at {_dims_text(case)}. "
-                          + where_wrong(mine[c][o.name], case.expected[o.name], o.name,
-                                        spec.rtol, spec.atol))
+    if mine[c][o.name].shape == case.expected[o.name].shape:
+        result.details.append(where_wrong(mine[c][o.name], case.expected[o.name], o.name,
+                                          spec.rtol, spec.atol))
     for outs, _mid, message in groups:
         if outs is primary[0]:
             continue
