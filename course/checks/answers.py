@@ -163,9 +163,14 @@ class Evaluator:
                     f"`{k} += ...` or `{k}[...] = ...`), which also changes the caller's "
                     f"array; compute into a new name instead, e.g. `z = {k} * 2`",
                     kind="mutation")
-        if getattr(out, "dtype", None) in _LOW_PRECISION:
+        if out is None or isinstance(out, (str, bytes, bool, dict, set)):
+            raise ValueError("not numbers")          # the scalar path explains, per point
+        arr = np.asarray(out)
+        if arr.dtype.kind not in "fiu":              # complex, bool, object, text
+            raise ValueError("not real numbers")
+        if arr.dtype in _LOW_PRECISION:
             self.low_precision = True
-        arr = np.asarray(out, dtype=float)
+        arr = arr.astype(float)
         if arr.size == n:
             return arr.reshape(n).copy()
         if arr.ndim == 0:

@@ -188,10 +188,7 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
                 result.details.insert(0, "Besides, your value has the opposite sign.")
             return result
 
-    if spec.worked and ok[0] and not ok[1:].all():
-        result.mistake = "only-right-at-one-point"
-        result.summary = (f"your answer is right at the worked example but wrong elsewhere — "
-                          f"{spec.quantity} must hold for every input and weight")
+    right_at_worked = bool(spec.worked) and ok[0] and not ok[1:].all()
     r = mine / np.where(truth == 0, np.nan, truth)
     finite_r = r[np.isfinite(r)]
     found = None
@@ -199,16 +196,23 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
         k = finite_r[0]
         if np.isclose(k, -1.0):
             result.mistake, result.summary = "sign", "your answer has the wrong sign everywhere"
-        elif not result.mistake:
+        else:
             result.mistake = "constant-factor"
             result.summary = (
                 f"your answer is off by a constant factor: exactly {k:.6g}× the correct value "
                 "at every point — a constant (a 2, a ½, a 1 that should not be there) is off")
-    elif not result.mistake:
+    else:
         found = factor_ratio(mine, truth, _candidates(spec, env))
         if found:
             result.mistake = f"{found[0]}-factor"
             result.summary = _factor_text(found, values) + " at every point"
+            if right_at_worked:
+                result.details.append("That factor is 1 at the worked example: that is why "
+                                      "your answer is right there.")
+        elif right_at_worked:
+            result.mistake = "only-right-at-one-point"
+            result.summary = (f"your answer is right at the worked example but wrong elsewhere "
+                              f"— {spec.quantity} must hold for every input and weight")
     if not result.summary:
         result.summary = f"{spec.quantity} does not match at {int((~ok).sum())} of {n} points"
     if result.mistake not in ("sign", "constant-factor"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,17 +74,29 @@ def register(exercise: Exercise) -> Exercise:
     return exercise
 
 
+#: exercise modules that failed to import: module name -> the error, for messages
+LOAD_ERRORS: dict[str, BaseException] = {}
+
+
 def _load_all() -> None:
+    """Import every exercise module once. A broken module warns (an error under the test
+    run's warning filters) but does not stop the other lessons' checks."""
     global _loaded
     if _loaded:
         return
+    _loaded = True
     for mod in _EXERCISE_MODULES:
         try:
             importlib.import_module(f"course.exercises.{mod}")
         except ModuleNotFoundError as err:
             if err.name != f"course.exercises.{mod}":
-                raise
-    _loaded = True
+                LOAD_ERRORS[mod] = err
+        except Exception as err:  # a broken lesson module must not break every check
+            LOAD_ERRORS[mod] = err
+    for mod, err in LOAD_ERRORS.items():
+        warnings.warn(f"the exercises in course.exercises.{mod} could not be loaded "
+                      f"({type(err).__name__}: {err}); their checks are unavailable",
+                      RuntimeWarning, stacklevel=3)
 
 
 def all_exercises() -> list[Exercise]:
@@ -106,6 +119,9 @@ def get_exercise(exercise_id: str) -> Exercise:
     except (KeyError, TypeError):
         close = difflib.get_close_matches(str(exercise_id), list(_REGISTRY), n=3, cutoff=0.5)
         also = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        if LOAD_ERRORS:
+            also += (" (Some exercises could not be loaded: "
+                     f"{', '.join(f'course.exercises.{m}' for m in LOAD_ERRORS)}.)")
         raise KeyError(
             f"there is no exercise {exercise_id!r}.{also} "
             "`python -m course exercises` lists them all."

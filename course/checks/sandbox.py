@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 import io
 import signal
+import sys
 import threading
 import traceback
 
@@ -19,6 +20,8 @@ __all__ = ["LearnerError", "NotAttempted", "call_learner", "time_limit", "learne
            "capture_output", "CapturedOutput"]
 
 _MAX_OUTPUT = 2_000
+#: files whose lines the time limit never interrupts (the checker's own clean-up)
+_SPARED = frozenset({__file__, contextlib.__file__})
 
 
 class NotAttempted(Exception):
@@ -97,10 +100,11 @@ def capture_output(limit: int = _MAX_OUTPUT):
 def time_limit(seconds: float):
     """Interrupt the block after ``seconds`` with a ``LearnerError`` (main thread, Unix).
 
-    The alarm repeats every 0.05 s after it first fires, so learner code with a bare
-    ``except:`` inside a loop is interrupted too; once the block is left the alarm is
-    disarmed before anything else runs. Elsewhere (threads, Windows) the block runs
-    without a limit.
+    When the alarm fires it raises inside the running code and, from then on, raises
+    again at every line (a trace function, and the alarm repeating every 0.05 s for
+    code blocked in C), so even a loop whose bare ``except:`` swallows everything is
+    stopped. Once the block is left the alarm is disarmed before anything else runs.
+    Elsewhere (threads, Windows) the block runs without a limit.
     """
     usable = (
         hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
@@ -109,10 +113,26 @@ def time_limit(seconds: float):
         yield
         return
     armed = [True]
+    old_trace = sys.gettrace()
+    owner = sys._getframe(1)                 # the frame running the `with` statement
+    while owner is not None and owner.f_code.co_filename in _SPARED:
+        owner = owner.f_back
+
+    def tracer(frame, event, arg):
+        if not armed[0]:
+            return None
+        if event == "line" and frame.f_code.co_filename not in _SPARED:
+            raise _Timeout()
+        return tracer
 
     def on_alarm(signum, frame):
-        if armed[0]:
-            raise _Timeout()
+        if not armed[0]:
+            return
+        sys.settrace(tracer)                 # new frames
+        while frame is not None and frame is not owner:   # and those inside the block
+            frame.f_trace = tracer
+            frame = frame.f_back
+        raise _Timeout()
 
     old_handler = signal.signal(signal.SIGALRM, on_alarm)
     old_timer = signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
@@ -129,6 +149,7 @@ def time_limit(seconds: float):
         armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old_handler)
+        sys.settrace(old_trace)
         if old_timer[0]:
             signal.setitimer(signal.ITIMER_REAL, *old_timer)
     if timed_out:

@@ -87,8 +87,9 @@ def gradient(v: dict, param: str, *, slopes: dict | None = None, skip: tuple = (
         Weights left out of the paths.
     paths : tuple of int, optional
         Which paths from z1 to keep (0: through h2, 1: through h3).
-    combine : ``"sum"`` or ``"product"``
-        How the paths are joined.
+    combine : ``"sum"``, ``"product"`` or ``"full-product"``
+        How the paths are joined: added, multiplied inside the brackets, or each path's
+        whole chain (d(zO) to the input) multiplied with the other's.
     inp : str or None
         The input factor: ``"default"`` (dz/dparam), ``None`` (missing) or a name.
     extra : tuple of str
@@ -101,20 +102,26 @@ def gradient(v: dict, param: str, *, slopes: dict | None = None, skip: tuple = (
 
     node = NODE[param]
     chosen = PATHS[node] if paths is None else tuple(PATHS[node][i] for i in paths)
-    terms = []
+    terms = []                  # each path from node to O, without the common slope d(zO)
     for path in chosen:
         term = 1.0
         for w, nxt in path:
-            term = term * (1.0 if w in skip else v[w]) * slope(nxt)
+            term = term * (1.0 if w in skip else v[w]) * (slope(nxt) if nxt != "zO" else 1.0)
         terms.append(term)
-    through = terms[0]
-    for t in terms[1:]:
-        through = through * t if combine == "product" else through + t
     if inp == "default":
         factor = v[INPUT[param]] if param in INPUT else 1.0
     else:
         factor = 1.0 if inp is None else v[inp]
-    out = slope(node) * through * factor
+    outer = slope("zO") if node != "zO" else 1.0
+    if combine == "full-product":     # each path's whole chain, multiplied together
+        out = 1.0
+        for t in terms:
+            out = out * (outer * t * slope(node) * factor)
+    else:
+        through = terms[0]
+        for t in terms[1:]:
+            through = through * t if combine == "product" else through + t
+        out = outer * through * slope(node) * factor
     for name in extra:
         out = out * v[name]
     return out
