@@ -146,7 +146,10 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
     from .scalar import with_derived
 
     n = len(truth)
-    bad = int(np.argmin(ok))                   # first wrong point (the worked example if wrong)
+    finite = np.isfinite(mine)
+    # the point shown: the first non-finite value, else the first wrong point (the worked
+    # example when the answer is wrong there)
+    bad = int(np.argmin(finite)) if not finite.all() else int(np.argmin(ok))
     shown = {v: float(pts[v][bad]) for v in spec.variables
              if v in ev.names or v not in spec.defaults}
     env = with_derived(spec, pts)
@@ -165,16 +168,7 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
         result.details.append("From the forward pass at that point: " + ", ".join(
             f"{k} = {format_value(env[k][bad])}" for k in ev.uses_derived) + ".")
 
-    if not np.isfinite(mine).all():
-        i = int(np.argmin(np.isfinite(mine)))
-        at = ", ".join(f"{v}={format_value(pts[v][i])}" for v in ev.names if v in pts)
-        result.mistake = "non-finite"
-        result.summary = f"your answer gives {mine[i]} at {at or 'some points'}"
-        result.details.append("Look for a division by zero, a log of a negative number or an "
-                              "exp that overflows.")
-        return result
-
-    tol = dict(rtol=rtol * 10, atol=spec.atol)
+    tol = dict(rtol=rtol * 10, atol=spec.atol, equal_nan=True)
     for m in spec.mistakes:
         with np.errstate(all="ignore"):
             theirs = np.broadcast_to(np.asarray(m.fn(**pts), dtype=float), (n,))
@@ -187,6 +181,14 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
             if flipped:
                 result.details.insert(0, "Besides, your value has the opposite sign.")
             return result
+
+    if not finite.all():
+        at = ", ".join(f"{v}={format_value(pts[v][bad])}" for v in ev.names if v in pts)
+        result.mistake = "non-finite"
+        result.summary = f"your answer gives {mine[bad]} at {at or 'some points'}"
+        result.details.append("Look for a division by zero, a log of a negative number or an "
+                              "exp that overflows.")
+        return result
 
     right_at_worked = bool(spec.worked) and ok[0] and not ok[1:].all()
     r = mine / np.where(truth == 0, np.nan, truth)

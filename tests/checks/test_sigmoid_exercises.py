@@ -1,0 +1,87 @@
+"""Lesson 01 exercises (course.exercises.sigmoid): a stable sigmoid and its derivative."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from course import explain
+from course.activations import sigmoid, sigmoid_prime
+from course.exercises import sigmoid as ex
+
+
+def stable(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def stable_scalar(z):
+    if z >= 0:
+        return 1 / (1 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1 + e)
+
+
+def naive(z):
+    return 1 / (1 + np.exp(-z))
+
+
+@pytest.mark.parametrize("answer", [stable, sigmoid])
+def test_stable_sigmoids_pass(answer):
+    assert explain("sigmoid.sigmoid", answer).passed
+
+
+def test_scalar_only_sigmoid_is_named():
+    result = explain("sigmoid.sigmoid", stable_scalar)
+    assert result.mistake == "scalar-only" and "numpy array" in result.summary
+
+
+def test_naive_sigmoid_is_right_but_unstable():
+    result = explain("sigmoid.sigmoid", naive)
+    assert not result.passed and result.mistake == "unstable"
+    assert "z = -1000" in result.summary or "z = -710" in result.summary
+    assert "e^{z}/(1 + e^{z})" in " ".join(result.details)
+
+
+def test_naive_scalar_sigmoid_overflow_is_named():
+    result = explain("sigmoid.sigmoid", lambda z: 1 / (1 + np.exp(-z)) if np.ndim(z) else
+                     1 / (1 + math.exp(-z)))
+    assert result.mistake == "unstable" and "OverflowError" in result.summary
+
+
+@pytest.mark.parametrize("mistake", ex.SIGMOID.mistakes, ids=lambda m: m.id)
+def test_sigmoid_mistakes_are_named(mistake):
+    result = explain("sigmoid.sigmoid", mistake.fn)
+    assert result.mistake == mistake.id and not result.passed
+
+
+@pytest.mark.parametrize("mistake", ex.SIGMOID_PRIME.mistakes, ids=lambda m: m.id)
+def test_sigmoid_prime_mistakes_are_named(mistake):
+    result = explain("sigmoid.derivative", mistake.fn)
+    assert result.mistake == mistake.id and not result.passed
+
+
+@pytest.mark.parametrize("answer", [
+    sigmoid_prime, lambda z: sigmoid(z) * (1 - sigmoid(z)), "s(z)*(1-s(z))",
+    r"\frac{e^{-z}}{\left(1+e^{-z}\right)^{2}}", "exp(-z)/(1+exp(-z))^2",
+])
+def test_sigmoid_prime_in_any_style_passes(answer):
+    assert explain("sigmoid.derivative", answer).passed
+
+
+def test_sigmoid_prime_matches_central_differences():
+    from course.gradcheck import numerical_gradient
+
+    for z in (-3.0, -0.4, 0.0, 0.5, 2.5):
+        numeric = numerical_gradient(lambda z: float(sigmoid(z)), {"z": z})["z"]
+        assert float(sigmoid_prime(z)) == pytest.approx(numeric, rel=1e-7, abs=1e-12)
+
+
+def test_formulas_are_refused_where_they_would_answer_nothing():
+    result = explain("sigmoid.sigmoid", "1/(1+e^{-z})")
+    assert result.mistake == "bad-answer:type" and "Python function" in result.summary
+    result = explain("sigmoid.derivative", "d(z)")
+    assert result.mistake == "bad-formula" and "d(z) already means s'(z)" in result.summary
