@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .answers import Evaluator
-from .diagnose import diagnose, fill
+from .diagnose import close, diagnose, fill
 from .registry import Exercise, GradeOptions, register
 from .result import CheckResult
 
@@ -83,7 +83,8 @@ class ScalarSpec:
     quantity : str
         What the answer is, for messages (``"dO/dw1"``).
     rtol, atol : float
-        Tolerances of the comparison (``numpy.isclose``).
+        Tolerances of the comparison: ``|yours - true| <= atol + rtol·|true|`` at every
+        point, as ``numpy.isclose``.
     rtol32 : float, optional
         The relative tolerance used when the learner's function computes in float32;
         ``None`` means float32 is held to ``rtol`` like everything else.
@@ -114,22 +115,41 @@ class ScalarSpec:
     factors: Callable[[dict], dict] | None = None
 
 
+_SAMPLES: dict = {}      # (id(spec), seed, n_cases) -> (spec, read-only points): a few kept
+
+
 def sample_points(spec: ScalarSpec, opts: GradeOptions, names: Sequence[str] = ()) -> dict:
     """Worked example first, then extra points, then random ones; held defaults applied.
 
     Variables in ``spec.defaults`` that are not in ``names`` (the answer does not name
-    them) are held at their default at every point.
+    them) are held at their default at every point. The arrays are read-only (the same
+    seed gives the same points, so they are drawn once and shared).
     """
-    rng = np.random.default_rng(opts.seed)
-    rows = [p for p in ([spec.worked] if spec.worked else []) + list(spec.extra_points)]
-    random_part = spec.sample(rng, opts.n_cases)
-    pts = {}
-    for v in spec.variables:
-        fixed = [float(r.get(v, spec.defaults.get(v, 1.0))) for r in rows]
-        pts[v] = np.concatenate([np.array(fixed), np.asarray(random_part[v], dtype=float)])
-    for v, held in spec.defaults.items():          # names the answer does not use stay held
+    key = (id(spec), opts.seed, opts.n_cases)
+    cached = _SAMPLES.get(key)
+    if cached is None or cached[0] is not spec:
+        rng = np.random.default_rng(opts.seed)
+        rows = [p for p in ([spec.worked] if spec.worked else []) + list(spec.extra_points)]
+        random_part = spec.sample(rng, opts.n_cases)
+        drawn = {}
+        for v in spec.variables:
+            fixed = [float(r.get(v, spec.defaults.get(v, 1.0))) for r in rows]
+            arr = np.concatenate([np.array(fixed), np.asarray(random_part[v], dtype=float)])
+            arr.flags.writeable = False
+            drawn[v] = arr
+        held = {}
+        for v, value in spec.defaults.items():
+            arr = np.full(len(drawn[v]), float(value))
+            arr.flags.writeable = False
+            held[v] = arr
+        if len(_SAMPLES) > 64:
+            _SAMPLES.clear()
+        cached = _SAMPLES[key] = (spec, drawn, held)
+    _, drawn, held = cached
+    pts = dict(drawn)
+    for v in spec.defaults:             # names the answer does not use stay held
         if v not in names:
-            pts[v] = np.full_like(pts[v], held)
+            pts[v] = held[v]
     return pts
 
 
@@ -154,7 +174,7 @@ def grade_scalar(exercise_id: str, spec: ScalarSpec, answer, opts: GradeOptions)
         truth = np.broadcast_to(np.asarray(spec.reference(**pts), dtype=float), (n,))
     mine = ev(with_derived(spec, pts))
     rtol = spec.rtol32 if (ev.low_precision and spec.rtol32) else spec.rtol
-    ok = np.isfinite(mine) & np.isclose(mine, truth, rtol=rtol, atol=spec.atol)
+    ok = np.isfinite(mine) & close(mine, truth, rtol, spec.atol)
     if ok.all():
         if spec.worked:
             summary = (f"correct — {spec.quantity} matches at the worked example and at "

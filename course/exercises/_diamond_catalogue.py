@@ -41,10 +41,26 @@ PATHS = {
 PATH_NAMES = ("h2", "h3")
 
 
+_INPUTS = ("I", *PARAMS)
+_recent: list = []      # a few (inputs, drop, result): the catalogue reuses one forward pass
+
+
 def forward(values: dict, drop: tuple = ()) -> dict:
-    """Variables plus the forward pass (``z1 .. O``); biases in ``drop`` taken as 0."""
+    """Variables plus the forward pass (``z1 .. O``); biases in ``drop`` taken as 0.
+
+    The last few results are kept (by the identity of the input arrays), so the mistakes
+    of a catalogue, all evaluated at the same points, share one forward pass.
+    """
+    inputs = tuple(values[k] for k in _INPUTS)
+    for seen, seen_drop, result in _recent:
+        if seen_drop == drop and all(a is b for a, b in zip(seen, inputs)):
+            return {**values, **result}
     params = {p: (0.0 if p in drop else values[p]) for p in PARAMS}
-    return {**values, **DiamondNet(**params).forward(values["I"])}
+    result = DiamondNet(**params).forward(values["I"])
+    if isinstance(values["I"], np.ndarray):
+        _recent.insert(0, (inputs, drop, result))
+        del _recent[8:]
+    return {**values, **result}
 
 
 def _slope(v: dict, node: str, how: str):

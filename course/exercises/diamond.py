@@ -44,7 +44,7 @@ def _magnitudes(rng: np.random.Generator, n: int, low: float, high: float) -> np
     """Random signs, magnitudes in [low, high] but never within 0.1 of 1."""
     u = rng.uniform(low, high - 0.2, n)
     u = np.where(u > 0.9, u + 0.2, u)
-    return rng.choice([-1.0, 1.0], n) * u
+    return np.where(rng.random(n) < 0.5, -u, u)
 
 
 def sample(rng: np.random.Generator, n: int) -> dict:
