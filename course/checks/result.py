@@ -97,9 +97,11 @@ class CheckResult:
         return self.passed
 
     def _printed_note(self) -> str:
+        when = (f" while being checked (arrays hold all {self.n_cases} points when your "
+                "function works on arrays)") if self.n_cases else ""
         if self.output_chars <= len(self.output):
-            return "Your code printed:"
-        return (f"Your code printed {self.output_chars:,} characters; the first "
+            return f"Your code printed{when}:"
+        return (f"Your code printed {self.output_chars:,} characters{when}; the first "
                 f"{len(self.output):,} are shown:")
 
     def _lines(self) -> list[str]:
@@ -141,16 +143,17 @@ class CheckResult:
             parts.append(f"<pre style='{_PRE}'>{esc(chr(10).join(rest))}</pre>")
         if self.point is not None or self.learner_value is not None:
             where = format_point(self.point)
-            cell = "style='padding:0 1em 0 0;border:0;text-align:left;color:inherit'"
-            at = (f"<tr><td colspan=2 {cell}><span style='opacity:.75'>at {esc(where)}"
-                  "</span></td></tr>" if where else "")
-            mine = (f"<tr><td {cell}>your value</td><td {cell} class='course-learner-value'>"
-                    f"<code>{esc(format_value(self.learner_value))}</code></td></tr>"
-                    if self.learner_value is not None else "")
-            parts.append(
-                f"<table style='border-collapse:collapse;margin:4px 0;background:none'>{at}"
-                f"{mine}<tr><td {cell}>expected</td><td {cell} class='course-expected-value'>"
-                f"<code>{esc(format_value(self.expected_value))}</code></td></tr></table>")
+            name_style = "style='display:inline-block;min-width:7em'"
+            rows = [f"<div style='opacity:.75'>at {esc(where)}</div>"] if where else []
+            if self.learner_value is not None:
+                rows.append(f"<div><span {name_style}>your value</span><code "
+                            f"class='course-learner-value' style='{_CODE}'>"
+                            f"{esc(format_value(self.learner_value))}</code></div>")
+            rows.append(f"<div><span {name_style}>expected</span><code "
+                        f"class='course-expected-value' style='{_CODE}'>"
+                        f"{esc(format_value(self.expected_value))}</code></div>")
+            parts.append(f"<div class='course-values' style='margin:4px 0'>{''.join(rows)}"
+                         "</div>")
         parts += [f"<div class='course-detail'>{esc(d)}</div>" for d in self.details]
         if self.hint and not self.passed:
             parts.append(f"<div class='course-hint' style='margin-top:4px'><b>Hint:</b> "
@@ -168,7 +171,7 @@ class CheckResult:
             f"background:{_BACKGROUND[kind]};color:inherit;font-family:inherit;"
             "line-height:1.45'>"
             f"<div><b style='color:{colour}'>{_MARKS[kind]} {label}</b> · "
-            f"<code style='color:inherit;background:none'>{esc(self.exercise_id)}</code>"
+            f"<code style='{_CODE}'>{esc(self.exercise_id)}</code>"
             f"{mistake}</div>{''.join(parts)}</div>"
         )
 
@@ -179,5 +182,6 @@ _COLOURS = {"pass": "#009E73", "fail": "#D55E00", "todo": "#8C8C8C"}
 _BACKGROUND = {"pass": "rgba(0,158,115,.08)", "fail": "rgba(213,94,0,.08)",
                "todo": "rgba(127,127,127,.08)"}
 _MARKS = {"pass": "✓", "fail": "✗", "todo": "…"}
+_CODE = "color:inherit;background:none;font-size:inherit;padding:0"
 _PRE = ("margin:2px 0;padding:0;background:none;color:inherit;font-size:90%;"
         "white-space:pre-wrap")

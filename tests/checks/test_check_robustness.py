@@ -9,6 +9,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from course import check, explain
 from course.checks import CheckFailed, CheckResult, registry
@@ -304,3 +306,21 @@ def test_time_limit_raises_a_learner_error():
             while True:
                 pass
     assert info.value.kind == "timeout"
+
+
+# --- fuzzing the whole check with formulas -------------------------------------------------------
+
+_TOKENS = ["I", "w1", "w4", "b1", "zO", "z2", "h1", "O", "d(", "s(", "exp(", "log(", "(", ")",
+           "+", "-", "*", "/", "^", "**", "0.5", "2", "1e3", r"\cdot", r"\left(", r"\right)",
+           r"\frac{", "}{", "}", "_", "{", ".", ",", " ", "e^{", "'", "x", "__class__"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=60),
+                 st.lists(st.sampled_from(_TOKENS), max_size=25).map("".join)))
+def test_any_formula_text_gives_a_result_never_a_checker_error(text):
+    result = explain(EID, text, timeout=5)
+    assert isinstance(result, CheckResult)
+    assert result.mistake != "checker-error", (text, repr(result.internal_error))
+    if result.mistake == "bad-formula":
+        assert "position" in result.summary or "formula" in result.summary
