@@ -187,7 +187,8 @@ def grade_scalar(exercise_id: str, spec: ScalarSpec, answer, opts: GradeOptions)
 
 def scalar_exercise(*, id: str, lesson: str, title: str, answer_name: str, spec: ScalarSpec,
                     hints: Sequence[str] = (), points: float = 1.0,
-                    extra_mistakes: dict | None = None) -> Exercise:
+                    extra_mistakes: dict | None = None,
+                    answer_kinds: str = "function or formula") -> Exercise:
     """Build and register a scalar-function exercise.
 
     ``extra_mistakes`` adds catalogue entries (id -> meaning) that the grade finds
@@ -199,5 +200,5 @@ def scalar_exercise(*, id: str, lesson: str, title: str, answer_name: str, spec:
         id=id, lesson=lesson, title=title, answer_name=answer_name,
         grade=lambda answer, opts: grade_scalar(id, spec, answer, opts),
         hints=tuple(hints), mistakes=mistakes, points=points,
-        answer_kinds="function or formula",
+        answer_kinds=answer_kinds,
     ))

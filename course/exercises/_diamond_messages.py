@@ -85,7 +85,7 @@ def _two_path(param: str) -> list[Mistake]:
                 lambda v: one_path("h3", "h2", "w2 and w4")),
         Mistake("paths-multiplied", "the two paths multiplied instead of added",
                 variant(param, combine="product"), lambda v: mult),
-        Mistake("paths-multiplied", "the two paths' whole chains multiplied",
+        Mistake("paths-multiplied", "the two paths multiplied instead of added",
                 variant(param, combine="full-product"), lambda v: mult),
         Mistake("derivative-missing-hidden", "d(z2) and d(z3) missing on the paths",
                 variant(param, slopes={"z2": "missing", "z3": "missing"}),

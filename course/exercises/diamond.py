@@ -146,7 +146,8 @@ ORDER = ("w4", "w2", "w1", "b1", "w5", "w3", "b4", "b2", "b3")
 for _p in ORDER:
     scalar_exercise(
         id=f"diamond.dO_d{_p}", lesson=LESSON, answer_name=f"dO_d{_p}",
-        title=_TITLES[_p] + " (a function or a formula of I, w1..w5, b1..b4, z1..O)",
+        title=_TITLES[_p],
         spec=SPECS[_p], hints=_HINTS[_p], points=1.0 if _p in MAIN else 0.0,
         extra_mistakes=_GENERIC,
+        answer_kinds="function or formula of I, w1..w5, b1..b4 and z1, h1, ..., zO, O",
     )
