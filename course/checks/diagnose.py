@@ -11,9 +11,11 @@ the computation off; variables the answer never uses.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import numpy as np
 
+from .points import with_derived
 from .result import CheckResult, format_value
 
 __all__ = ["diagnose", "fill", "factor_ratio", "close", "MAX_FACTORS"]
@@ -109,8 +111,6 @@ def _factor_text(found, values: dict | None = None) -> str:
 
 
 def _probe_findings(spec, ev, pts, rtol, known=None) -> list[str]:
-    from .scalar import with_derived
-
     n = len(pts[spec.variables[0]])
     agreed: dict[str, list[str]] = {}
     off: dict[tuple, list[str]] = {}
@@ -136,9 +136,7 @@ def _probe_findings(spec, ev, pts, rtol, known=None) -> list[str]:
     return lines
 
 
-def _unused(spec, ev, pts) -> list[str]:
-    from .scalar import with_derived
-
+def _unused(spec, ev, pts) -> Iterator[str]:
     used = set(ev.names)
     base = with_derived(spec, pts)
     for v in spec.variables:
@@ -158,8 +156,6 @@ def _unused(spec, ev, pts) -> list[str]:
 
 def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
     """A failed ``CheckResult`` naming what is wrong with ``mine`` (see the module doc)."""
-    from .scalar import with_derived
-
     n = len(truth)
     finite = np.isfinite(mine)
     # the point shown: the first non-finite value, else the first wrong point (the worked
