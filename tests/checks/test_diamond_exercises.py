@@ -65,8 +65,12 @@ def test_exercises_are_registered_for_lesson_03():
     for p in PARAMS:
         ex = listed[f"diamond.dO_d{p}"]
         assert ex.lesson == "03_diamond_network" and ex.answer_name == f"dO_d{p}"
-        assert len(ex.hints) == 3 and "weights-dropped" in ex.mistakes or p not in ("w1", "b1")
+        assert len(ex.hints) == 3 and "sign" in ex.mistakes and "only-right-at-one-point" in \
+            ex.mistakes
+        if p in ("w1", "b1"):
+            assert {"weights-dropped", "h2-path-missing", "paths-multiplied"} <= set(ex.mistakes)
     assert all(listed[eid].points == 1.0 for eid in MAIN)
+    assert listed["diamond.dO_db1"].points == 0.0          # extra practice
 
 
 # --- the acceptance example ---------------------------------------------------------------------
