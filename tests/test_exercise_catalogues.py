@@ -14,7 +14,8 @@ import pytest
 import course.exercises
 from course.checks import all_exercises
 from course.checks.registry import GradeOptions
-from course.checks.scalar import ScalarSpec, _points
+from course.checks.points import sample_points, with_derived
+from course.checks.scalar import ScalarSpec
 
 
 def _specs():
@@ -37,7 +38,8 @@ def test_scalar_specs_were_found():
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_catalogue_entries_are_distinct_real_mistakes(name):
     spec = SPECS[name]
-    pts = _points(spec, GradeOptions(n_cases=32, seed=3), spec.variables)
+    pts = with_derived(spec, sample_points(spec, GradeOptions(n_cases=32, seed=3),
+                                          spec.variables))
     n = len(pts[spec.variables[0]])
     with np.errstate(all="ignore"):
         truth = np.broadcast_to(spec.reference(**pts), (n,))
