@@ -1,0 +1,346 @@
+"""Lesson 08 exercises (course.exercises.autograd): references, accepted styles, named mistakes."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import pytest
+
+from course import explain, hint
+from course.activations import sigmoid
+from course.autograd import Value as LibraryValue
+from course.checks import all_exercises
+from course.exercises.autograd.graphs import Ops, build_diamond, reference_backward
+from course.exercises.autograd.traversal import GRAPHS
+from course.gradcheck import numerical_gradient
+from course.networks import PARAMS, DiamondNet
+
+IDS = ("autograd.mul_backward", "autograd.tanh_backward", "autograd.backward")
+
+
+# --- a learner's Value class with pluggable pieces ----------------------------------------------
+
+def mul_ok(a, b, out):
+    a.grad += b.data * out.grad
+    b.grad += a.data * out.grad
+
+
+def tanh_ok(x, out):
+    x.grad += (1 - out.data**2) * out.grad
+
+
+def topo_backward(self):
+    order, visited = [], set()
+
+    def build(v):
+        if v not in visited:
+            visited.add(v)
+            for child in v._prev:
+                build(child)
+            order.append(v)
+    build(self)
+    self.grad = 1.0
+    for v in reversed(order):
+        v._backward()
+
+
+def value_class(mul=mul_ok, tanh=tanh_ok, backward=topo_backward, tanh_value=math.tanh,
+                tanh_children=True):
+    class Value:
+        def __init__(self, data, _children=(), _op="", label=""):
+            self.data, self.grad = float(data), 0.0
+            self._backward = lambda: None
+            self._prev, self._op, self.label = set(_children), _op, label
+
+        def __add__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            out = Value(self.data + other.data, (self, other), "+")
+
+            def _backward():
+                self.grad += out.grad
+                other.grad += out.grad
+            out._backward = _backward
+            return out
+
+        def __mul__(self, other):
+            other = other if isinstance(other, Value) else Value(other)
+            out = Value(self.data * other.data, (self, other), "*")
+            out._backward = lambda: mul(self, other, out)
+            return out
+
+        def tanh(self):
+            out = Value(tanh_value(self.data), (self,) if tanh_children else (), "tanh")
+            out._backward = lambda: tanh(self, out)
+            return out
+
+    Value.backward = backward
+    return Value
+
+
+def test_exercises_are_listed_for_lesson_08_with_graded_hints():
+    listed = {e.id: e for e in all_exercises()}
+    for eid in IDS:
+        assert listed[eid].lesson == "08_autograd_from_scratch"
+        assert len(listed[eid].hints) >= 3 and len(listed[eid].mistakes) >= 5
+    assert hint("autograd.backward").startswith("Hint 1 of 3")
+
+
+# --- references ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("eid", IDS)
+def test_the_library_value_and_a_micrograd_style_class_pass(eid):
+    assert explain(eid, LibraryValue).passed
+    result = explain(eid, value_class())
+    assert result.passed, str(result)
+
+
+def test_the_checker_graphs_give_the_diamond_gradients():
+    root, leaves = build_diamond(Ops(LibraryValue, []), 1.0)
+    reference_backward(root)
+    expected = DiamondNet().gradient(1.0)
+    for k in PARAMS:
+        assert leaves[k].grad == pytest.approx(expected[k], rel=1e-12)
+    assert leaves["w1"].grad == pytest.approx(0.0014291881022, abs=1e-13)
+
+
+@pytest.mark.parametrize("name, build", GRAPHS, ids=[g[0][:20] for g in GRAPHS])
+def test_the_checker_graphs_agree_with_finite_differences(name, build):
+    root, leaves = build(Ops(LibraryValue, []))
+    reference_backward(root)
+    values = {k: v.data for k, v in leaves.items()}
+    numeric = numerical_gradient(lambda **p: _evaluate_with(build, p), values)
+    for k, v in leaves.items():
+        assert v.grad == pytest.approx(numeric[k], rel=1e-6, abs=1e-10), name
+
+
+def _evaluate_with(build, values):
+    """The root's value with the leaves set to ``values`` (rebuilt forward)."""
+    ops = Ops(LibraryValue, [])
+    original_leaf = ops.leaf
+    ops.leaf = lambda x, label="": original_leaf(values.get(label, x), label)
+    return build(ops)[0].data
+
+
+def test_the_library_value_matches_finite_differences_for_all_ops():
+    def expr(a, b):
+        x, y = LibraryValue(a), LibraryValue(b)
+        return ((x * y + x**2 - y / x).exp() * 0.1 + (-x).tanh() - y.sigmoid()), x, y
+    out, x, y = expr(0.7, -1.2)
+    out.backward()
+    numeric = numerical_gradient(lambda a, b: expr(a, b)[0].data, {"a": 0.7, "b": -1.2})
+    assert x.grad == pytest.approx(numeric["a"], rel=1e-6)
+    assert y.grad == pytest.approx(numeric["b"], rel=1e-6)
+
+
+# --- __mul__ -------------------------------------------------------------------------------------
+
+def mul_assign(a, b, out):
+    a.grad = b.data * out.grad
+    b.grad = a.data * out.grad
+
+
+def mul_grad_for_data(a, b, out):
+    a.grad += b.grad * out.grad
+    b.grad += a.grad * out.grad
+
+
+MUL_MISTAKES = [
+    (mul_assign, "assign-not-accumulate", "2a"),
+    (lambda a, b, o: (setattr(a, "grad", a.grad + a.data * o.grad),
+                      setattr(b, "grad", b.grad + b.data * o.grad)), "swapped", "swapped"),
+    (lambda a, b, o: (setattr(a, "grad", a.grad + b.data),
+                      setattr(b, "grad", b.grad + a.data)), "missing-out-grad", "out.grad = 1"),
+    (lambda a, b, o: (setattr(a, "grad", a.grad - b.data * o.grad),
+                      setattr(b, "grad", b.grad - a.data * o.grad)), "sign", "sign"),
+    (mul_grad_for_data, "grad-for-data", "other.data"),
+    (lambda a, b, o: setattr(a, "grad", a.grad + b.data * o.grad), "one-side", "other.grad +="),
+    (lambda a, b, o: None, "nothing-passed", "did not change"),
+]
+
+
+@pytest.mark.parametrize("mul, mistake, fragment", MUL_MISTAKES, ids=[m[1] for m in MUL_MISTAKES])
+def test_mul_backward_mistakes_are_named(mul, mistake, fragment):
+    result = explain("autograd.mul_backward", value_class(mul=mul))
+    assert not result.passed and result.mistake == mistake, str(result)
+    assert fragment in str(result)
+
+
+def test_mul_backward_shows_the_case_and_the_gradients():
+    result = explain("autograd.mul_backward", value_class(mul=mul_assign))
+    assert result.point == {"a": 2.0, "b": -3.0, "a.grad before": 0.7, "b.grad before": -0.4,
+                            "out.grad": 1.6}
+    assert result.expected_value == {"a.grad": pytest.approx(0.7 - 4.8),
+                                     "b.grad": pytest.approx(-0.4 + 3.2)}
+
+
+def test_a_stub_closure_is_not_attempted():
+    def stub(a, b, out):
+        raise NotImplementedError("pass out.grad back")
+    result = explain("autograd.mul_backward", value_class(mul=stub))
+    assert not result.attempted
+
+
+def test_passing_a_function_instead_of_the_class_says_what_to_pass():
+    result = explain("autograd.mul_backward", mul_ok)
+    assert result.mistake == "bad-answer:type" and "pass your Value class" in result.summary
+
+
+# --- tanh ----------------------------------------------------------------------------------------
+
+def tanh_with(local, assign=False):
+    def back(x, out):
+        x.grad = (0 if assign else x.grad) + local(x, out) * out.grad
+    return back
+
+
+TANH_MISTAKES = [
+    (dict(tanh=tanh_with(lambda x, o: 1 - x.data**2)), "derivative-at-input", "output"),
+    (dict(tanh=tanh_with(lambda x, o: 1 - o.data**2, assign=True)), "assign-not-accumulate",
+     "+="),
+    (dict(tanh=lambda x, o: setattr(x, "grad", x.grad + 1 - o.data**2)), "missing-out-grad",
+     "out.grad"),
+    (dict(tanh=tanh_with(lambda x, o: 1 - o.data)), "missing-square", "square"),
+    (dict(tanh=tanh_with(lambda x, o: o.data**2 - 1)), "sign", "sign"),
+    (dict(tanh=tanh_with(lambda x, o: o.data)), "function-not-derivative", "itself"),
+    (dict(tanh=tanh_with(lambda x, o: sigmoid(x.data) * (1 - sigmoid(x.data)))),
+     "sigmoid-derivative", "sigmoid"),
+    (dict(tanh_value=math.tan), "forward", "should be"),
+    (dict(tanh_children=False), "no-children", "(self,)"),
+]
+
+
+@pytest.mark.parametrize("parts, mistake, fragment", TANH_MISTAKES,
+                         ids=[m[1] for m in TANH_MISTAKES])
+def test_tanh_backward_mistakes_are_named(parts, mistake, fragment):
+    result = explain("autograd.tanh_backward", value_class(**parts))
+    assert not result.passed and result.mistake == mistake, str(result)
+    assert fragment in str(result)
+
+
+def test_tanh_backward_accepts_sech_squared():
+    sech2 = tanh_with(lambda x, o: 1 / math.cosh(x.data) ** 2)
+    assert explain("autograd.tanh_backward", value_class(tanh=sech2)).passed
+
+
+# --- backward() ----------------------------------------------------------------------------------
+
+def backward_iterative(self):
+    order, seen, stack = [], set(), [(self, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((c, False) for c in node._prev)
+    for node in order:
+        node.grad = 0.0
+    self.grad = 1.0
+    for node in reversed(order):
+        node._backward()
+
+
+def topo(self, visited=True):
+    order, seen = [], set()
+
+    def build(v):
+        if v not in seen or not visited:
+            seen.add(v)
+            for child in v._prev:
+                build(child)
+            order.append(v)
+    build(self)
+    return order
+
+
+def no_seed(self):
+    for v in reversed(topo(self)):
+        v._backward()
+
+
+def seed_with_data(self):
+    self.grad = self.data
+    for v in reversed(topo(self)):
+        v._backward()
+
+
+def not_reversed(self):
+    self.grad = 1.0
+    for v in topo(self):
+        v._backward()
+
+
+def breadth_first(self):
+    self.grad = 1.0
+    queue, seen = deque([self]), {self}
+    while queue:
+        v = queue.popleft()
+        v._backward()
+        for c in v._prev:
+            if c not in seen:
+                seen.add(c)
+                queue.append(c)
+
+
+def preorder(self):
+    self.grad = 1.0
+    seen = set()
+
+    def visit(v):
+        if v in seen:
+            return
+        seen.add(v)
+        v._backward()
+        for c in v._prev:
+            visit(c)
+    visit(self)
+
+
+def no_visited(self):
+    self.grad = 1.0
+    for v in reversed(topo(self, visited=False)):
+        v._backward()
+
+
+def children_only(self):
+    self.grad = 1.0
+    self._backward()
+    for c in self._prev:
+        c._backward()
+
+
+def nothing(self):
+    self.grad = 1.0
+
+
+BACKWARD_MISTAKES = [
+    (no_seed, "no-seed", "self.grad = 1"),
+    (seed_with_data, "wrong-seed", "exactly 1"),
+    (not_reversed, "not-reversed", "reversed"),
+    (breadth_first, "wrong-order", "topological order"),
+    (preorder, "wrong-order", "before all its users"),
+    (breadth_first, "wrong-order", "which uses"),
+    (no_visited, "visited-twice", "visited"),
+    (children_only, "missing-nodes", "every node"),
+    (nothing, "no-calls", "called no node"),
+]
+
+
+@pytest.mark.parametrize("backward, mistake, fragment", BACKWARD_MISTAKES,
+                         ids=[m[0].__name__ for m in BACKWARD_MISTAKES])
+def test_backward_mistakes_are_named(backward, mistake, fragment):
+    result = explain("autograd.backward", value_class(backward=backward))
+    assert not result.passed and result.mistake == mistake, str(result)
+    assert fragment in str(result)
+
+
+def test_backward_accepts_an_iterative_sort_that_zeroes_first():
+    assert explain("autograd.backward", value_class(backward=backward_iterative)).passed
+
+
+def test_a_wrong_backward_shows_the_graph_and_the_wrong_gradients():
+    result = explain("autograd.backward", value_class(backward=no_visited))
+    assert "Graph: the diamond at the worked example" in str(result)
+    assert set(result.learner_value) <= set(PARAMS) and result.learner_value
