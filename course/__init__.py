@@ -21,6 +21,7 @@ _LAZY_FUNCS = {
     "check": "course.checks",
     "hint": "course.checks",
     "explain": "course.checks",
+    "reset_hints": "course.checks",
     "progress": "course.tracker",
 }
 _SUBMODULES = {

@@ -84,6 +84,8 @@ def record(result) -> None:
     try:
         data = load(path)
         before = data.get(result.exercise_id, {})
+        if result.status == "not attempted" and before.get("status") in ("passed", "failed"):
+            return      # an empty stub run again (Run All) must not erase a real result
         data[result.exercise_id] = {
             "status": result.status, "mistake": result.mistake,
             "summary": result.summary.split("\n")[0][:300],

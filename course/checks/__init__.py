@@ -26,6 +26,17 @@ _NOT_ATTEMPTED = (
 _hint_level: dict[str, int] = {}
 
 
+def _not_attempted(answer) -> str:
+    """Why an answer counts as not attempted, in the learner's terms."""
+    if isinstance(answer, str):
+        return ("not attempted yet — the formula is empty: type or paste it between the "
+                "quotes and run the cell again.")
+    if answer is None or answer is Ellipsis:
+        return ("not attempted yet — you passed None: pass your function itself, "
+                "check(id, my_function) without brackets, or a formula string.")
+    return _NOT_ATTEMPTED
+
+
 class CheckFailed(AssertionError):
     """Raised by ``check`` in grading mode when an attempted answer is wrong."""
 
@@ -39,7 +50,7 @@ def _grade(ex: Exercise, answer, options: GradeOptions) -> CheckResult:
         with time_limit(options.timeout):
             return ex.grade(answer, options)
     except NotAttempted:
-        return CheckResult(ex.id, False, attempted=False, summary=_NOT_ATTEMPTED)
+        return CheckResult(ex.id, False, attempted=False, summary=_not_attempted(answer))
     except LearnerError as err:
         return CheckResult(ex.id, False, mistake=_mistake_id(err), summary=str(err))
     except _Timeout:   # the alarm fired while the limit was being lifted
@@ -64,7 +75,9 @@ def _run(exercise_id: str, answer, options: GradeOptions) -> CheckResult:
     if printed.total:
         result.output, result.output_chars = printed.text, printed.total
     result.title = ex.title
-    if result.hint is None and ex.hints and result.attempted and not result.passed:
+    if (result.hint is None and ex.hints and result.attempted and not result.passed
+            and not (result.mistake or "").startswith(("bad-answer:", "bad-formula"))):
+        # the gentlest hint is about the maths: not shown for a crash, a type or a typo
         result.hint = ex.hints[0]
     return result
 

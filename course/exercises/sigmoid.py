@@ -96,8 +96,12 @@ def _grade_sigmoid(answer, opts) -> CheckResult:
                 expected_value=float(sigmoid(z)),
                 summary=(f"your sigmoid is right for moderate z but fails at z = {z:g}: "
                          f"{str(err) if isinstance(err, LearnerError) else err}"),
-                details=["e^{-z} overflows a float when -z > 709. For negative z use the "
-                         "equal form e^{z}/(1 + e^{z}), so exp only ever sees z ≤ 0."])
+                details=["e^{-z} overflows a float when -z > 709 (numpy only warns, but the "
+                         "value is then built from inf; the checker treats that as an error). "
+                         "For negative z use the equal form e^{z}/(1 + e^{z})."],
+                hint=("compute e = np.exp(-np.abs(z)) once; then s = 1/(1 + e) for z ≥ 0 and "
+                      "e/(1 + e) for z < 0. np.where evaluates both branches for every "
+                      "element, so neither branch may call np.exp(-z) itself."))
         if not np.isclose(value, sigmoid(z), rtol=1e-12, atol=1e-300):
             return CheckResult("sigmoid.sigmoid", False, mistake="unstable",
                                point={"z": float(z)}, learner_value=value,

@@ -1,0 +1,40 @@
+"""Blank answers are "not attempted" with a message that fits, and never erase a result."""
+
+import pytest
+
+import course
+from course.checks import check
+
+
+@pytest.fixture(autouse=True)
+def learner_mode(monkeypatch, tmp_path):
+    monkeypatch.delenv("COURSE_GRADING", raising=False)
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(tmp_path / "progress.json"))
+
+
+@pytest.mark.parametrize("answer, words", [
+    ("", "the formula is empty"),
+    ("   ", "the formula is empty"),
+    (None, "you passed None"),
+])
+def test_blank_answers_say_what_is_missing(answer, words):
+    result = check("warmup.derivative", answer)
+    assert result.status == "not attempted"
+    assert words in result.summary and "NotImplementedError" not in result.summary
+
+
+def test_a_stub_run_again_does_not_erase_a_pass():
+    def stub(x):
+        raise NotImplementedError
+
+    assert check("warmup.derivative", lambda x: 6 * x - 2).passed
+    assert check("warmup.derivative", stub).status == "not attempted"
+    rows = {r["id"]: r for r in course.progress().rows}
+    assert rows["warmup.derivative"]["status"] == "passed"
+
+
+def test_a_crash_gets_no_maths_hint_but_a_wrong_answer_does():
+    crash = check("warmup.derivative", lambda x: 1 / 0)
+    assert crash.mistake == "bad-answer:exception" and crash.hint is None
+    wrong = check("warmup.derivative", lambda x: 5 * x + 1)
+    assert wrong.hint and "term by term" in wrong.hint
