@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 from course.activations import (
-    ACTIVATIONS, get_activation, relu, relu_prime, sigmoid, sigmoid_prime, tanh, tanh_prime,
+    ACTIVATIONS,
+    get_activation,
+    relu,
+    relu_prime,
+    sigmoid,
+    sigmoid_prime,
+    tanh,
+    tanh_prime,
 )
 from course.gradcheck import numerical_gradient
 

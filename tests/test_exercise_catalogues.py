@@ -13,8 +13,8 @@ import pytest
 
 import course.exercises
 from course.checks import all_exercises
-from course.checks.registry import GradeOptions
 from course.checks.points import sample_points, with_derived
+from course.checks.registry import GradeOptions
 from course.checks.scalar import ScalarSpec
 
 

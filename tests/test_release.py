@@ -35,7 +35,8 @@ def test_region_becomes_indented_stub_with_comment():
 
 
 def test_stub_lines_replace_the_default_raise():
-    src = 'x = 1\n### BEGIN SOLUTION paste your formula\nf = "d(z1)*I"\n### STUB f = ""\n### END SOLUTION'
+    src = ('x = 1\n### BEGIN SOLUTION paste your formula\nf = "d(z1)*I"\n'
+           '### STUB f = ""\n### END SOLUTION')
     assert release_source(src) == 'x = 1\n# YOUR CODE HERE: paste your formula\nf = ""'
 
 
