@@ -344,3 +344,11 @@ def test_a_wrong_backward_shows_the_graph_and_the_wrong_gradients():
     result = explain("autograd.backward", value_class(backward=no_visited))
     assert "Graph: the diamond at the worked example" in str(result)
     assert set(result.learner_value) <= set(PARAMS) and result.learner_value
+
+
+def test_a_class_without_the_method_says_how_to_attach_it():
+    bare = value_class()
+    del bare.__mul__
+    result = explain("autograd.mul_backward", bare)
+    assert result.mistake == "bad-answer:signature"
+    assert "Value.__mul__ = __mul__" in result.summary

@@ -10,7 +10,7 @@ import pytest
 from course import explain, hint
 from course.checks import all_exercises
 from course.exercises import sgd as s
-from course.exercises.sgd.loop import SETUP
+from course.exercises.sgd.train_loop import SETUP
 from course.gradcheck import numerical_gradient
 from course.losses import bce, bce_grad
 from course.mlp import MLP, flatten_grads

@@ -203,6 +203,19 @@ def _grade_closure(eid, answer, cases, run, mistakes, describe) -> CheckResult:
     return result
 
 
+def _attached(op, name, attach):
+    """``op()`` for the learner; a missing method gets a message on how it is attached."""
+    try:
+        return call_learner(op)
+    except LearnerError as err:
+        if "unsupported operand" in str(err) or f"attribute '{name}'" in str(err):
+            raise LearnerError(
+                f"your Value class has no {name} yet ({err}). Run the cell that defines "
+                f"{name} and attaches it with `{attach}` — again after re-running the class "
+                "cell, which makes a fresh class without it.", kind="signature") from None
+        raise
+
+
 def _g(x: float) -> float:
     return float(f"{x:.6g}")
 
@@ -224,7 +237,7 @@ def _run_mul(cls, case, apply=_mul_right):
     else:
         b = _value(cls, b0, "for the right factor")
         b.grad = gb
-    out = call_learner(lambda: a * b)
+    out = _attached(lambda: a * b, "__mul__", "Value.__mul__ = __mul__")
     problem = _check_out(out, a0 * (a0 if b0 is None else b0), (a, b), "a * b")
     if problem:
         return None, problem
@@ -253,7 +266,7 @@ def _run_tanh(cls, case, apply=_tanh_right):
         return (x.grad,), None
     x = _value(cls, x0, "for x")
     x.grad = gx
-    out = call_learner(lambda: x.tanh())
+    out = _attached(lambda: x.tanh(), "tanh", "Value.tanh = tanh")
     problem = _check_out(out, math.tanh(x0), (x,), "x.tanh()")
     if problem:
         return None, problem
