@@ -241,9 +241,9 @@ NET_MISTAKES = [
     (net(dA2=lambda A2, y, m: (y - A2) / m), "sign", ["output minus"]),
     (net(s2=False), "output-missing-s-prime", ["s'(Z2)", "cross-entropy"]),
     (net(s1=False), "hidden-missing-s-prime", ["s'(Z1)"]),
-    (net(bias=lambda dZ: dZ.sum(axis=1, keepdims=True)), "bias-wrong-axis", ["b1, b2"]),
+    (net(bias=lambda dZ: dZ.sum(axis=1, keepdims=True)), "bias-wrong-axis", ["db1, db2"]),
     (net(bias=lambda dZ: dZ.sum(axis=0)), "bias-shape", ["keepdims"]),
-    (net(T=True), "transposed", ["W2", "(n_hidden, n_out)"]),
+    (net(T=True), "transposed", ["dW2", "(n_hidden, n_out)"]),
 ]
 
 

@@ -52,13 +52,21 @@ class OutputSpec:
     """One returned array: its name, its shape in the lesson's symbols, and why.
 
     ``dims`` holds names of the case's dimensions (``"m"``, ``"n_in"``) or literal numbers
-    (``"1"``); ``why`` completes "dW must have shape ... because ...".
+    (``"1"``); ``why`` completes "dW must have shape ... because ..."; ``fix`` is added to a
+    transpose or shape message; ``label`` names the output in messages when ``name`` (a
+    dict key) is not what the lesson calls it.
     """
 
     name: str
     dims: tuple[str, ...]
     why: str
     fix: str = ""
+    label: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The name used in messages (``label``, e.g. ``db1`` for the dict key ``b1``)."""
+        return self.label or self.name
 
     def shape(self, case: ArrayCase) -> tuple[int, ...]:
         return tuple(int(d) if d.isdigit() else case.dims[d] for d in self.dims)
@@ -180,7 +188,7 @@ _SHAPE_WORDS = ("matmul", "shapes", "broadcast", "aligned", "dimension")
 
 def _shape_error(spec: ArraySpec, err: LearnerError, case: ArrayCase) -> CheckResult:
     given = ", ".join(f"{k} {v.shape}" for k, v in case.inputs.items())
-    rules = [f"{o.name} must have shape {o.shape_text(case)}: {o.why}" for o in spec.outputs]
+    rules = [f"{o.shown} must have shape {o.shape_text(case)}: {o.why}" for o in spec.outputs]
     return CheckResult(
         spec.exercise_id, False, mistake="shape-error", hint=spec.mistake_hints.get("shape-error"),
         summary=f"{err} — numpy could not combine the shapes.",
@@ -239,15 +247,15 @@ def _diagnose(spec, cases, mine, ok, wrong, mutated) -> CheckResult:
     c = ok[o.name].index(False)
     case = cases[c]
     head = (f"{len(wrong)} of {len(spec.outputs)} outputs are wrong "
-            f"({', '.join(w.name for w in wrong)}). " if len(spec.outputs) > 1 else "")
-    which = ", ".join(p.name for p in primary[0])
+            f"({', '.join(w.shown for w in wrong)}). " if len(spec.outputs) > 1 else "")
+    which = ", ".join(p.shown for p in primary[0])
     result = CheckResult(spec.exercise_id, False, point=dict(case.dims), n_cases=len(cases),
                          learner_value=mine[c][o.name], expected_value=case.expected[o.name],
                          mistake=primary[1], hint=spec.mistake_hints.get(primary[1]))
     result.summary = head + (f"{which}: {primary[2]}" if primary[2] else
                              f"{which} differs from the expected values.")
     if mine[c][o.name].shape == case.expected[o.name].shape:
-        result.details.append(where_wrong(mine[c][o.name], case.expected[o.name], o.name,
+        result.details.append(where_wrong(mine[c][o.name], case.expected[o.name], o.shown,
                                           spec.rtol, spec.atol))
     for outs, _mid, message in groups:
         if outs is primary[0]:
@@ -255,8 +263,8 @@ def _diagnose(spec, cases, mine, ok, wrong, mutated) -> CheckResult:
         for other in outs if not message else outs[:1]:
             oc = ok[other.name].index(False)
             text = message or where_wrong(mine[oc][other.name], cases[oc].expected[other.name],
-                                          other.name, spec.rtol, spec.atol)
-            result.details.append(f"{', '.join(p.name for p in outs) if message else other.name}"
+                                          other.shown, spec.rtol, spec.atol)
+            result.details.append(f"{', '.join(p.shown for p in outs) if message else other.shown}"
                                   f": {text}")
     if mutated:
         result.details.append(f"Also, your function changed its input "

@@ -37,8 +37,8 @@ def _nonfinite(o, mine_list) -> str | None:
         if bad.any():
             idx = tuple(np.argwhere(bad)[0]) if mine.ndim else ()
             what = "NaN" if np.isnan(mine[idx]) else "inf"
-            return (f"{o.name} contains {what} ({int(bad.sum())} of {mine.size} entries, first "
-                    f"at {o.name}{_fmt_index(idx)}). Look for a division by zero, log(0), or "
+            return (f"{o.shown} contains {what} ({int(bad.sum())} of {mine.size} entries, first "
+                    f"at {o.shown}{_fmt_index(idx)}). Look for a division by zero, log(0), or "
                     "exp of a large number.")
     return None
 
@@ -54,18 +54,18 @@ def explain_generic(o, cases, mine_list, truth_list, rtol, atol):
     is_bias = "1" in o.dims
     if all(m.shape == t.T.shape != t.shape and close(m, t.T, rtol, atol) for _, m, t in pairs):
         if is_bias:
-            return o, "bias-shape", (f"the numbers are right, but {o.name} has shape "
+            return o, "bias-shape", (f"the numbers are right, but {o.shown} has shape "
                                      f"{mine0.shape}: {rule}.")
         return o, "transposed", (
-            f"your {o.name} is the transpose of the right one: shape {mine0.shape}, but {rule}."
+            f"your {o.shown} is the transpose of the right one: shape {mine0.shape}, but {rule}."
             + (f" {o.fix}" if o.fix else ""))
     if all(m.size == t.size and close(m.reshape(t.shape), t, rtol, atol) for _, m, t in pairs):
         fix = (" Sum with keepdims=True (or .reshape(1, -1)) to keep the row shape."
                if is_bias else "")
         return o, ("bias-shape" if is_bias else "wrong-shape"), (
-            f"the numbers are right, but {o.name} has shape {mine0.shape}: {rule}.{fix}")
+            f"the numbers are right, but {o.shown} has shape {mine0.shape}: {rule}.{fix}")
     if any(m.shape != t.shape for _, m, t in pairs):
-        return o, "wrong-shape", (f"{o.name} has shape {mine0.shape}, but {rule}."
+        return o, "wrong-shape", (f"{o.shown} has shape {mine0.shape}, but {rule}."
                                   + (f" {o.fix}" if o.fix else ""))
     ratios = [ratio_to(m, t, rtol, atol) for _, m, t in pairs]
     if any(r is None for r in ratios):
@@ -81,9 +81,9 @@ def explain_generic(o, cases, mine_list, truth_list, rtol, atol):
             f"every entry is exactly 1/m of the expected value ({shown}): you divided by m "
             "once too often. The incoming gradient already carries the 1/m of the mean loss.")
     if all(np.isclose(r, -1.0) for r in ratios):
-        return o, "sign", f"{o.name} has the right size but the wrong sign everywhere (ratio −1)."
+        return o, "sign", f"{o.shown} has the right size but the wrong sign everywhere (ratio −1)."
     if all(np.isclose(r, ratios[0]) for r in ratios):
-        return o, "constant-factor", (f"every entry of {o.name} is exactly {ratios[0]:.6g}× the "
+        return o, "constant-factor", (f"every entry of {o.shown} is exactly {ratios[0]:.6g}× the "
                                       "expected value, in every case: a constant factor.")
     return o, None, None
 

@@ -35,11 +35,13 @@ MLP_BACKWARD = ArraySpec(
     returns="dict", aliases={"dW1": "W1", "db1": "b1", "dW2": "W2", "db2": "b2"},
     outputs=(
         OutputSpec("W1", ("n_in", "n_hidden"), "each entry is dL/dW1[i, j], so dW1 has W1's shape",
-                   "dW1 = X.T @ dZ1."),
-        OutputSpec("b1", ("1", "n_hidden"), "each entry is dL/db1[0, i], so db1 has b1's shape"),
+                   "dW1 = X.T @ dZ1.", label="dW1"),
+        OutputSpec("b1", ("1", "n_hidden"), "each entry is dL/db1[0, i], so db1 has b1's shape",
+                   label="db1"),
         OutputSpec("W2", ("n_hidden", "n_out"), "each entry is dL/dW2[i, j], so dW2 has W2's shape",
-                   "dW2 = A1.T @ dZ2."),
-        OutputSpec("b2", ("1", "n_out"), "each entry is dL/db2[0, i], so db2 has b2's shape"),
+                   "dW2 = A1.T @ dZ2.", label="dW2"),
+        OutputSpec("b2", ("1", "n_out"), "each entry is dL/db2[0, i], so db2 has b2's shape",
+                   label="db2"),
     ),
     make_cases=net_cases,
     mistake_hints=dict.fromkeys(SHAPE_IDS, "Each gradient has its parameter's shape: dW1 like "

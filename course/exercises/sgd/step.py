@@ -125,12 +125,13 @@ def _grade(answer, opts) -> CheckResult:
             "missing. W -= lr * dW.")
     elif W_ok and b_zero:
         result.mistake, result.summary = "forgot-biases", (
-            "the weights are updated, the biases are not: update model.biases with grads['b'] "
-            "too.")
+            "the weights are updated, the biases are not. Update model.biases with grads['b'] "
+            "too, in place: `b = b - lr * db` in a loop only rebinds the name b; "
+            "`b -= lr * db` changes the model's array.")
     elif b_ok and W_zero:
         result.mistake, result.summary = "forgot-weights", (
-            "the biases are updated, the weights are not: update model.weights with "
-            "grads['W'] too.")
+            "the biases are updated, the weights are not. Update model.weights with "
+            "grads['W'] too, in place: W -= lr * dW.")
     elif all(_is(r, 1.0) or _is(r, 0.0) for r in ratios.values()):
         missed = sorted({f"{k}[{l}]" for (k, l), r in ratios.items() if _is(r, 0.0)})
         result.mistake, result.summary = "missed-layers", (
