@@ -293,3 +293,23 @@ def test_the_default_options_give_four_fixed_shapes():
 def test_a_shape_mistake_gets_the_shape_hint():
     result = explain("dense.backward", bw(dW=lambda dZ, A_prev: dZ.T @ A_prev))
     assert result.hint.startswith("Let the shapes decide")
+
+
+@pytest.mark.parametrize("spec", [d.FORWARD, d.BACKWARD, d.MLP_BACKWARD],
+                         ids=lambda s: s.exercise_id)
+def test_catalogue_entries_are_real_and_distinct_mistakes(spec):
+    cases = spec.make_cases(GradeOptions())
+    seen = {}
+    for m in spec.mistakes:
+        outs = [m.outputs(c) for c in cases]
+        values = [np.asarray(o[k], dtype=float) for o in outs for k in sorted(o)]
+        truth = [np.asarray(c.expected[k]) for c, o in zip(cases, outs) for k in sorted(o)]
+        assert any(v.shape != t.shape or not np.allclose(v, t) for v, t in zip(values, truth)), (
+            f"{m.id} equals the reference")
+        key = tuple(sorted(outs[0]))
+        for other_id, (other_key, other_values) in seen.items():
+            if other_key == key and other_id != m.id:
+                assert any(a.shape != b.shape or not np.allclose(a, b)
+                           for a, b in zip(values, other_values)), (
+                    f"{m.id} is indistinguishable from {other_id}")
+        seen[m.id + str(len(seen))] = (key, values)

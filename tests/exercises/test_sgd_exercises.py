@@ -252,3 +252,17 @@ def test_a_slow_loop_is_stopped_with_a_message():
     result = explain("sgd.train", slow)
     assert result.mistake == "bad-answer:timeout"
     assert "did not finish within 3 s" in result.summary
+
+
+def test_bce_catalogue_entries_are_real_and_distinct_mistakes():
+    from course.checks import GradeOptions
+    from course.exercises.sgd.bce import BCE_GRAD
+
+    cases = BCE_GRAD.make_cases(GradeOptions())
+    variants = {m.id: [m.outputs(c)["dL/da"] for c in cases] for m in BCE_GRAD.mistakes}
+    truth = [c.expected["dL/da"] for c in cases]
+    for mid, values in variants.items():
+        assert not all(np.allclose(v, t) for v, t in zip(values, truth)), mid
+        for other, other_values in variants.items():
+            if other != mid:
+                assert not all(np.allclose(a, b) for a, b in zip(values, other_values))
