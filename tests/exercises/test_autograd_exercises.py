@@ -46,7 +46,7 @@ def topo_backward(self):
 
 
 def value_class(mul=mul_ok, tanh=tanh_ok, backward=topo_backward, tanh_value=math.tanh,
-                tanh_children=True):
+                tanh_children=True, attach=True):
     class Value:
         def __init__(self, data, _children=(), _op="", label=""):
             self.data, self.grad = float(data), 0.0
@@ -66,12 +66,14 @@ def value_class(mul=mul_ok, tanh=tanh_ok, backward=topo_backward, tanh_value=mat
         def __mul__(self, other):
             other = other if isinstance(other, Value) else Value(other)
             out = Value(self.data * other.data, (self, other), "*")
-            out._backward = lambda: mul(self, other, out)
+            if attach:
+                out._backward = lambda: mul(self, other, out)
             return out
 
         def tanh(self):
             out = Value(tanh_value(self.data), (self,) if tanh_children else (), "tanh")
-            out._backward = lambda: tanh(self, out)
+            if attach:
+                out._backward = lambda: tanh(self, out)
             return out
 
     Value.backward = backward
@@ -156,6 +158,9 @@ MUL_MISTAKES = [
     (mul_grad_for_data, "grad-for-data", "other.data"),
     (lambda a, b, o: setattr(a, "grad", a.grad + b.data * o.grad), "one-side", "other.grad +="),
     (lambda a, b, o: None, "nothing-passed", "did not change"),
+    (lambda a, b, o: (setattr(a, "grad", a.grad + b.data * o.data),
+                      setattr(b, "grad", b.grad + a.data * o.data)), "out-data-for-grad",
+     "out.grad, how much"),
 ]
 
 
@@ -164,6 +169,13 @@ def test_mul_backward_mistakes_are_named(mul, mistake, fragment):
     result = explain("autograd.mul_backward", value_class(mul=mul))
     assert not result.passed and result.mistake == mistake, str(result)
     assert fragment in str(result)
+
+
+def test_a_closure_never_attached_to_out_is_named():
+    for eid in ("autograd.mul_backward", "autograd.tanh_backward"):
+        result = explain(eid, value_class(attach=False))
+        assert result.mistake == "not-attached", str(result)
+        assert "out._backward = _backward" in result.summary
 
 
 def test_mul_backward_shows_the_case_and_the_gradients():
@@ -207,6 +219,8 @@ TANH_MISTAKES = [
      "sigmoid-derivative", "sigmoid"),
     (dict(tanh_value=math.tan), "forward", "should be"),
     (dict(tanh_children=False), "no-children", "(self,)"),
+    (dict(tanh=lambda x, o: setattr(x, "grad", x.grad + (1 - o.data**2) * o.data)),
+     "out-data-for-grad", "upstream gradient"),
 ]
 
 
@@ -216,6 +230,54 @@ def test_tanh_backward_mistakes_are_named(parts, mistake, fragment):
     result = explain("autograd.tanh_backward", value_class(**parts))
     assert not result.passed and result.mistake == mistake, str(result)
     assert fragment in str(result)
+
+
+def test_a_problem_without_values_shows_the_case_but_no_empty_expected_row():
+    text = str(explain("autograd.tanh_backward", value_class(tanh_children=False)))
+    assert "Checked with x = 0.5" in text and "expected" not in text
+
+
+class ComposedTanh(LibraryValue):
+    """tanh built from exp, +, - and / — a correct autograd answer too."""
+
+    def tanh(self):
+        e = (self * 2).exp()
+        return (e - 1) / (e + 1)
+
+
+class ValuesInClosures(LibraryValue):
+    """Closures computing with the Values other and out instead of their numbers."""
+
+    def __mul__(self, other):
+        other = other if isinstance(other, LibraryValue) else LibraryValue(other)
+        out = LibraryValue(self.data * other.data, (self, other), "*")
+
+        def _backward():
+            self.grad += other * out.grad            # a Value, not other.data
+            other.grad += self * out.grad
+        out._backward = _backward
+        return out
+
+    def tanh(self):
+        out = LibraryValue(math.tanh(self.data), (self,), "tanh")
+
+        def _backward():
+            self.grad += (1 - out**2) * out.grad     # a Value, not out.data
+        out._backward = _backward
+        return out
+
+
+@pytest.mark.parametrize("eid, name", [("autograd.mul_backward", "a.grad"),
+                                       ("autograd.tanh_backward", "x.grad")])
+def test_values_where_numbers_belong_are_named(eid, name):
+    result = explain(eid, ValuesInClosures)
+    assert result.mistake == "value-not-data", str(result)
+    assert f"{name} is a Value, not a number" in result.summary
+
+
+def test_tanh_built_from_other_operations_is_accepted():
+    result = explain("autograd.tanh_backward", ComposedTanh)
+    assert result.passed, str(result)
 
 
 def test_tanh_backward_accepts_sech_squared():

@@ -12,6 +12,7 @@ instead of the output, a missing square, the sign.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace as Node
@@ -20,6 +21,7 @@ from ...activations import sigmoid
 from ...checks.registry import Exercise, register
 from ...checks.result import CheckResult
 from ...checks.sandbox import LearnerError, call_learner
+from .graphs import topological
 
 __all__ = ["ClosureMistake", "MUL_MISTAKES", "TANH_MISTAKES", "as_value_class"]
 
@@ -78,6 +80,11 @@ MUL_MISTAKES = (
     ClosureMistake("grad-for-data", "other.grad where other.data belongs", _mul_grad_for_data,
                    "you used other.grad where the value other.data belongs: the local "
                    "derivative of self·other with respect to self is the number other.data."),
+    ClosureMistake("out-data-for-grad", "out.data where out.grad belongs",
+                   _mul(lambda a, b, o: b.data * o.data, lambda a, b, o: a.data * o.data),
+                   "you multiplied by out.data, the product's value; the chain rule needs "
+                   "out.grad, how much the loss moves per unit of out: "
+                   "self.grad += other.data * out.grad."),
     ClosureMistake("one-side", "only self.grad (or only other.grad) updated",
                    _mul(lambda a, b, o: b.data * o.grad, lambda a, b, o: 0.0),
                    "only self.grad is updated: other.grad += self.data * out.grad too — both "
@@ -118,6 +125,10 @@ TANH_MISTAKES = (
                    "the square is missing: d tanh(x)/dx = 1 − tanh(x)²."),
     ClosureMistake("sign", "t² − 1", _tanh(lambda x, o: o.data**2 - 1),
                    "the sign is wrong: d tanh(x)/dx = 1 − tanh(x)², which is positive."),
+    ClosureMistake("out-data-for-grad", "(1 − t²)·out.data instead of ·out.grad",
+                   lambda x, out: setattr(x, "grad", x.grad + (1 - out.data**2) * out.data),
+                   "you multiplied by out.data = tanh(x); the chain rule needs out.grad, the "
+                   "upstream gradient: self.grad += (1 - t**2) * out.grad."),
     ClosureMistake("function-not-derivative", "tanh(x)·out.grad", _tanh(lambda x, o: o.data),
                    "you passed back tanh(x) itself; its derivative is 1 − tanh(x)²."),
     ClosureMistake("sigmoid-derivative", "s(x)(1 − s(x))",
@@ -170,8 +181,9 @@ def _grade_closure(eid, answer, cases, run, mistakes, describe) -> CheckResult:
         got, expected_or_problem = run(cls, case)
         if isinstance(expected_or_problem, tuple) and isinstance(expected_or_problem[0], str):
             mid, message = expected_or_problem
+            where = ", ".join(f"{k} = {v:g}" for k, v in describe(case).items())
             return CheckResult(eid, False, mistake=mid, summary=message,
-                               point=describe(case))
+                               details=[f"Checked with {where}."])
         mine.append(got)
         truth.append(expected_or_problem)
     close = [all(math.isclose(m, t, rel_tol=1e-9, abs_tol=1e-12) for m, t in zip(mi, ti))
@@ -216,6 +228,34 @@ def _attached(op, name, attach):
         raise
 
 
+def _not_attached(cls, out, what: str):
+    """A problem tuple when ``out._backward`` is still the do-nothing closure of a new Value."""
+    try:
+        default = getattr(cls(0.0)._backward, "__code__", None)
+    except Exception:
+        return None
+    if default is not None and getattr(out._backward, "__code__", None) is default:
+        return ("not-attached", f"the result of {what} still has the empty _backward of a new "
+                "Value: after `def _backward(): ...`, attach it with `out._backward = "
+                "_backward` (before `return out`), or backward() never calls it.")
+    return None
+
+
+def _grads(nodes, names):
+    """The nodes' gradients as floats, or a problem tuple when one is not a number."""
+    for node, name in zip(nodes, names):
+        if not isinstance(node.grad, numbers.Real):
+            return ("value-not-data", f"after out._backward(), {name} is a "
+                    f"{type(node.grad).__name__}, not a number: inside the closure use the "
+                    "numbers .data and .grad (other.data, out.grad), not the Values "
+                    "themselves (other, out) — a Value times a number builds a new Value.")
+    return tuple(float(node.grad) for node in nodes)
+
+
+def _reaches(root, node) -> bool:
+    return any(n is node for n in topological(root))
+
+
 def _g(x: float) -> float:
     return float(f"{x:.6g}")
 
@@ -242,8 +282,14 @@ def _run_mul(cls, case, apply=_mul_right):
     if problem:
         return None, problem
     out.grad = g
+    problem = _not_attached(cls, out, "a * b")
+    if problem:
+        return None, problem
     call_learner(out._backward)
-    return (float(a.grad), float(b.grad)), _run_mul(None, case)[0]
+    got = _grads((a, b), ("a.grad", "b.grad"))
+    if isinstance(got[0], str):
+        return None, got
+    return got, _run_mul(None, case)[0]
 
 
 def _describe_mul(case):
@@ -267,12 +313,26 @@ def _run_tanh(cls, case, apply=_tanh_right):
     x = _value(cls, x0, "for x")
     x.grad = gx
     out = _attached(lambda: x.tanh(), "tanh", "Value.tanh = tanh")
-    problem = _check_out(out, math.tanh(x0), (x,), "x.tanh()")
+    # tanh built from other operations ((e - 1) / (e + 1) with e = (2 * x).exp()) is a
+    # correct autograd too: then every closure of its small graph runs, in reverse order
+    composite = (hasattr(out, "_prev") and not any(c is x for c in out._prev)
+                 and _reaches(out, x))
+    problem = _check_out(out, math.tanh(x0), () if composite else (x,), "x.tanh()")
     if problem:
         return None, problem
     out.grad = g
-    call_learner(out._backward)
-    return (float(x.grad),), _run_tanh(None, case)[0]
+    if composite:
+        for node in reversed(topological(out)):
+            call_learner(node._backward)
+    else:
+        problem = _not_attached(cls, out, "x.tanh()")
+        if problem:
+            return None, problem
+        call_learner(out._backward)
+    got = _grads((x,), ("x.grad",))
+    if isinstance(got[0], str):
+        return None, got
+    return got, _run_tanh(None, case)[0]
 
 
 register(Exercise(
@@ -283,6 +343,8 @@ register(Exercise(
     answer_kinds="the Value class",
     mistakes={**{m.id: m.meaning for m in MUL_MISTAKES},
               "nothing-passed": "the closure leaves the inputs' grads unchanged",
+              "not-attached": "_backward defined but never attached to out",
+              "value-not-data": "Values used in the closure where numbers (.data) belong",
               "forward": "the forward value is wrong", "no-children": "out forgets its inputs"},
     hints=("out = self·other. How much does out move per unit of self? Per unit of other?",
            "Chain rule for one node: child.grad += (d out / d child) * out.grad — and always "
@@ -299,6 +361,8 @@ register(Exercise(
     answer_kinds="the Value class",
     mistakes={**{m.id: m.meaning for m in TANH_MISTAKES},
               "nothing-passed": "the closure leaves x.grad unchanged",
+              "not-attached": "_backward defined but never attached to out",
+              "value-not-data": "Values used in the closure where numbers (.data) belong",
               "forward": "out.data is not tanh(x)",
               "no-children": "out does not remember x (no (self,) children)"},
     hints=("Forward: t = math.tanh(self.data); out = Value(t, (self,), 'tanh'). Then a "
