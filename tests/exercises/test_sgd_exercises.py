@@ -219,6 +219,7 @@ TRAIN_MISTAKES = [
     (loop(lr_used=1.0), "lr-ignored", "lr argument"),
     (loop(epochs_used=lambda e: e - 1), "wrong-length", "299 losses"),
     (loop(data=slice(0, 6)), "not-trained-enough", "course's loop reaches"),
+    (loop(step=each(right)), "partial-step", "left b[0], b[1] unchanged"),
     (loop(record=lambda loss: 2 * loss), "wrong-losses", "last loss you returned"),
     (lambda model, X, y, epochs, lr: s.train(model, X, y, epochs, lr)[-1], "bad-answer:type",
      "every epoch"),
@@ -231,6 +232,25 @@ def test_train_mistakes_are_named(answer, mistake, fragment):
     result = explain("sgd.train", answer)
     assert not result.passed and result.mistake == mistake, str(result)
     assert fragment in str(result)
+
+
+def sgd_step(model, grads, lr):
+    """The lesson's stub, as the learner still has it."""
+    raise NotImplementedError("update model.weights and model.biases in place")
+
+
+def test_a_written_train_calling_the_sgd_step_stub_says_which_function_is_the_stub():
+    result = explain("sgd.train", loop(step=sgd_step))
+    assert not result.attempted
+    assert "your train calls sgd_step, which still raises NotImplementedError" in result.summary
+    assert "check('sgd.sgd_step', sgd_step)" in result.summary
+
+
+def test_a_train_stub_itself_is_plainly_not_attempted():
+    def train(model, X, y, epochs, lr):
+        raise NotImplementedError("one epoch")
+    result = explain("sgd.train", train)
+    assert not result.attempted and "calls" not in result.summary
 
 
 def test_stale_gradients_computed_once_are_named_too():

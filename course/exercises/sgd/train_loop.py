@@ -20,7 +20,7 @@ import numpy as np
 
 from ...checks.registry import Exercise, register
 from ...checks.result import CheckResult
-from ...checks.sandbox import LearnerError, call_learner, time_limit
+from ...checks.sandbox import LearnerError, NotAttempted, call_learner, time_limit
 from ...datasets import make_xor
 from ...losses import bce
 from ...mlp import MLP
@@ -41,6 +41,7 @@ MEANINGS = {
     "wrong-loss": "trained with another loss than the cross-entropy ('bce')",
     "ascent": "the loss goes up: a step along the gradient instead of against it",
     "lr-ignored": "a learning rate of its own instead of the argument lr",
+    "partial-step": "the step leaves some parameters (e.g. the biases) unchanged",
     "wrong-length": "not one loss per epoch",
     "not-trained-enough": "the loss stays well above what the same loop reaches",
     "wrong-losses": "the returned losses are not the model's loss",
@@ -104,10 +105,41 @@ def _losses(out, epochs: int) -> np.ndarray:
                            "some entries are not numbers", kind="type") from None
 
 
+class _StubWatch:
+    """Calls ``answer`` and remembers which other learner function was still a stub."""
+
+    def __init__(self, answer):
+        self.answer, self.stub = answer, ""
+
+    def __call__(self, *args):
+        try:
+            return self.answer(*args)
+        except NotImplementedError as err:
+            self.stub = _raising_function(err, self.answer)
+            raise
+
+
+def _raising_function(err: BaseException, answer) -> str:
+    """The name of the learner's function whose stub raised, if it is not ``answer``."""
+    tb, frame = err.__traceback__, None
+    while tb is not None:
+        if "/course/" not in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
+            frame = tb.tb_frame
+        tb = tb.tb_next
+    if frame is None or frame.f_code is getattr(answer, "__code__", None):
+        return ""
+    return frame.f_code.co_name
+
+
 def _call(answer, model, X, y, epochs, lr, ref_seconds):
+    watch = _StubWatch(answer)
     try:
         with time_limit(TIME_LIMIT):
-            return call_learner(answer, model, X.copy(), y.copy(), epochs, lr)
+            return call_learner(watch, model, X.copy(), y.copy(), epochs, lr)
+    except NotAttempted:
+        if not watch.stub:
+            raise
+        raise _OtherStub(watch.stub) from None
     except LearnerError as err:
         if err.kind != "timeout":
             raise
@@ -117,6 +149,10 @@ def _call(answer, model, X, y, epochs, lr, ref_seconds):
             "One epoch should be one call of model.loss_and_grads on the whole batch and one "
             "sgd_step — no Python loop over examples or weights, and a loop that ends after "
             "`epochs` rounds.", kind="timeout") from None
+
+
+class _OtherStub(Exception):
+    """The learner's train is written, but a function it calls is still a stub."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -148,7 +184,16 @@ def _grade(answer, opts) -> CheckResult:
     model = fresh()
     initial = bce(model.forward(X), y)
     theta0 = model.flat()
-    losses = _losses(_call(answer, model, X, y, epochs, lr, ref_seconds), epochs)
+    try:
+        losses = _losses(_call(answer, model, X, y, epochs, lr, ref_seconds), epochs)
+    except _OtherStub as stub:
+        name = stub.args[0]
+        return CheckResult("sgd.train", False, attempted=False, summary=(
+            f"not attempted yet — your train calls {name}, which still raises "
+            f"NotImplementedError. Write {name} first"
+            + (f" (exercise 2; check('sgd.sgd_step', {name}) tells you when it is right)"
+               if "step" in name else "")
+            + ", run its cell, then run this check again."))
     final = bce(model.forward(X), y)
     point = {"epochs": epochs, "lr": lr}
     shown = {"point": point, "learner_value": final, "expected_value": ref_final,
@@ -235,7 +280,9 @@ def _step_check(model: RecordingMLP, lr: float):
         expected = -lr * np.concatenate([np.ravel(g) for pair in zip(grads["W"], grads["b"])
                                          for g in pair])
         r = ratio_to(after - before, expected, 1e-6, 1e-12)
-        if r is None or np.isclose(r, 1.0, rtol=1e-6):
+        if r is None:
+            return _partial_step(after - before, expected, grads)
+        if np.isclose(r, 1.0, rtol=1e-6):
             return None
         if r < 0:
             return "ascent", (f"the first step moved the parameters by {r:.3g} × (−lr·gradient), "
@@ -245,6 +292,28 @@ def _step_check(model: RecordingMLP, lr: float):
                               "(−lr·gradient): the step used a learning rate of "
                               f"{r * lr:.3g}. Use the lr argument in every step.")
     return None
+
+
+def _partial_step(moved, expected, grads):
+    """``("partial-step", message)`` when some parameters moved by exactly −lr·gradient and
+    the others not at all (an ``sgd_step`` that skips the biases or a layer), else None."""
+    names = [f"{k}[{l}]" for l in range(len(grads["W"])) for k in ("W", "b")]
+    sizes = [g.size for pair in zip(grads["W"], grads["b"]) for g in pair]
+    still, right = [], []
+    for name, m, e in zip(names, np.split(moved, np.cumsum(sizes)[:-1]),
+                          np.split(expected, np.cumsum(sizes)[:-1])):
+        if not m.any() and e.any():
+            still.append(name)
+        elif np.allclose(m, e, rtol=1e-6, atol=1e-12):
+            right.append(name)
+        else:
+            return None
+    if not still or not right:
+        return None
+    return "partial-step", (
+        f"your loop's first step moved {', '.join(right)} by −lr·gradient but left "
+        f"{', '.join(still)} unchanged, so the network trains with part of its parameters "
+        "frozen. That is sgd_step's job: does check('sgd.sgd_step', sgd_step) pass?")
 
 
 register(Exercise(
