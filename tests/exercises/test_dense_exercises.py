@@ -143,6 +143,8 @@ BACKWARD_MISTAKES = [
     (bw(db=lambda dZ: dZ.sum(axis=1, keepdims=True)), "bias-wrong-axis", ["db", "axis 1"]),
     (bw(db=lambda dZ: dZ.sum(axis=1)), "bias-wrong-axis", ["shape (m,)"]),
     (bw(db=lambda dZ: dZ.sum(axis=0)), "bias-shape", ["(1, n_out) = (1, 4)", "keepdims"]),
+    (bw(db=lambda dZ: dZ.sum(axis=0)[:, None]), "bias-shape",
+     ["shape (4, 1)", "one example per column", "rows (1, n)"]),
     (bw(db=lambda dZ: dZ), "bias-not-summed", ["one row per example"]),
     (bw(db=lambda dZ: dZ.mean(axis=0, keepdims=True)), "bias-mean", ["mean"]),
     (bw(db=lambda dZ: np.sum(dZ)), "bias-wrong-axis", ["everything"]),

@@ -43,6 +43,14 @@ def _nonfinite(o, mine_list) -> str | None:
     return None
 
 
+def _column_note(mine: np.ndarray) -> str:
+    """Why a bias column (n, 1) is not this course's layout."""
+    if mine.ndim == 2 and mine.shape[1] == 1 and mine.shape[0] > 1:
+        return (" (A column (n, 1) is the layout of books that put one example per column, "
+                "such as Nielsen's; here each example is a row, so b and db are rows (1, n).)")
+    return ""
+
+
 def explain_generic(o, cases, mine_list, truth_list, rtol, atol):
     """``(output spec, mistake id or None, message or None)`` for one wrong output."""
     text = _nonfinite(o, mine_list)
@@ -55,13 +63,13 @@ def explain_generic(o, cases, mine_list, truth_list, rtol, atol):
     if all(m.shape == t.T.shape != t.shape and close(m, t.T, rtol, atol) for _, m, t in pairs):
         if is_bias:
             return o, "bias-shape", (f"the numbers are right, but {o.shown} has shape "
-                                     f"{mine0.shape}: {rule}.")
+                                     f"{mine0.shape}: {rule}.{_column_note(mine0)}")
         return o, "transposed", (
             f"your {o.shown} is the transpose of the right one: shape {mine0.shape}, but {rule}."
             + (f" {o.fix}" if o.fix else ""))
     if all(m.size == t.size and close(m.reshape(t.shape), t, rtol, atol) for _, m, t in pairs):
         fix = (" Sum with keepdims=True (or .reshape(1, -1)) to keep the row shape."
-               if is_bias else "")
+               + _column_note(mine0) if is_bias else "")
         return o, ("bias-shape" if is_bias else "wrong-shape"), (
             f"the numbers are right, but {o.shown} has shape {mine0.shape}: {rule}.{fix}")
     if any(m.shape != t.shape for _, m, t in pairs):
