@@ -77,6 +77,8 @@ def _slope(v: dict, node: str, how: str):
         return 1.0
     if how == "no-bias":             # d(h1·w2) instead of d(h1·w2 + b2)
         return d(v[node] - v[BIAS[node]])
+    if how.startswith("at:"):        # another neuron's slope: d(z1) where d(z2) belongs
+        return d(v[how[3:]])
     raise ValueError(how)
 
 
@@ -90,22 +92,26 @@ def nodes_on_the_way(param: str) -> tuple[str, ...]:
 
 
 def gradient(v: dict, param: str, *, slopes: dict | None = None, skip: tuple = (),
-             paths: tuple | None = None, combine: str = "sum", inp: str | None = "default",
-             extra: tuple = ()):
+             paths: tuple | None = None, combine: str = "sum", repeat: tuple = (),
+             inp: str | None = "default", extra: tuple = ()):
     """dO/d(param) from forward values ``v``, with the knobs set to reproduce a mistake.
 
     Parameters
     ----------
     slopes : dict
         node -> how its slope is taken (``"d"``, ``"activation"``, ``"s"``,
-        ``"z(1-z)"``, ``"missing"``, ``"no-bias"``); ``"*"`` sets every node.
+        ``"z(1-z)"``, ``"missing"``, ``"no-bias"``, ``"at:z1"`` for d(z1) in its place);
+        ``"*"`` sets every node.
     skip : tuple of str
         Weights left out of the paths.
     paths : tuple of int, optional
         Which paths from z1 to keep (0: through h2, 1: through h3).
-    combine : ``"sum"``, ``"product"`` or ``"full-product"``
-        How the paths are joined: added, multiplied inside the brackets, or each path's
-        whole chain (d(zO) to the input) multiplied with the other's.
+    combine : ``"sum"`` or ``"product"``
+        How the paths are joined: added, or multiplied.
+    repeat : tuple of str
+        With ``combine="product"``: the factors every path shared that the learner wrote
+        into each path's product, so they appear once per path — ``"outer"`` (d(zO)),
+        ``"node"`` (d(z1)), ``"input"`` (I).
     inp : str or None
         The input factor: ``"default"`` (dz/dparam), ``None`` (missing) or a name.
     extra : tuple of str
@@ -129,15 +135,17 @@ def gradient(v: dict, param: str, *, slopes: dict | None = None, skip: tuple = (
     else:
         factor = 1.0 if inp is None else v[inp]
     outer = slope("zO") if node != "zO" else 1.0
-    if combine == "full-product":     # each path's whole chain, multiplied together
-        out = 1.0
-        for t in terms:
-            out = out * (outer * t * slope(node) * factor)
-    else:
-        through = terms[0]
-        for t in terms[1:]:
-            through = through * t if combine == "product" else through + t
-        out = outer * through * slope(node) * factor
+    shared = {"outer": outer, "node": slope(node), "input": factor}
+    inside = [shared[k] for k in repeat]            # written into every path's product
+    once = [f for k, f in shared.items() if k not in repeat]
+    through = terms[0]
+    for t in terms[1:]:
+        through = through * t if combine == "product" else through + t
+    for f in inside:
+        through = through * f ** len(terms)
+    out = through
+    for f in once:
+        out = out * f
     for name in extra:
         out = out * v[name]
     return out

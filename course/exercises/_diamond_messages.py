@@ -38,6 +38,12 @@ def _times(k: float) -> str:
     return size + (" and of the wrong sign" if k < 0 else "")
 
 
+def _subsets(items: tuple) -> list[tuple]:
+    """Every subset of ``items``, the empty one first."""
+    return [tuple(x for i, x in enumerate(items) if mask >> i & 1)
+            for mask in range(2 ** len(items))]
+
+
 def _two_path(param: str) -> list[Mistake]:
     q = f"dO/d{param}"
 
@@ -67,9 +73,10 @@ def _two_path(param: str) -> list[Mistake]:
                 f"{missing} (via {weights}), and the two paths add — the sum rule. Your value "
                 f"is the {kept} path alone.")
 
-    mult = (f"you multiplied the two paths; they add. {param} reaches O through h2 and through h3, "
-            "and the total change is the change along one path plus the change along the "
-            "other (the sum rule).")
+    mult = ("you multiplied the two paths; they add. The path through h2 (w4·d(z2)·w2) and "
+            "the path through h3 (w5·d(z3)·w3) each carry part of the change of h1 to zO, "
+            "and the total is the one plus the other — the sum rule. d(zO) and "
+            f"dh1/d{param} are common to both paths: written once, outside the sum.")
     return [
         Mistake("weights-dropped", "all weights on the paths dropped (w2·w4 through h2, "
                 "w3·w5 through h3)", variant(param, skip=("w2", "w3", "w4", "w5")),
@@ -83,10 +90,11 @@ def _two_path(param: str) -> list[Mistake]:
                 lambda v: one_path("h2", "h3", "w3 and w5")),
         Mistake("h2-path-missing", "only the path through h3", variant(param, paths=(1,)),
                 lambda v: one_path("h3", "h2", "w2 and w4")),
-        Mistake("paths-multiplied", "the two paths multiplied instead of added",
-                variant(param, combine="product"), lambda v: mult),
-        Mistake("paths-multiplied", "the two paths multiplied instead of added",
-                variant(param, combine="full-product"), lambda v: mult),
+        # the paths multiplied, with each shared factor (d(zO), d(z1), I) written once or
+        # into both paths' products: every way of writing it is the same mistake
+        *(Mistake("paths-multiplied", "the two paths multiplied instead of added",
+                  variant(param, combine="product", repeat=r), lambda v: mult)
+          for r in _subsets(("outer", "node", "input") if param in INPUT else ("outer", "node"))),
         Mistake("derivative-missing-hidden", "d(z2) and d(z3) missing on the paths",
                 variant(param, slopes={"z2": "missing", "z3": "missing"}),
                 lambda v: (f"the hidden neurons' slopes d(z2) and d(z3) are missing from {q}: "
@@ -112,6 +120,18 @@ def _single_path(param: str) -> list[Mistake]:
         Mistake("wrong-path", f"the path through {other} (that is dO/d{twin})",
                 variant(twin), lambda v: (f"that is dO/d{twin}, the path through {other}; "
                                           f"{param} sits on the path through {h}.")),
+        *(Mistake("wrong-weight", f"{w} where the edge {h} → O's weight {out_w} belongs",
+                  variant(param, skip=(out_w,), extra=(w,)),
+                  lambda v, w=w: (f"you multiplied by {w} where {out_w} belongs: the change of "
+                                  f"{h} reaches zO = h2·w4 + h3·w5 + b4 through the edge "
+                                  f"{h} → O, whose weight is {out_w}."))
+          for w in ("w" + node[1], {"w4": "w5", "w5": "w4"}[out_w])),
+        *(Mistake("wrong-neuron-slope", f"d({z}) where d({node}) belongs",
+                  variant(param, slopes={node: "at:" + z}),
+                  lambda v, z=z: (f"you took the slope of the wrong neuron: d({z}) where "
+                                  f"d({node}) belongs — {param} feeds {node}, and {h} = "
+                                  f"s({node}) passes its change on multiplied by d({node})."))
+          for z in ("z1", {"z2": "z3", "z3": "z2"}[node])),
         Mistake("both-paths", "both paths summed, though only one passes " + param,
                 variant(param, also=twin),
                 lambda v: (f"{param} reaches O along one path only, through {h}: the sum over "
@@ -152,6 +172,19 @@ def _slopes(param: str) -> list[Mistake]:
                                f"({', '.join(f'd({ACT[n]})' for n in hidden)}); d takes the "
                                f"pre-activations: {', '.join(f'd({n})' for n in hidden)}.")),
         ]
+    if len(hidden) > 1:       # two paths: d at one activation only, h1 or h2 and h3
+        for part in (hidden[:1], hidden[1:]):
+            wrote = ", ".join(f"d({ACT[n]})" for n in part)
+            right = ", ".join(f"d({n})" for n in part)
+            rows.append(Mistake(
+                "d-of-activation-" + "-".join(ACT[n] for n in part),
+                f"{wrote} instead of {right}",
+                variant(param, slopes={n: "activation" for n in part}),
+                lambda v, wrote=wrote, right=right, part=part: (
+                    f"you wrote {wrote} where {right} "
+                    + ("belongs" if len(part) == 1 else "belong")
+                    + ": d takes the pre-activation, "
+                    + "; ".join(Z_DEF[n] for n in part) + ".")))
     for n in nodes:
         rows.append(Mistake(
             f"derivative-missing-{n}", f"the slope d({n}) missing",
@@ -203,6 +236,13 @@ def _inputs(param: str) -> list[Mistake]:
                            f"{_at(v)}): the weight you differentiate by does not multiply "
                            f"its own derivative — d{node}/d{param} = {x}, nothing more.")),
     ]
+    out = ACT[node]                 # the activation the edge leads into
+    rows.append(Mistake(
+        f"input-{out}", f"{out}, the activation the edge leads into, instead of its input {x}",
+        variant(param, inp=out),
+        lambda v: (f"you multiplied by {out}, the activation the edge {param} leads into; "
+                   f"d{node}/d{param} = {x}, the value {param} multiplies on its way in "
+                   f"({Z_DEF[node]}).")))
     wrong = {"w2": ("I", "z1"), "w3": ("I", "z1"), "w4": ("h3", "z2"), "w5": ("h2", "z3")}
     for other in wrong.get(param, ()):
         why = (f"the pre-activation {other} where its activation {x} = s({other}) belongs: "

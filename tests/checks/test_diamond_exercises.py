@@ -263,7 +263,7 @@ def test_catalogue_entries_differ_from_each_other_and_from_the_truth():
 
 
 # key words of the learner-facing message, for the mistakes a lesson talks about
-NAMED = [
+NAMED = [  # (param, formula, catalogue id, words its message must contain)
     ("w1", "d(zO)*(w4*d(z2) + w5*d(z3))*d(z1)*I", "inner-weights-dropped", ["w2", "w3"]),
     ("w1", "d(zO)*(d(z2)*w2 + d(z3)*w3)*d(z1)*I", "outer-weights-dropped", ["w4", "w5"]),
     ("w1", "d(zO)*w4*d(z2)*w2*d(z1)*I", "h3-path-missing", ["only the path through h2",
@@ -294,6 +294,21 @@ NAMED = [
     ("w4", "h2", "derivative-missing-zO", ["d(zO)"]),
     ("w4", "d(zO)*h3", "input-h3", ["h2"]),
     ("w4", "zO*(1-zO)*h2", "d-formula-on-z", ["s(z)·(1 − s(z))"]),
+    # the paths multiplied, with the shared factors written once or into both products
+    ("w1", "d(zO)*(w4*d(z2)*w2*d(z1)*I)*(w5*d(z3)*w3*d(z1)*I)", "paths-multiplied",
+     ["they add", "w4·d(z2)·w2", "w5·d(z3)·w3"]),
+    ("w1", "(d(zO)*w4*d(z2)*w2)*(d(zO)*w5*d(z3)*w3)*d(z1)*I", "paths-multiplied", ["sum rule"]),
+    ("w1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(h1)*I", "d-of-activation-h1",
+     ["d(h1) where d(z1)"]),
+    ("w1", "d(zO)*(w4*d(h2)*w2 + w5*d(h3)*w3)*d(z1)*I", "d-of-activation-h2-h3",
+     ["d(h2), d(h3) where d(z2), d(z3) belong"]),
+    ("w1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*h1", "input-h1", ["h1", "dz1/dw1 = I"]),
+    ("w2", "d(zO)*w4*d(z2)*h2", "input-h2", ["h2, the activation the edge w2 leads into",
+                                              "dz2/dw2 = h1"]),
+    ("w2", "d(zO)*w2*d(z2)*h1", "wrong-weight", ["w2 where w4 belongs"]),
+    ("w3", "d(zO)*w4*d(z3)*h1", "wrong-weight", ["w4 where w5 belongs"]),
+    ("w2", "d(zO)*w4*d(z1)*h1", "wrong-neuron-slope", ["d(z1) where d(z2) belongs"]),
+    ("w4", "d(zO)*O", "input-O", ["dzO/dw4 = h2"]),
     ("b1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*I", "input-included", ["dO/dw1"]),
     ("b4", "d(zO)*b4", "extra-bias", ["extra factor b4"]),
 ]
