@@ -23,7 +23,6 @@ import math
 from ...checks.registry import Exercise, register
 from ...checks.result import CheckResult
 from ...checks.sandbox import LearnerError, call_learner
-from .closures import as_value_class
 from .graphs import (
     Ops,
     build_chain,
@@ -32,6 +31,7 @@ from .graphs import (
     build_two_depths,
     reference_backward,
 )
+from .nodes import as_value_class
 
 __all__ = ["GRAPHS", "MEANINGS"]
 

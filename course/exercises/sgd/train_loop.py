@@ -25,6 +25,7 @@ from ...datasets import make_xor
 from ...losses import bce
 from ...mlp import MLP
 from .._arrays import ratio_to
+from ._stubs import OtherStub, StubWatch
 from .reference import train
 
 __all__ = ["MEANINGS", "SETUP", "RecordingMLP"]
@@ -105,41 +106,15 @@ def _losses(out, epochs: int) -> np.ndarray:
                            "some entries are not numbers", kind="type") from None
 
 
-class _StubWatch:
-    """Calls ``answer`` and remembers which other learner function was still a stub."""
-
-    def __init__(self, answer):
-        self.answer, self.stub = answer, ""
-
-    def __call__(self, *args):
-        try:
-            return self.answer(*args)
-        except NotImplementedError as err:
-            self.stub = _raising_function(err, self.answer)
-            raise
-
-
-def _raising_function(err: BaseException, answer) -> str:
-    """The name of the learner's function whose stub raised, if it is not ``answer``."""
-    tb, frame = err.__traceback__, None
-    while tb is not None:
-        if "/course/" not in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
-            frame = tb.tb_frame
-        tb = tb.tb_next
-    if frame is None or frame.f_code is getattr(answer, "__code__", None):
-        return ""
-    return frame.f_code.co_name
-
-
 def _call(answer, model, X, y, epochs, lr, ref_seconds):
-    watch = _StubWatch(answer)
+    watch = StubWatch(answer)
     try:
         with time_limit(TIME_LIMIT):
             return call_learner(watch, model, X.copy(), y.copy(), epochs, lr)
     except NotAttempted:
         if not watch.stub:
             raise
-        raise _OtherStub(watch.stub) from None
+        raise OtherStub(watch.stub) from None
     except LearnerError as err:
         if err.kind != "timeout":
             raise
@@ -149,10 +124,6 @@ def _call(answer, model, X, y, epochs, lr, ref_seconds):
             "One epoch should be one call of model.loss_and_grads on the whole batch and one "
             "sgd_step — no Python loop over examples or weights, and a loop that ends after "
             "`epochs` rounds.", kind="timeout") from None
-
-
-class _OtherStub(Exception):
-    """The learner's train is written, but a function it calls is still a stub."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -186,7 +157,7 @@ def _grade(answer, opts) -> CheckResult:
     theta0 = model.flat()
     try:
         losses = _losses(_call(answer, model, X, y, epochs, lr, ref_seconds), epochs)
-    except _OtherStub as stub:
+    except OtherStub as stub:
         name = stub.args[0]
         return CheckResult("sgd.train", False, attempted=False, summary=(
             f"not attempted yet — your train calls {name}, which still raises "
