@@ -112,7 +112,8 @@ class CheckResult:
                 lines.append(f"At {where}:")
             if self.learner_value is not None:
                 lines.append(f"  your value: {format_value(self.learner_value)}")
-            lines.append(f"  expected:   {format_value(self.expected_value)}")
+            if self.expected_value is not None:
+                lines.append(f"  expected:   {format_value(self.expected_value)}")
         lines.extend(self.details)
         if self.hint and not self.passed:
             lines.append(f"Hint: {self.hint}")
@@ -149,9 +150,10 @@ class CheckResult:
                 rows.append(f"<div><span {name_style}>your value</span><code "
                             f"class='course-learner-value' style='{_CODE}'>"
                             f"{esc(format_value(self.learner_value))}</code></div>")
-            rows.append(f"<div><span {name_style}>expected</span><code "
-                        f"class='course-expected-value' style='{_CODE}'>"
-                        f"{esc(format_value(self.expected_value))}</code></div>")
+            if self.expected_value is not None:
+                rows.append(f"<div><span {name_style}>expected</span><code "
+                            f"class='course-expected-value' style='{_CODE}'>"
+                            f"{esc(format_value(self.expected_value))}</code></div>")
             parts.append(f"<div class='course-values' style='margin:4px 0'>{''.join(rows)}"
                          "</div>")
         parts += [f"<div class='course-detail'>{esc(d)}</div>" for d in self.details]

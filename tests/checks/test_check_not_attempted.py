@@ -38,3 +38,11 @@ def test_a_crash_gets_no_maths_hint_but_a_wrong_answer_does():
     assert crash.mistake == "bad-answer:exception" and crash.hint is None
     wrong = check("warmup.derivative", lambda x: 5 * x + 1)
     assert wrong.hint and "term by term" in wrong.hint
+
+
+def test_a_point_without_values_shows_no_empty_expected_row():
+    from course.checks import CheckResult
+
+    result = CheckResult("warmup.derivative", False, summary="broken", point={"x": 1.0})
+    assert "expected" not in str(result) and "expected" not in result._repr_html_()
+    assert "At x=1:" in str(result)
