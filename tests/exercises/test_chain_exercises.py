@@ -208,3 +208,38 @@ def test_a_number_is_not_an_answer():
 
 def test_exercise_lookup():
     assert get_exercise("chain.dy_dw2").answer_name == "dy_dw2"
+
+
+# --- formulas in the forward values, and the mistakes named since the review -----------------
+
+@pytest.mark.parametrize("eid, answer", [
+    ("chain.dy_dw2", "d(z2)*h"), ("chain.dy_dw2", "y*(1-y)*h"), ("chain.dy_dw2", "d(z_2)h"),
+    ("chain.dy_dw1", "d(z2)*w2*d(z1)*x"), ("chain.dy_dw1", "y*(1 - y)*w2*h*(1 - h)*x"),
+])
+def test_formulas_may_name_the_forward_values(eid, answer):
+    result = explain(eid, answer)
+    assert result.passed, str(result)
+
+
+def test_forward_values_as_function_arguments():
+    def from_forward(z2, h):
+        return sigmoid_prime(z2) * h
+    assert explain("chain.dy_dw2", from_forward).passed
+
+
+NAMED = [  # (exercise, formula, catalogue id or generic finding, words its message must contain)
+    ("chain.dy_dw2", "d(z2)*h*d(z1)*x", "past-the-edge", ["past the edge w2", "s'(z1)·x"]),
+    ("chain.dy_dw1", "d(w2*s(w1*x))*w2*d(w1*x)*x", "biases-forgotten", ["both biases"]),
+    ("chain.dy_dw1", "d(z2)*w2*h*x", "s-instead-of-d-inner", ["h = s(z1)", "s'(z1)"]),
+    ("chain.dy_dw1", "y*w2*d(z1)*x", "s-instead-of-d-outer", ["y = s(z2)", "s'(z2)"]),
+    ("chain.dy_dw1", "d(z2)*w2*d(z1)*x*h", "extra-factor", ["extra factor h"]),
+]
+
+
+@pytest.mark.parametrize("eid, answer, mistake, words", NAMED,
+                         ids=[f"{e}-{m}" for e, _, m, _ in NAMED])
+def test_learner_formulas_are_named(eid, answer, mistake, words):
+    result = explain(eid, answer)
+    assert not result.passed and result.mistake == mistake, str(result)
+    for word in words:
+        assert word in result.summary, (word, result.summary)
