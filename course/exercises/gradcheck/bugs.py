@@ -10,6 +10,7 @@ wrong names and answers that ignore the argument.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -75,6 +76,21 @@ BUGS = (
     Bug("w3", "has the wrong sign", lambda f, d, net, I: -d["z3"] * f["h1"]),
 )
 
+#: why a bug hides at the worked example: param -> (mistake id, what a learner's points lacked)
+_HIDING = {
+    "w4": ("symmetric-point",
+           "this bug hides wherever h2 = h3, as at the worked example's parameters (w2 = w3, "
+           "b2 = b3) whatever the input. Did you keep those parameters and vary only I? Draw "
+           "random parameters too"),
+    "w1": ("input-one",
+           "this bug hides at I = 1, where the missing factor changes nothing (δ1·1 = δ1), "
+           "whatever the parameters. Did you vary the parameters but keep I = 1? Draw a "
+           "random input I too"),
+}
+
+#: the learner's helpers from the earlier exercises, by name
+_HELPERS = {"numerical_gradient": "exercise 1", "relative_error": "exercise 2"}
+
 #: a point away from the worked example where every bug above shows
 _PROBE = (DiamondNet(0.9, -1.3, 0.4, 1.7, -0.6, 0.2, -0.8, 1.1, -0.3), -1.3)
 
@@ -107,6 +123,36 @@ def _hidden(bug: Bug) -> bool:
     return bug.param is not None and _error_at(bug, DiamondNet(), 1.0) < 1e-12
 
 
+@dataclass(frozen=True)
+class _StubCalled:
+    """The learner's find_bug ran into a stub (NotImplementedError) in a function it calls."""
+
+    name: str
+
+
+def _calling(answer):
+    """``answer`` with a stub raised by a function it *calls* returned as ``_StubCalled``.
+
+    A stub in ``answer`` itself stays a NotImplementedError (not attempted).
+    """
+    def run(gradient):
+        try:
+            return answer(gradient)
+        except NotImplementedError as err:
+            frames = traceback.extract_tb(err.__traceback__)
+            if len(frames) > 2 and frames[-1].name != frames[1].name:
+                return _StubCalled(frames[-1].name)
+            raise
+    return run
+
+
+def _stub_message(name: str) -> str:
+    which = f" ({_HELPERS[name]})" if name in _HELPERS else ""
+    return (f"your find_bug calls {name}, which is still a stub — it raises "
+            f"NotImplementedError. Write {name}{which} first and run its cell, then run "
+            "this check again")
+
+
 def _not_a_name(out) -> str | None:
     """A message when ``out`` is neither None nor one of the nine names."""
     if out is None or (isinstance(out, str) and out in PARAMS):
@@ -125,7 +171,10 @@ def _grade(answer, opts) -> CheckResult:
             "this exercise wants a function find_bug(gradient) that tests the backward "
             f"function it is given and returns a name, not a {type(answer).__name__}",
             kind="type")
-    answers = [call_learner(answer, bug.function()) for bug in BUGS]
+    answers = [call_learner(_calling(answer), bug.function()) for bug in BUGS]
+    stub = next((out for out in answers if isinstance(out, _StubCalled)), None)
+    if stub is not None:
+        return CheckResult(eid, False, attempted=False, summary=_stub_message(stub.name))
     expected = [bug.param for bug in BUGS]
     n = len(BUGS)
     if answers == expected:
@@ -173,6 +222,13 @@ def _grade(answer, opts) -> CheckResult:
             "your find_bug misses exactly the bugs that hide at the worked example: there "
             "w2 = w3 and b2 = b3, so h2 = h3 and δ2 = δ3, and I = 1 — a swapped h2/h3 or a "
             "missing factor I gives the right number. Check at random parameters and I ≠ 1")
+    elif missed and missed <= hidden:
+        bug = BUGS[min(missed)]
+        result.mistake, why = _HIDING[bug.param]
+        result.summary = (
+            f"your find_bug finds the other bugs but returned None for a backward function "
+            f"whose dO/d{bug.param} {bug.what.split(' (')[0]}: {why}")
+        result.learner_value, result.expected_value = None, bug.param
     else:
         result.mistake, result.summary = "missed-bug", (
             f"your find_bug returned None for a backward function whose dO/d{bug.param} is "
@@ -186,6 +242,8 @@ register(Exercise(
     grade=_grade, answer_kinds="function of a backward function",
     mistakes={
         "worked-example-only": "checks only at the worked example, where symmetric bugs hide",
+        "symmetric-point": "a random input but the worked example's symmetric parameters",
+        "input-one": "random parameters but the input I = 1, which hides a missing factor I",
         "missed-bug": "returns None for a backward function with a wrong entry",
         "false-alarm": "names a parameter although every entry is right",
         "wrong-parameter": "names a parameter whose entry is right",

@@ -184,7 +184,8 @@ def _grade_numgrad(answer, opts) -> CheckResult:
             return CheckResult(eid, False, mistake="wrong-keys", point=dict(case.params), summary=(
                 f"your dict has the keys {sorted(map(str, out))} but params has "
                 f"{sorted(case.params)}: return one entry per parameter, under the "
-                "parameter's own name"), details=[f"The case shown uses {case.f.label}."])
+                "parameter's own name"), details=[f"The case shown uses {case.f.label}."],
+                hint="for name, x in params.items(): ... grads[name] = (the slope for name)")
         changed.update(_drift(given, case.params))
         mine.append(values)
     truth = [numerical_gradient(c.f, c.params, c.eps) for c in CASES]
