@@ -259,3 +259,45 @@ def test_backward_with_d_of_the_activation_everywhere_is_one_named_mistake():
     assert result.mistake == "s-prime-of-activation"
     assert result.summary.startswith("9 of 9 gradients are wrong") and "not d(h)" in result.summary
     assert not any("another way" in line for line in result.details)
+
+
+def test_delta_h1_missing_brackets_is_named_with_the_path():
+    result = explain("backprop.delta_h1", "delta2*w2 + delta3*w3*h1*(1-h1)")
+    assert result.mistake == "brackets" and "only the h3 path" in result.summary
+
+    def learner(delta2, delta3, w2, w3, h1):
+        return delta2 * w2 * h1 * (1 - h1) + delta3 * w3
+    result = explain("backprop.delta_h1", learner)
+    assert result.mistake == "brackets" and "only the h2 path" in result.summary
+
+
+def learner_backward_deltas(dO=None, d2=None, d1=None):
+    """The lesson's backward with a learner's own line for δO, δ2 or δ1 (f, net, deltas)."""
+    def answer(net, I):
+        f = net.forward(I)
+        delta_O = dO(f) if dO else f["O"] * (1 - f["O"])
+        delta_2 = d2(f, net, delta_O) if d2 else delta_O * net.w4 * f["h2"] * (1 - f["h2"])
+        delta_3 = delta_O * net.w5 * f["h3"] * (1 - f["h3"])
+        delta_1 = (d1(f, net, delta_2, delta_3) if d1 else
+                   (delta_2 * net.w2 + delta_3 * net.w3) * f["h1"] * (1 - f["h1"]))
+        return {"w1": delta_1 * I, "w2": delta_2 * f["h1"], "w3": delta_3 * f["h1"],
+                "w4": delta_O * f["h2"], "w5": delta_O * f["h3"],
+                "b1": delta_1, "b2": delta_2, "b3": delta_3, "b4": delta_O}
+    return answer
+
+
+@pytest.mark.parametrize(("slip", "mistake", "text"), [
+    ({"d2": lambda f, net, dO: dO * net.w2 * f["h2"] * (1 - f["h2"])}, "wrong-weight",
+     "δ2 uses w2, the weight of the edge into h2"),
+    ({"d1": lambda f, net, d2, d3: d2 * net.w2 + d3 * net.w3 * f["h1"] * (1 - f["h1"])},
+     "delta1-brackets", "only the path through h3"),
+    ({"d1": lambda f, net, d2, d3: (d2 * net.w2 + d3 * net.w3) * f["h2"] * (1 - f["h2"])},
+     "wrong-node-slope", "δ1 uses h2's slope"),
+    ({"d1": lambda f, net, d2, d3: (d2 * net.w2 + d3 * net.w3) * f["h1"] * (1 - f["h1"])
+      * net.w1}, "delta-extra-weight", "δ1 has w1 as an extra factor"),
+    ({"dO": lambda f: f["O"]}, "s-instead-of-slope", "δO = O is the sigmoid itself"),
+])
+def test_backward_learner_slips_in_one_delta_are_named(slip, mistake, text):
+    result = explain("backprop.backward", learner_backward_deltas(**slip))
+    assert result.mistake == mistake and text in result.summary
+    assert not any("another way" in line for line in result.details)

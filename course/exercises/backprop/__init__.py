@@ -5,12 +5,14 @@
 ``backprop.backward``       :mod:`.backward` — all nine gradients in one backward pass
 ==========================  ========================================================
 
+:mod:`.catalogue` holds the mistaken backward passes ``backprop.backward`` names;
 :mod:`.reference` holds the references (``delta_h1``, ``backward``), importable by the lesson.
 """
 
 from __future__ import annotations
 
-from .backward import MEANINGS, VARIANTS, Variant
+from . import backward as _backward  # noqa: F401  (registers the exercises)
+from .catalogue import MEANINGS, VARIANTS, Variant
 from .delta import DELTA_H1
 from .reference import backward, cache, delta_h1, grads_from
 

@@ -3,138 +3,29 @@
 The learner's function gets a ``DiamondNet`` (whose own ``backward``/``gradient`` are
 switched off) and an input, at the worked example and at random points. Every entry is
 compared with the reference; the wrong entries are explained by a catalogue of mistaken
-backward passes (``VARIANTS``), each a function of the forward cache that gives the
-entries the mistake changes — a wrong delta changes every entry below it, so one named
-mistake can explain several entries.
+backward passes (``VARIANTS`` in :mod:`.catalogue`), each a function of the forward cache
+that gives the entries the mistake changes — a wrong delta changes every entry below it, so
+one named mistake can explain several entries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from types import SimpleNamespace
+from collections.abc import Mapping
 
 import numpy as np
 
-from ...activations import sigmoid_prime
 from ...checks.answers import as_number
 from ...checks.registry import Exercise, register
 from ...checks.result import CheckResult
 from ...checks.sandbox import LearnerError, call_learner
 from ...networks import PARAMS, DiamondNet
 from . import delta as _delta  # noqa: F401  (registers backprop.delta_h1 first: lesson order)
+from .catalogue import MEANINGS, VARIANTS, Variant
 from .reference import cache, grads_from
 
 __all__ = ["Variant", "VARIANTS", "MEANINGS"]
 
 LESSON = "05_backprop_algorithm"
-d = sigmoid_prime                         # the lesson's d(z) = s'(z), taken at a pre-activation
-
-
-@dataclass(frozen=True)
-class Variant:
-    """A known mistake: the entries it changes, as a function of the cache ``c``."""
-
-    id: str
-    entries: Callable[[SimpleNamespace], dict]
-    message: str
-
-
-def _only(*keys):
-    return lambda g: {k: g[k] for k in keys}
-
-
-def _v(mid, fn, message, keys=None):
-    pick = _only(*keys) if keys else (lambda g: g)
-    return Variant(mid, lambda c: pick(fn(c)), message)
-
-
-_WHY_S = "s' is taken at the pre-activation; with the cached activation it is h(1 − h)"
-
-
-def _slopes_everywhere(c, slope) -> dict:
-    """Every delta built with ``slope(h)`` in place of s'(z) = h(1 − h)."""
-    dO = slope(c.O)
-    d2, d3 = dO * c.w4 * slope(c.h2), dO * c.w5 * slope(c.h3)
-    return grads_from(c, dO=dO, d2=d2, d3=d3, d1=(d2 * c.w2 + d3 * c.w3) * slope(c.h1))
-
-
-#: catalogue order: upstream mistakes first (they explain the most entries)
-VARIANTS = (
-    _v("missing-s-prime", lambda c: _slopes_everywhere(c, np.ones_like),
-       "no delta has its node's s'(z): δ = dO/dz, and each node's h = s(z) multiplies by "
-       "s'(z) = h(1 − h) — δO = O(1 − O), δ2 = δO·w4·h2(1 − h2), ..."),
-    _v("s-prime-of-activation", lambda c: _slopes_everywhere(c, d),
-       "every delta uses s'(h), the slope at the activation (d(h)); s' is taken at the "
-       "pre-activation, which with the cached activation is h(1 − h) — not d(h)"),
-    _v("missing-s-prime", lambda c: grads_from(c, dO=np.ones_like(c.O)),
-       "δO is missing s'(zO) = O(1 − O): δO = dO/dzO, and O = s(zO)"),
-    _v("s-prime-of-activation", lambda c: grads_from(c, dO=d(c.O)),
-       f"δO uses s'(O) instead of s'(zO) = O(1 − O); {_WHY_S}"),
-    _v("missing-s-prime", lambda c: grads_from(c, d2=c.dO * c.w4),
-       "δ2 is missing s'(z2) = h2(1 − h2): δ2 = δO·w4·s'(z2)"),
-    _v("missing-s-prime", lambda c: grads_from(c, d3=c.dO * c.w5),
-       "δ3 is missing s'(z3) = h3(1 − h3): δ3 = δO·w5·s'(z3)"),
-    _v("s-prime-of-activation", lambda c: grads_from(c, d2=c.dO * c.w4 * d(c.h2)),
-       f"δ2 uses s'(h2) instead of s'(z2) = h2(1 − h2); {_WHY_S}"),
-    _v("s-prime-of-activation", lambda c: grads_from(c, d3=c.dO * c.w5 * d(c.h3)),
-       f"δ3 uses s'(h3) instead of s'(z3) = h3(1 − h3); {_WHY_S}"),
-    _v("missing-weight", lambda c: grads_from(c, d2=c.dO * c.s2),
-       "δ2 is missing the weight w4: δO comes back along the edge h2 → O, so δ2 = δO·w4·s'(z2)"),
-    _v("missing-weight", lambda c: grads_from(c, d3=c.dO * c.s3),
-       "δ3 is missing the weight w5: δO comes back along the edge h3 → O, so δ3 = δO·w5·s'(z3)"),
-    _v("delta1-one-path", lambda c: grads_from(c, d1=c.d2 * c.w2 * c.s1),
-       "δ1 collects only the path through h2; h1 feeds h2 and h3, so δ1 = (δ2·w2 + δ3·w3)·s'(z1)"),
-    _v("delta1-one-path", lambda c: grads_from(c, d1=c.d3 * c.w3 * c.s1),
-       "δ1 collects only the path through h3; h1 feeds h2 and h3, so δ1 = (δ2·w2 + δ3·w3)·s'(z1)"),
-    _v("delta1-weights-swapped", lambda c: grads_from(c, d1=(c.d2 * c.w3 + c.d3 * c.w2) * c.s1),
-       "δ1 pairs δ2 with w3 and δ3 with w2; δ2 comes back along w2 (h1 → h2) and δ3 along w3"),
-    _v("missing-s-prime", lambda c: grads_from(c, d1=c.d2 * c.w2 + c.d3 * c.w3),
-       "δ1 is missing s'(z1) = h1(1 − h1): δ1 = (δ2·w2 + δ3·w3)·s'(z1)"),
-    _v("s-prime-of-activation", lambda c: grads_from(c, d1=(c.d2 * c.w2 + c.d3 * c.w3) * d(c.h1)),
-       f"δ1 uses s'(h1) instead of s'(z1) = h1(1 − h1); {_WHY_S}"),
-    _v("missing-weight", lambda c: grads_from(c, d1=(c.d2 + c.d3) * c.s1),
-       "δ1 is missing the weights w2 and w3: δ1 = (δ2·w2 + δ3·w3)·s'(z1)"),
-    _v("wrong-activation", lambda c: {"w1": c.d1 * c.h1, "w2": c.d2 * c.h2, "w3": c.d3 * c.h3,
-                                      "w4": c.dO * c.O, "w5": c.dO * c.O},
-       "you multiplied δ by the output of the node the edge enters; a weight's gradient is δ "
-       "times the value entering on its edge (the previous layer's activation): "
-       "dO/dw2 = δ2·h1, dO/dw4 = δO·h2, dO/dw1 = δ1·I"),
-    _v("wrong-activation", lambda c: {"w4": c.dO * c.h3, "w5": c.dO * c.h2},
-       "dO/dw4 and dO/dw5 use each other's input: w4 carries h2 (dO/dw4 = δO·h2), w5 carries h3"),
-    _v("missing-input", lambda c: {"w1": c.d1, "w2": c.d2, "w3": c.d3, "w4": c.dO, "w5": c.dO},
-       "a weight's gradient is δ alone, like a bias's; it also multiplies by the value "
-       "entering on the edge: dO/dw1 = δ1·I, dO/dw2 = δ2·h1, dO/dw4 = δO·h2"),
-    _v("bias-equals-weight-gradient", lambda c: {"b1": c.d1 * c.I, "b2": c.d2 * c.h1,
-                                                 "b3": c.d3 * c.h1, "b4": c.dO * c.h2},
-       "a bias's gradient equals a weight's; a bias adds 1·b to z, so dO/db = δ alone"),
-    _v("bias-equals-weight-gradient", lambda c: {"b4": c.dO * c.h3},
-       "a bias's gradient equals a weight's; a bias adds 1·b to z, so dO/db = δ alone"),
-    _v("extra-weight", lambda c: {"w1": c.d1 * c.I * c.w1, "w2": c.d2 * c.h1 * c.w2,
-                                  "w3": c.d3 * c.h1 * c.w3, "w4": c.dO * c.h2 * c.w4,
-                                  "w5": c.dO * c.h3 * c.w5},
-       "a weight's gradient has the weight itself as an extra factor: dz/dw is the value "
-       "entering on the edge, nothing more"),
-    _v("sign", lambda c: {k: -v for k, v in grads_from(c).items()},
-       "the sign is wrong: no step of the backward pass brings a minus sign"),
-)
-
-#: catalogue id -> one-line meaning (``python -m course exercises --mistakes``)
-MEANINGS = {
-    "missing-s-prime": "a delta without its node's s'(z) = h(1 − h)",
-    "s-prime-of-activation": "s' applied to an activation (d(h)) instead of h(1 − h)",
-    "missing-weight": "a delta not multiplied by the weight of the edge it comes back along",
-    "delta1-one-path": "δ at h1 collects only one of the two paths",
-    "delta1-weights-swapped": "δ at h1 pairs δ2 with w3 and δ3 with w2",
-    "wrong-activation": "dW uses the wrong activation (not the value entering on the edge)",
-    "missing-input": "dW = δ alone, without the edge's input",
-    "bias-equals-weight-gradient": "db = δ × input, like a weight's gradient",
-    "extra-weight": "dW has the weight itself as an extra factor",
-    "sign": "the wrong sign",
-    "wrong-keys": "the dict is not keyed w1..w5, b1..b4",
-    "numerical-not-analytic": "finite differences instead of the backward pass",
-}
-assert {v.id for v in VARIANTS} <= set(MEANINGS)
 
 
 class _CheckedNet(DiamondNet):

@@ -1,8 +1,8 @@
 """Lesson 05, exercise 1: ``delta_h1(delta2, delta3, w2, w3, h1)``, the delta at h1.
 
 A scalar exercise (``course.checks.scalar``): δ1 = (δ2·w2 + δ3·w3)·h1(1 − h1). The
-catalogue names one path only, s'(z1) missing or taken at h1, swapped or missing weights,
-paths multiplied, the sigmoid for its slope, and the sign.
+catalogue names one path only, s'(z1) missing, on one path only (brackets) or taken at
+h1, swapped or missing weights, paths multiplied, the sigmoid for its slope, and the sign.
 """
 
 from __future__ import annotations
@@ -45,6 +45,14 @@ DELTA_H1 = ScalarSpec(
                 lambda delta2, delta3, w2, w3, h1: delta2 * w2 + delta3 * w3,
                 "you stopped at dO/dh1; δ1 = dO/dz1 goes one step further, through h1 = s(z1): "
                 "multiply by s'(z1) = h1(1 − h1)"),
+        Mistake("brackets", "s'(z1) on one path only: δ2·w2 + δ3·w3·h1(1 − h1)",
+                lambda delta2, delta3, w2, w3, h1: delta2 * w2 + delta3 * w3 * h1 * (1 - h1),
+                "only the h3 path is multiplied by h1(1 − h1) — brackets: both paths reach z1 "
+                "through h1, so (delta2*w2 + delta3*w3) * h1*(1 - h1)"),
+        Mistake("brackets", "s'(z1) on one path only: δ2·w2·h1(1 − h1) + δ3·w3",
+                lambda delta2, delta3, w2, w3, h1: delta2 * w2 * h1 * (1 - h1) + delta3 * w3,
+                "only the h2 path is multiplied by h1(1 − h1) — brackets: both paths reach z1 "
+                "through h1, so (delta2*w2 + delta3*w3) * h1*(1 - h1)"),
         Mistake("weights-swapped", "δ2·w3 + δ3·w2",
                 lambda delta2, delta3, w2, w3, h1: (delta2 * w3 + delta3 * w2) * h1 * (1 - h1),
                 "you swapped the weights: δ2 comes back along the edge h1 → h2, which is w2, "
