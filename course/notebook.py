@@ -20,8 +20,9 @@ def probe(fn, *args, number: bool = False, **kwargs) -> str:
     try:
         with time_limit(2.0):
             value = call_learner(fn, *args, **kwargs)
-    except NotAttempted:
-        return "is not written yet"
+    except NotAttempted as err:
+        stub = getattr(err, "stub", "")
+        return f"calls {stub}, which is not written yet" if stub else "is not written yet"
     except LearnerError as err:
         return f"does not run yet ({str(err).splitlines()[0]})"
     if not number:

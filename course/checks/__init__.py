@@ -26,8 +26,13 @@ _NOT_ATTEMPTED = (
 _hint_level: dict[str, int] = {}
 
 
-def _not_attempted(answer) -> str:
+def _not_attempted(answer, stub: str = "") -> str:
     """Why an answer counts as not attempted, in the learner's terms."""
+    if stub:
+        mine = getattr(answer, "__name__", "your answer")
+        return (f"not attempted yet — your {mine} calls {stub}, which still raises "
+                f"NotImplementedError: write {stub} first (or use the course's version "
+                "while you work on it), then run this check again.")
     if isinstance(answer, str):
         return ("not attempted yet — the formula is empty: type or paste it between the "
                 "quotes and run the cell again.")
@@ -49,8 +54,9 @@ def _grade(ex: Exercise, answer, options: GradeOptions) -> CheckResult:
     try:
         with time_limit(options.timeout):
             return ex.grade(answer, options)
-    except NotAttempted:
-        return CheckResult(ex.id, False, attempted=False, summary=_not_attempted(answer))
+    except NotAttempted as err:
+        return CheckResult(ex.id, False, attempted=False,
+                           summary=_not_attempted(answer, getattr(err, "stub", "")))
     except LearnerError as err:
         return CheckResult(ex.id, False, mistake=_mistake_id(err), summary=str(err))
     except _Timeout:   # the alarm fired while the limit was being lifted

@@ -25,7 +25,23 @@ _SPARED = frozenset({__file__, contextlib.__file__})
 
 
 class NotAttempted(Exception):
-    """The learner's answer is still a stub (``raise NotImplementedError``)."""
+    """The learner's answer is still a stub (``raise NotImplementedError``).
+
+    ``stub`` names the function that raised when it is not the one that was checked
+    (the answer is written, but calls another exercise's stub), else ``""``.
+    """
+
+    def __init__(self, message: str = "", stub: str = ""):
+        super().__init__(message)
+        self.stub = stub
+
+
+def _raising_stub(err: BaseException, checked) -> str:
+    """The learner function that raised ``err``, when it is not ``checked`` itself."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if "/course/" not in f.filename.replace("\\", "/")]
+    name = frames[-1].name if frames else ""
+    return "" if name in ("", "<module>", getattr(checked, "__name__", "")) else name
 
 
 class LearnerError(Exception):
@@ -194,7 +210,7 @@ def call_learner(fn, *args, **kwargs):
     except (_Timeout, KeyboardInterrupt):
         raise
     except NotImplementedError as err:
-        raise NotAttempted(str(err)) from None
+        raise NotAttempted(str(err), stub=_raising_stub(err, fn)) from None
     except SystemExit as err:
         raise LearnerError(
             f"your code called exit()/sys.exit({err.code!r}); a checked function should "

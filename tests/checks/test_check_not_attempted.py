@@ -46,3 +46,20 @@ def test_a_point_without_values_shows_no_empty_expected_row():
     result = CheckResult("warmup.derivative", False, summary="broken", point={"x": 1.0})
     assert "expected" not in str(result) and "expected" not in result._repr_html_()
     assert "At x=1:" in str(result)
+
+
+def test_an_answer_calling_another_stub_names_that_stub(capsys):
+    from course.notebook import learner_or_reference
+
+    def sigmoid(z):
+        raise NotImplementedError("exercise 1")
+
+    def sigmoid_prime(z):
+        s = sigmoid(z)
+        return s * (1 - s)
+
+    result = check("sigmoid.derivative", sigmoid_prime)
+    assert result.status == "not attempted"
+    assert "your sigmoid_prime calls sigmoid, which still raises" in result.summary
+    learner_or_reference(sigmoid_prime, lambda z: 0.0, 0.5, name="sigmoid_prime")
+    assert "calls sigmoid, which is not written yet" in capsys.readouterr().out
