@@ -28,8 +28,9 @@ _hint_level: dict[str, int] = {}
 
 def _not_attempted(answer, stub: str = "") -> str:
     """Why an answer counts as not attempted, in the learner's terms."""
-    if stub:
-        mine = getattr(answer, "__name__", "your answer")
+    mine = getattr(answer, "__name__", "")
+    if stub and mine and stub != mine and not isinstance(answer, type):
+        mine = "answer" if mine == "<lambda>" else mine
         return (f"not attempted yet — your {mine} calls {stub}, which still raises "
                 f"NotImplementedError: write {stub} first (or use the course's version "
                 "while you work on it), then run this check again.")
