@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ _EXERCISE_MODULES = (
     "warmup", "sigmoid", "chain", "diamond", "gradcheck", "backprop", "dense", "sgd", "autograd",
 )
 _loaded = False
+_LOAD_LOCK = threading.RLock()
 
 
 def register(exercise: Exercise) -> Exercise:
@@ -84,15 +86,21 @@ def _load_all() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    for mod in _EXERCISE_MODULES:
-        try:
-            importlib.import_module(f"course.exercises.{mod}")
-        except ModuleNotFoundError as err:
-            if err.name != f"course.exercises.{mod}":
+    # Grading threads (``grade --jobs``) may ask at once: the others wait for the first to
+    # finish, rather than see a half-filled registry. Reentrant: a module being imported may
+    # itself look exercises up.
+    with _LOAD_LOCK:
+        if _loaded:
+            return
+        for mod in _EXERCISE_MODULES:
+            try:
+                importlib.import_module(f"course.exercises.{mod}")
+            except ModuleNotFoundError as err:
+                if err.name != f"course.exercises.{mod}":
+                    LOAD_ERRORS[mod] = err
+            except Exception as err:  # a broken lesson module must not break every check
                 LOAD_ERRORS[mod] = err
-        except Exception as err:  # a broken lesson module must not break every check
-            LOAD_ERRORS[mod] = err
+        _loaded = True
     for mod, err in LOAD_ERRORS.items():
         warnings.warn(f"the exercises in course.exercises.{mod} could not be loaded "
                       f"({type(err).__name__}: {err}); their checks are unavailable",
