@@ -62,3 +62,35 @@ def test_exercise_ids_are_unique_and_well_formed():
         topic, _, name = ex.id.partition(".")
         assert topic and name and ex.lesson[:2].isdigit(), ex.id
         assert ex.hints, f"{ex.id} has no hints"
+
+
+# Lesson 00 answers its one exercise twice (a function, then a formula) to show both forms.
+_SECOND_FORM = {("00_start_here", "warmup.derivative", "formula")}
+
+
+def test_every_checked_answer_in_a_lesson_is_what_batch_grading_reads():
+    """``python -m course grade`` reads each exercise's ``answer_name`` out of the kernel:
+    a lesson that checks a differently named variable would be graded as "never defined"."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    call = re.compile(r"""\bcheck\(\s*[rRuU]?["']([\w.]+)["']\s*,\s*([A-Za-z_]\w*)""")
+    exercises = {ex.id: ex for ex in all_exercises()}
+    lessons = sorted((Path(__file__).parents[1] / "lessons").glob("[0-9][0-9]_*.ipynb"))
+    assert lessons
+    seen = set()
+    for path in lessons:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            for eid, name in call.findall(cell.source):
+                if (path.stem, eid, name) in _SECOND_FORM:
+                    continue
+                ex = exercises[eid]
+                assert ex.lesson == path.stem, (path.name, eid)
+                assert ex.answer_name == name, (path.name, eid, name, ex.answer_name)
+                assert ex.points > 0, (path.name, eid, "checked in the lesson but worth 0 points")
+                seen.add(eid)
+    assert len(seen) >= 20

@@ -140,12 +140,15 @@ _TITLES = {
 }
 
 #: the lesson asks for these; the others are extra practice (optional, 0 points)
-MAIN = ("w4", "w2", "w1")
-ORDER = ("w4", "w2", "w1", "b1", "w5", "w3", "b4", "b2", "b3")
+MAIN = ("w4", "w2", "w3", "w1")
+ORDER = ("w4", "w2", "w3", "w1", "b1", "w5", "b4", "b2", "b3")
+#: the variable the lesson's answer cell defines, where it is not ``dO_d<p>``
+#: (exercise 2b asks for dO/dw3 as a formula string)
+_ANSWER_NAMES = {"w3": "dO_dw3_formula"}
 
 for _p in ORDER:
     scalar_exercise(
-        id=f"diamond.dO_d{_p}", lesson=LESSON, answer_name=f"dO_d{_p}",
+        id=f"diamond.dO_d{_p}", lesson=LESSON, answer_name=_ANSWER_NAMES.get(_p, f"dO_d{_p}"),
         title=_TITLES[_p],
         spec=SPECS[_p], hints=_HINTS[_p], points=1.0 if _p in MAIN else 0.0,
         extra_mistakes=_GENERIC,

@@ -14,7 +14,7 @@ from course.exercises import diamond
 from course.gradcheck import numerical_gradient
 from course.networks import BIASES, PARAMS, DiamondNet
 
-MAIN = ("diamond.dO_dw4", "diamond.dO_dw2", "diamond.dO_dw1")
+MAIN = ("diamond.dO_dw4", "diamond.dO_dw2", "diamond.dO_dw3", "diamond.dO_dw1")
 # the worked example's mistake, as written in COURSE.md and as pasted from a calculator
 WORKED_MISTAKE = "d(zO)*(d(z2)*d(z1)*I + d(z3)*d(z1)*I)"
 WORKED_MISTAKE_LATEX = (r"d\left(z_O\right)\cdot\left(d\left(z_2\right)\cdot d\left(z_1\right)"
@@ -64,7 +64,8 @@ def test_exercises_are_registered_for_lesson_03():
     listed = {e.id: e for e in all_exercises()}
     for p in PARAMS:
         ex = listed[f"diamond.dO_d{p}"]
-        assert ex.lesson == "03_diamond_network" and ex.answer_name == f"dO_d{p}"
+        expected_name = "dO_dw3_formula" if p == "w3" else f"dO_d{p}"     # exercise 2b
+        assert ex.lesson == "03_diamond_network" and ex.answer_name == expected_name
         assert len(ex.hints) == 3 and "sign" in ex.mistakes and "only-right-at-one-point" in \
             ex.mistakes
         if p in ("w1", "b1"):
