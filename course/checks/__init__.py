@@ -15,8 +15,8 @@ from .result import CheckResult
 from .sandbox import LearnerError, NotAttempted, _Timeout, capture_output, time_limit
 
 __all__ = [
-    "check", "explain", "hint", "reset_hints", "CheckResult", "CheckFailed", "Exercise",
-    "GradeOptions", "all_exercises", "get_exercise", "register",
+    "check", "explain", "run_check", "hint", "reset_hints", "CheckResult", "CheckFailed",
+    "Exercise", "GradeOptions", "all_exercises", "get_exercise", "register",
 ]
 
 _NOT_ATTEMPTED = (
@@ -70,8 +70,26 @@ def _grade(ex: Exercise, answer, options: GradeOptions) -> CheckResult:
                      f"necessarily in your answer: {type(err).__name__}). Please report it."))
 
 
-def _run(exercise_id: str, answer, options: GradeOptions) -> CheckResult:
-    """Grade without recording or raising (``check`` and ``explain`` share it)."""
+def run_check(exercise_id: str, answer, options: GradeOptions | None = None) -> CheckResult:
+    """Grade ``answer`` without recording it or raising: the path ``check``, ``explain``
+    and batch grading share.
+
+    Parameters
+    ----------
+    exercise_id : str
+        ``<topic>.<name>``.
+    answer : callable or str
+        As for ``check``.
+    options : GradeOptions, optional
+        Cases, seed and time limit (defaults: ``GradeOptions()``).
+
+    Returns
+    -------
+    CheckResult
+        Never raises for anything the answer does; an unknown id gives a failed result
+        with ``mistake == "unknown-exercise"``.
+    """
+    options = GradeOptions() if options is None else options
     try:
         ex = get_exercise(exercise_id)
     except KeyError as err:
@@ -124,7 +142,7 @@ def check(exercise_id: str, answer, *, n_cases: int | None = None,
     from .._env import grading_mode
     from ..tracker import record
 
-    result = _run(exercise_id, answer, _options(n_cases, seed, timeout))
+    result = run_check(exercise_id, answer, _options(n_cases, seed, timeout))
     if result.mistake != "unknown-exercise":
         record(result)
     if grading_mode() and result.attempted and not result.passed:
@@ -135,7 +153,7 @@ def check(exercise_id: str, answer, *, n_cases: int | None = None,
 def explain(exercise_id: str, answer, *, n_cases: int | None = None,
             seed: int | None = None, timeout: float | None = None) -> CheckResult:
     """Like ``check`` but for demonstrations: not recorded, never raises in grading mode."""
-    return _run(exercise_id, answer, _options(n_cases, seed, timeout))
+    return run_check(exercise_id, answer, _options(n_cases, seed, timeout))
 
 
 def hint(exercise_id: str, level: int | None = None) -> str:

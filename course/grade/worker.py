@@ -73,7 +73,7 @@ def read_code(answer) -> tuple[list[str], list[str]]:
 
 def grade_one(ex, answer, options, review=(), refs=()) -> dict:
     """Run the check of ``ex`` on ``answer``; a JSON-ready record (never learner objects)."""
-    from ..checks import _run  # the same path as check(), without recording or raising
+    from ..checks import run_check  # the path of check(), without recording or raising
 
     review = list(review)
     forbidden = set(getattr(ex, "forbidden", ())) & set(refs)
@@ -84,7 +84,7 @@ def grade_one(ex, answer, options, review=(), refs=()) -> dict:
                 "summary": summary, "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0,
                 "review": review, "points": 0.0}
     try:
-        result = _run(ex.id, answer, options)
+        result = run_check(ex.id, answer, options)
     except BaseException as err:  # KeyboardInterrupt, GeneratorExit... raised by the answer
         summary = f"your code raised {type(err).__name__} while it was checked"
         return {"status": "failed", "passed": False, "mistake": "bad-answer:exception",

@@ -97,6 +97,17 @@ def test_explain_and_unknown_ids_are_not_recorded(tmp_path):
     assert load() == {}
 
 
+def test_run_check_grades_like_check_without_recording_or_raising(monkeypatch):
+    from course.checks import GradeOptions, run_check
+
+    monkeypatch.setenv("COURSE_GRADING", "1")       # check() would raise CheckFailed here
+    wrong = run_check(EID, WRONG, GradeOptions(n_cases=8))
+    assert wrong.passed is False and wrong.attempted and wrong.mistake
+    assert run_check(EID, RIGHT).passed is True
+    assert run_check("diamond.nothing", RIGHT).mistake == "unknown-exercise"
+    assert load() == {}
+
+
 def test_grading_mode_records_only_into_an_explicit_file(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_GRADING", "1")
     check(EID, RIGHT)
