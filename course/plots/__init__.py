@@ -18,7 +18,7 @@ Nothing heavy is imported until a function is used; ipywidgets is never imported
 
 from __future__ import annotations
 
-import importlib
+from .._lazy import lazy_attributes
 
 _WHERE = {
     "network_svg": "svg",
@@ -35,12 +35,4 @@ _WHERE = {
 
 __all__ = sorted(_WHERE)
 
-
-def __getattr__(name):
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE)

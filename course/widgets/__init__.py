@@ -16,7 +16,7 @@ it, or drive it from code (set slider values, ``.click()`` buttons) and read its
 
 from __future__ import annotations
 
-import importlib
+from .._lazy import lazy_attributes
 
 _WHERE = {
     "diamond_explorer": "explorer",
@@ -34,12 +34,4 @@ _WHERE = {
 
 __all__ = sorted(_WHERE)
 
-
-def __getattr__(name):
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bench_report import write_summary
 from nbclient import NotebookClient
 
 from course.grade import grade
@@ -81,13 +82,6 @@ def print_summary(request):
     yield
     if not {"bare", "grade"} <= set(RESULTS):
         return
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if reporter is None or capture is None:
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write_line("")
-        reporter.write_sep("-", "grading vs bare execution (min times, same run)")
-        reporter.write_line(
-            f"4 notebooks: bare nbclient {RESULTS['bare']:.2f} s, grade {RESULTS['grade']:.2f} s "
-            f"-> grade/bare = {RESULTS['grade'] / RESULTS['bare']:.2f} (goal <= 1.3)")
+    write_summary(request, "grading vs bare execution (min times, same run)", [
+        f"4 notebooks: bare nbclient {RESULTS['bare']:.2f} s, grade {RESULTS['grade']:.2f} s "
+        f"-> grade/bare = {RESULTS['grade'] / RESULTS['bare']:.2f} (goal <= 1.3)"])

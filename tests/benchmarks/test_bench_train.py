@@ -19,6 +19,7 @@ benchmarks are skipped when missing. A summary of the ratios is printed at the e
 
 import numpy as np
 import pytest
+from bench_report import write_summary
 
 from course.datasets import load
 from course.mlp import MLP
@@ -72,16 +73,7 @@ def _summary():
 @pytest.fixture(scope="module", autouse=True)
 def print_summary(request):
     yield
-    lines = _summary()
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if not lines or reporter is None or capture is None:
-        return
-    with capture.global_and_fixture_disabled():       # what capsys.disabled() does
-        reporter.write_line("")
-        reporter.write_sep("-", "MLP train-step ratios (min times, same run)")
-        for line in lines:
-            reporter.write_line(line)
+    write_summary(request, "MLP train-step ratios (min times, same run)", _summary())
 
 
 # ---- PyTorch twin of an MLP -------------------------------------------------------------

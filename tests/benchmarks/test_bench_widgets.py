@@ -23,6 +23,7 @@ import itertools
 
 import matplotlib
 import pytest
+from bench_report import write_summary
 
 matplotlib.use("Agg")
 
@@ -59,16 +60,7 @@ def _summary():
 @pytest.fixture(scope="module", autouse=True)
 def print_summary(request):
     yield
-    lines = _summary()
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if not lines or reporter is None or capture is None:
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write_line("")
-        reporter.write_sep("-", "slider event -> picture: medians and ratios (same run)")
-        for line in lines:
-            reporter.write_line(line)
+    write_summary(request, "slider event -> picture: medians and ratios (same run)", _summary())
 
 
 # ---- diamond explorer ---------------------------------------------------------------------

@@ -1,36 +1,3 @@
-"""Fixtures for the picture tests: the Agg backend, figures closed after each test,
-and ``save_png`` (PNGs go to the test's tmp dir, and to $COURSE_PNG_DIR when set, to look at)."""
+"""Picture fixtures: see tests/picture_fixtures.py (tests/ is on sys.path via its conftest)."""
 
-from __future__ import annotations
-
-import os
-from pathlib import Path
-
-import matplotlib
-import pytest
-
-matplotlib.use("Agg")
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    import matplotlib.pyplot as plt
-
-    yield
-    plt.close("all")
-
-
-@pytest.fixture
-def save_png(tmp_path):
-    """``save_png(fig, name)`` writes ``name.png`` and returns its path."""
-
-    def save(fig, name: str) -> Path:
-        path = tmp_path / f"{name}.png"
-        fig.savefig(path)
-        extra = os.environ.get("COURSE_PNG_DIR")
-        if extra:
-            Path(extra).mkdir(parents=True, exist_ok=True)
-            fig.savefig(Path(extra) / f"{name}.png")
-        return path
-
-    return save
+from picture_fixtures import _close_figures, save_png  # noqa: F401  (registers the fixtures)
