@@ -58,16 +58,20 @@ def _rows(order, depth, consumers) -> dict:
         columns.setdefault(depth[id(node)], []).append(node)
     for col in sorted(columns, reverse=True):
         nodes = columns[col]
-        want = {}
+        want, tie = {}, {}
         for i, node in enumerate(nodes):
-            ys = []
+            ys, parents = [], []
             for p in consumers[id(node)]:
                 if id(p) in y:
                     kids = _children(p)
                     k = kids.index(node) if node in kids else 0
                     ys.append(y[id(p)] + (k - (len(kids) - 1) / 2) * _ROW)
+                    parents.append(y[id(p)])
             want[id(node)] = sum(ys) / len(ys) if ys else float(i)
-        nodes.sort(key=lambda n: want[id(n)])
+            # equal wishes (the lower input of one op, the upper of the next): the node
+            # whose consumer sits higher goes first, so their edges do not cross
+            tie[id(node)] = sum(parents) / len(parents) if parents else float(i)
+        nodes.sort(key=lambda n: (round(want[id(n)], 9), tie[id(n)]))
         placed = [want[id(n)] for n in nodes]
         for i in range(1, len(placed)):              # push down to keep the spacing
             placed[i] = max(placed[i], placed[i - 1] + _ROW)

@@ -70,6 +70,26 @@ def test_draw_graph_shows_every_value_with_data_and_grad(save_png):
     assert texts.count("σ") == 4                 # four sigmoid op nodes
 
 
+def _crossings(root):
+    from course.plots.graph import _children, _nodes_and_depths, _rows
+
+    order, depth, consumers = _nodes_and_depths(root)
+    y = _rows(order, depth, consumers)
+    edges = [(depth[id(c)], y[id(c)], y[id(n)]) for n in order for c in _children(n)
+             if depth[id(n)] == depth[id(c)] + 1]
+    return sum(1 for i, (col, a0, a1) in enumerate(edges) for (col2, b0, b1) in edges[i + 1:]
+               if col == col2 and (a0 - b0) * (a1 - b1) < 0)
+
+
+def test_draw_graph_of_the_diamond_has_no_crossing_edges():
+    # the layout's tie-break: a node whose consumer sits higher goes first in its column
+    O, _ = diamond_values()
+    assert _crossings(O) == 0
+    a, b, c, d = (Value(v, label=k) for v, k in ((1.5, "a"), (-0.5, "b"), (2.0, "c"), (1.0, "d")))
+    assert _crossings((a * b + c * d).tanh()) == 0
+    assert _crossings(a * b + b * a) == 1        # K2,2: one crossing cannot be avoided
+
+
 def test_draw_graph_layers_left_to_right():
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     c = a * b
