@@ -22,6 +22,12 @@ _COMMAND_OPERATORS = {"cdot": "*", "times": "*", "ast": "*", "div": "/"}
 _SPACING_COMMANDS = frozenset({",", " ", ";", ":", "!", "quad", "qquad"})
 _FRAC_COMMANDS = frozenset({"frac", "dfrac", "tfrac"})
 _WRAPPING_COMMANDS = frozenset({"operatorname", "mathrm"})
+#: Greek letters a variable may be spelled with (``\\delta_{2}`` is the variable delta2)
+_GREEK = frozenset({
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+    "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "tau", "phi", "varphi", "chi", "psi",
+    "omega", "Delta", "Gamma", "Theta", "Lambda", "Phi", "Psi", "Omega",
+})
 _LEFT = {"(": "(", "[": "[", "\\{": "{", "\\lbrace": "{"}
 _RIGHT = {")": "(", "]": "[", "\\}": "{", "\\rbrace": "{"}
 _SUBSCRIPT_NOTE = "a subscript is written w_1 or w_{1}, with letters and digits only"
@@ -261,6 +267,8 @@ def _scan_command(text: str, i: int, vocab: Vocabulary, tokens: list) -> int:
         return close + 1
     elif vocab.kinds.get(vocab.spellings.get(name)) == "func":
         tokens.append(Token("name", vocab.spellings[name], i, spelling))
+    elif name in _GREEK and any(v.startswith(name) for v in vocab.variables):
+        return _scan_run(text, i + 1, vocab, tokens)   # \delta_{2}w_{2} reads as delta2 w2
     else:
         raise _Bad(Token("unknown", spelling, i, spelling))
     return j

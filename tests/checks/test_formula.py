@@ -197,6 +197,25 @@ def test_run_of_letters_prefers_the_longest_known_names():
     assert parse_formula("abc", ("a", "ab", "bc")).to_python() == "a*bc"
 
 
+@pytest.mark.parametrize("text", [
+    r"\left(\delta_{2}w_{2}+\delta_{3}w_{3}\right)h_{1}\left(1-h_{1}\right)",
+    r"\delta_2 w_2 h_1(1-h_1) + \delta_3w_3h_1(1-h_1)",
+    "(delta2*w2 + delta3*w3)*h1*(1-h1)",
+])
+def test_greek_letters_spell_variables(text):
+    f = parse_formula(text, ("delta2", "delta3", "w2", "w3", "h1"))
+    assert f.to_python() in ("(delta2*w2 + delta3*w3)*h1*(1 - h1)",
+                             "delta2*w2*h1*(1 - h1) + delta3*w3*h1*(1 - h1)")
+    assert f(delta2=2.0, delta3=3.0, w2=5.0, w3=7.0, h1=0.5) == pytest.approx(31 * 0.25)
+
+
+def test_a_greek_letter_no_variable_starts_with_is_unknown():
+    with pytest.raises(FormulaError, match=r"unknown name '\\delta'"):
+        parse_formula(r"\delta_1 I", ("I", "w1"))
+    with pytest.raises(FormulaError, match="unknown name 'delta_4'"):
+        parse_formula(r"\delta_4 w_2", ("delta2", "w2"))
+
+
 def test_e_is_a_variable_when_the_exercise_has_one():
     f = parse_formula("e^2", ("e",))
     assert f.names == {"e"} and f(e=3.0) == 9.0
