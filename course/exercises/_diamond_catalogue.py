@@ -8,7 +8,7 @@ where ``z_p`` is the node the parameter feeds (z1, z2, z3 or zO), the paths run 
 there to O, and ``input(p)`` is what the weight multiplies (I, h1, h2, h3; 1 for a
 bias). Each catalogued mistake is the same formula with one knob turned: a weight
 skipped, a path left out, products instead of sums, ``d`` at the wrong place, the
-wrong input, a bias dropped from the forward pass, a flipped sign.
+wrong input, a bias dropped from the forward pass, a flipped sign, two weights swapped.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def nodes_on_the_way(param: str) -> tuple[str, ...]:
 
 def gradient(v: dict, param: str, *, slopes: dict | None = None, skip: tuple = (),
              paths: tuple | None = None, combine: str = "sum", repeat: tuple = (),
-             inp: str | None = "default", extra: tuple = ()):
+             inp: str | None = "default", extra: tuple = (), swap: dict | None = None):
     """dO/d(param) from forward values ``v``, with the knobs set to reproduce a mistake.
 
     Parameters
@@ -116,8 +116,11 @@ def gradient(v: dict, param: str, *, slopes: dict | None = None, skip: tuple = (
         The input factor: ``"default"`` (dz/dparam), ``None`` (missing) or a name.
     extra : tuple of str
         Names multiplied in on top.
+    swap : dict
+        Weights on the paths replaced by another weight, ``{"w4": "w5", "w5": "w4"}``.
     """
     slopes = slopes or {}
+    swap = swap or {}
 
     def slope(node):
         return _slope(v, node, slopes.get(node, slopes.get("*", "d")))
@@ -128,7 +131,8 @@ def gradient(v: dict, param: str, *, slopes: dict | None = None, skip: tuple = (
     for path in chosen:
         term = 1.0
         for w, nxt in path:
-            term = term * (1.0 if w in skip else v[w]) * (slope(nxt) if nxt != "zO" else 1.0)
+            weight = 1.0 if w in skip else v[swap.get(w, w)]
+            term = term * weight * (slope(nxt) if nxt != "zO" else 1.0)
         terms.append(term)
     if inp == "default":
         factor = v[INPUT[param]] if param in INPUT else 1.0

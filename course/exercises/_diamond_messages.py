@@ -73,6 +73,12 @@ def _two_path(param: str) -> list[Mistake]:
                 f"{missing} (via {weights}), and the two paths add — the sum rule. Your value "
                 f"is the {kept} path alone.")
 
+    def swapped(pair, edges):
+        a, b = pair
+        return (f"you swapped {a} and {b} between the two paths: {edges}. At the worked example "
+                f"{a} = {b}, so there the swap is invisible — the checker's other points "
+                "are not symmetric.")
+
     mult = ("you multiplied the two paths; they add. The path through h2 (w4·d(z2)·w2) and "
             "the path through h3 (w5·d(z3)·w3) each carry part of the change of h1 to zO, "
             "and the total is the one plus the other — the sum rule. d(zO) and "
@@ -86,6 +92,16 @@ def _two_path(param: str) -> list[Mistake]:
                 dropped_outer),
         Mistake("inner-weights-dropped", "w2 and w3 dropped", variant(param, skip=("w2", "w3")),
                 dropped_inner),
+        Mistake("outer-weights-swapped", "w4 and w5 swapped between the paths",
+                variant(param, swap={"w4": "w5", "w5": "w4"}),
+                lambda v: swapped(("w4", "w5"), "the path through h2 reaches O along the edge "
+                                  "h2 → O, weight w4, and the path through h3 along h3 → O, "
+                                  "weight w5 (zO = h2·w4 + h3·w5 + b4)")),
+        Mistake("inner-weights-swapped", "w2 and w3 swapped between the paths",
+                variant(param, swap={"w2": "w3", "w3": "w2"}),
+                lambda v: swapped(("w2", "w3"), "the path through h2 leaves h1 along the edge "
+                                  "h1 → h2, weight w2, and the path through h3 along h1 → h3, "
+                                  "weight w3")),
         Mistake("h3-path-missing", "only the path through h2", variant(param, paths=(0,)),
                 lambda v: one_path("h2", "h3", "w3 and w5")),
         Mistake("h2-path-missing", "only the path through h3", variant(param, paths=(1,)),
@@ -150,7 +166,10 @@ def _slopes(param: str) -> list[Mistake]:
         Mistake("d-of-activation", "d applied to the activations instead of the pre-activations",
                 variant(param, slopes={"*": "activation"}),
                 lambda v: (f"you applied d to the activations ({acts}); d takes the "
-                           f"pre-activation: {zs}, e.g. d(zO) with {Z_DEF['zO']}.")),
+                           f"pre-activations: {zs} — e.g. d(zO) with {Z_DEF['zO']}."
+                           if hidden else
+                           f"you applied d to the activation O (d(O)); d takes the "
+                           f"pre-activation: d(zO), with {Z_DEF['zO']}.")),
         Mistake("s-instead-of-d", "s where its derivative d belongs",
                 variant(param, slopes={"*": "s"}),
                 lambda v: (f"you used the sigmoid s where its slope d = s(1 − s) belongs: {zs}"
@@ -229,8 +248,8 @@ def _inputs(param: str) -> list[Mistake]:
         Mistake("weight-instead-of-input", f"{param} where {x} belongs",
                 variant(param, inp=param),
                 lambda v: (f"you multiplied by {param} where {x} belongs: d{node}/d{param} = "
-                           f"{x}, the value the weight multiplies (a factor {param} would give "
-                           f"the derivative by {x}).")),
+                           f"{x}, the value the weight multiplies ({param} is d{node}/d{x}, "
+                           f"the slope with respect to {x}, not with respect to {param}).")),
         Mistake("extra-weight", f"an extra factor {param}", variant(param, extra=(param,)),
                 lambda v: (f"your value has an extra factor {param} (= {_g(v['@' + param])} "
                            f"{_at(v)}): the weight you differentiate by does not multiply "

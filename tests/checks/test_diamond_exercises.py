@@ -76,7 +76,13 @@ def test_exercises_are_registered_for_lesson_03():
 
 # --- the acceptance example ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("answer", [WORKED_MISTAKE, WORKED_MISTAKE_LATEX])
+# the same mistake as Desmos copies it: braces on subscripts, no \cdot, implicit products
+WORKED_MISTAKE_DESMOS = (r"d\left(z_{O}\right)\left(d\left(z_{2}\right)d\left(z_{1}\right)I"
+                         r"+d\left(z_{3}\right)d\left(z_{1}\right)I\right)")
+
+
+@pytest.mark.parametrize("answer", [WORKED_MISTAKE, WORKED_MISTAKE_LATEX, WORKED_MISTAKE_DESMOS,
+                                    "d(zO)·(d(z2)·d(z1)·I + d(z3)·d(z1)·I)"])
 def test_worked_example_mistake_is_named_with_the_path_weights(answer):
     result = explain("diamond.dO_dw1", answer)
     text = str(result)
@@ -311,6 +317,19 @@ NAMED = [  # (param, formula, catalogue id, words its message must contain)
     ("w2", "d(zO)*w4*d(z1)*h1", "wrong-neuron-slope", ["d(z1) where d(z2) belongs"]),
     ("w4", "d(zO)*O", "input-O", ["dzO/dw4 = h2"]),
     ("b1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*I", "input-included", ["dO/dw1"]),
+    # swaps that the symmetric worked example cannot see (named, not just "right at one point")
+    ("w1", "d(zO)*(w5*d(z2)*w2 + w4*d(z3)*w3)*d(z1)*I", "outer-weights-swapped",
+     ["swapped w4 and w5", "h2 → O, weight w4"]),
+    ("w1", r"d\left(z_{O}\right)\left(w_{4}d\left(z_{2}\right)w_{3}+w_{5}d\left(z_{3}\right)"
+           r"w_{2}\right)d\left(z_{1}\right)I", "inner-weights-swapped",
+     ["swapped w2 and w3", "h1 → h2, weight w2"]),
+    ("b1", "d(zO)*(w5*d(z2)*w2 + w4*d(z3)*w3)*d(z1)", "outer-weights-swapped", ["w4 = w5"]),
+    ("w2", "d(zO)*w4*d(z2)*w2", "weight-instead-of-input", ["w2 is dz2/dh1"]),
+    # LaTeX as Desmos copies it (\left( \right), w_{1}, implicit products)
+    ("w1", r"d\left(z_{O}\right)\left(d\left(z_{2}\right)w_{2}+d\left(z_{3}\right)w_{3}\right)"
+           r"d\left(z_{1}\right)I", "outer-weights-dropped", ["w4", "w5"]),
+    ("w1", r"d\left(O\right)\left(w_{4}d\left(h_{2}\right)w_{2}+w_{5}d\left(h_{3}\right)w_{3}"
+           r"\right)d\left(h_{1}\right)I", "d-of-activation", ["pre-activations"]),
     ("b4", "d(zO)*b4", "extra-bias", ["extra factor b4"]),
 ]
 

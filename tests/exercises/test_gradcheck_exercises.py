@@ -368,3 +368,14 @@ def test_find_bug_calling_a_stub_helper_names_the_helper_not_find_bug():
     assert not result.attempted and not result.passed
     assert "calls numerical_gradient, which is still a stub" in result.summary
     assert "(exercise 1)" in result.summary
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    (lambda a, b: abs(a - b) / max(abs(a + b), 1e-12), "abs-of-sum"),
+    (lambda a, b: abs(a - b) / max(abs(b), 1e-12), "one-norm"),
+    (lambda a, b: abs(a - b) / (abs(a) + 1e-12), "one-norm"),
+], ids=["abs-of-sum", "one-norm-b", "one-norm-a-plus"])
+def test_relative_error_mistake_is_named_also_when_the_learner_guards_it(answer, mistake):
+    # the learner added the lesson's guard against 0/0 but kept the wrong denominator
+    result = explain("gradcheck.relative_error", answer)
+    assert not result.passed and result.mistake == mistake, str(result)

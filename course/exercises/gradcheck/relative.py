@@ -30,47 +30,50 @@ RE_CASES = ((0.0014291881022, 0.00571675240882), (2.0, 1.0), (-0.3, 0.1), (1e-3,
             (-2.5, -2.4), (0.7, 0.0), (1.0, 1.0), (0.0, 0.0))
 
 
-def _ratio(num, den):
+def _ratio(num, den, guard=0.0):
+    """``num / den``; with ``guard`` > 0 the denominator is ``max(den, guard)``, as a learner
+    who guards against 0/0 writes it (the same mistake, guarded)."""
     with np.errstate(all="ignore"):
-        return np.float64(num) / np.float64(den)
+        return np.float64(num) / np.float64(max(den, guard) if guard else den)
 
 
-#: (id, meaning, variant(a, b), message)
+#: (id, meaning, variant(a, b, guard=0.0), message); ``guard`` is the learner's floor under
+#: the denominator, if any: a mistake is named with or without one
 RE_MISTAKES = (
     ("no-zero-guard", "|a − b| / (|a| + |b|) without a guard: 0/0 when both are 0",
-     lambda a, b: _ratio(abs(a - b), abs(a) + abs(b)),
+     lambda a, b, g=0.0: _ratio(abs(a - b), abs(a) + abs(b), g),
      "right everywhere except a = b = 0, where yours divides 0 by 0; two equal gradients "
      "agree perfectly, so the answer there is 0: divide by max(|a| + |b|, 1e-12)"),
     ("signed", "(a − b) / (|a| + |b|): the sign kept",
-     lambda a, b: _ratio(a - b, max(abs(a) + abs(b), 1e-12)),
+     lambda a, b, g=0.0: _ratio(a - b, max(abs(a) + abs(b), 1e-12)),
      "yours can be negative: take the absolute value of the difference, |a − b| — an error "
      "is a distance, and a threshold test `error < 1e-7` must not pass a big negative error"),
     ("no-abs", "(a − b) / (a + b): no absolute values",
-     lambda a, b: _ratio(a - b, a + b),
+     lambda a, b, g=0.0: _ratio(a - b, a + b, g),
      "you left out the absolute values: |a − b| / (|a| + |b|). Without them the error can be "
      "negative, and a + b can be 0 when the signs differ"),
     ("abs-of-sum", "|a − b| / |a + b|",
-     lambda a, b: _ratio(abs(a - b), abs(a + b)),
+     lambda a, b, g=0.0: _ratio(abs(a - b), abs(a + b), g),
      "you divided by |a + b|; divide by |a| + |b| (when a and b have opposite signs, a + b "
      "can be 0 and the error explodes)"),
     ("one-norm", "|a − b| / |a|: divided by one of the two only",
-     lambda a, b: _ratio(abs(a - b), abs(a)),
+     lambda a, b, g=0.0: _ratio(abs(a - b), abs(a), g),
      "you divided by |a| only; divide by both sizes, |a| + |b|, so the error does not depend "
      "on the order of the arguments and stays finite when one of them is 0"),
     ("one-norm", "|a − b| / |b|: divided by one of the two only",
-     lambda a, b: _ratio(abs(a - b), abs(b)),
+     lambda a, b, g=0.0: _ratio(abs(a - b), abs(b), g),
      "you divided by |b| only; divide by both sizes, |a| + |b|, so the error does not depend "
      "on the order of the arguments and stays finite when one of them is 0"),
     ("max-denominator", "|a − b| / max(|a|, |b|)",
-     lambda a, b: _ratio(abs(a - b), max(abs(a), abs(b), 1e-12)),
+     lambda a, b, g=0.0: _ratio(abs(a - b), max(abs(a), abs(b), 1e-12)),
      "you divided by max(|a|, |b|) — another common definition, but this course divides by "
      "|a| + |b| (so opposite signs give exactly 1); the thresholds in the lesson assume it"),
     ("not-relative", "|a − b|: an absolute difference",
-     lambda a, b: abs(a - b),
+     lambda a, b, g=0.0: abs(a - b),
      "that is the absolute difference |a − b|; divide it by |a| + |b|. An absolute 1e-6 is "
      "tiny for a gradient of 10 but a 100% error for a gradient of 1e-6"),
     ("signed-difference", "a − b",
-     lambda a, b: a - b,
+     lambda a, b, g=0.0: a - b,
      "you returned a − b, a signed absolute difference: take |a − b| and divide by |a| + |b|"),
 )
 
@@ -108,9 +111,12 @@ def _grade_relerr(answer, opts) -> CheckResult:
     zero = np.array([a == b == 0 for a, b in RE_CASES])
     unguarded = bool(np.isnan(mine[zero]).any())
     for mid, _, variant, message in RE_MISTAKES:
-        theirs = np.array([float(variant(x, y)) for x, y in RE_CASES])
-        theirs[~np.isfinite(theirs)] = np.nan
-        same = np.isclose(mine, theirs, rtol=1e-5, atol=1e-12, equal_nan=True)
+        same = np.zeros(len(RE_CASES), bool)
+        for guard in (0.0, 1e-12):                 # the mistake written without or with a guard
+            theirs = np.array([float(variant(x, y, guard)) for x, y in RE_CASES])
+            theirs[~np.isfinite(theirs)] = np.nan
+            match = np.isclose(mine, theirs, rtol=1e-5, atol=1e-12, equal_nan=True)
+            same = match if match.sum() > same.sum() else same
         if (same | (zero & unguarded)).all():      # a second slip, no guard, is told below
             result.mistake, result.summary = mid, message
             if unguarded and mid != "no-zero-guard":
