@@ -86,6 +86,12 @@ class Parser:
         lower = {name.lower(): name for name in vocab.kinds if name != "e"}
         if keyword.iskeyword(word) or word in ("import", "eval", "exec", "print"):
             message += f". '{word}' is Python code, not part of a formula"
+        elif word in ("\\partial", "\u2202"):
+            message += (". An answer is the derivative's value: paste only the right-hand side "
+                        "of your equation (what comes after '=')")
+        elif "0" in word and word.replace("0", "O") in vocab.kinds:
+            message += (f". Did you mean '{word.replace('0', 'O')}'? That is the letter O "
+                        "(for output), not the digit 0")
         elif word.lower() in lower:
             message += f". Did you mean '{lower[word.lower()]}'? Names are case-sensitive"
         elif word.lower().lstrip("\\") in ("sigmoid", "logistic") and "s" in vocab.functions:

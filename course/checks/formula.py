@@ -125,6 +125,9 @@ _ESCAPED = {"\f": "\\f (as in \\frac)", "\r": "\\r (as in \\right)",
             "\v": "\\v"}
 # "y = ...", "f(x) = ...", "f'(x)=...", "dO/dw1 = ..." as copied from a calculator
 _PREFIX = re.compile(r"^\s*(?P<name>[A-Za-z][\w']*)(\([^()=]*\))?(/[A-Za-z]\w*)?\s*=(?!=)")
+# a derivative pasted as the left-hand side: \frac{\partial O}{\partial w_{1}} = ..., dO/dw_1 =
+_DERIVATIVE_LHS = re.compile(
+    r"^\s*(\\[dt]?frac\s*\{\s*(\\partial|d|\u2202)|\\partial|\u2202|d[A-Za-z]\w*\s*/\s*d)")
 
 
 def _calculator_prefix_removed(text: str, variables=()) -> str:
@@ -146,6 +149,9 @@ def _calculator_prefix_removed(text: str, variables=()) -> str:
     m = _PREFIX.match(out)
     if m and "=" not in out[m.end():] and m.group("name") not in variables:
         out = " " * m.end() + out[m.end():]
+    elif out.count("=") == 1 and "==" not in out and _DERIVATIVE_LHS.match(out):
+        end = out.index("=") + 1
+        out = " " * end + out[end:]
     return out
 
 

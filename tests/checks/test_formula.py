@@ -320,6 +320,15 @@ def test_unknown_names_are_named_with_the_allowed_ones(text, name, position, ext
     assert info.value.position == position
 
 
+@pytest.mark.parametrize("text, name", [("d(z0)*h2", "z0"), (r"d\left(z_{0}\right)h_2", "z_{0}")])
+def test_digit_zero_for_the_letter_o_is_pointed_out(text, name):
+    with pytest.raises(FormulaError) as info:
+        parse_formula(text, (*DIAMOND, "h2", "zO"))
+    message = str(info.value)
+    assert f"unknown name '{name}'" in message
+    assert "Did you mean 'zO'? That is the letter O (for output), not the digit 0" in message
+
+
 @pytest.mark.parametrize("text", [
     "(" * 10_000 + "x" + ")" * 10_000,
     "x+" * 3000 + "x",

@@ -13,6 +13,27 @@ def test_calculator_prefixes_and_dollars_are_ignored(text):
     assert f.text == text                     # the learner's text is kept as written
 
 
+@pytest.mark.parametrize("text", [
+    r"\frac{\partial y}{\partial x}=6x-2",
+    r"\frac{\partial y}{\partial x_{1}} = 6x-2",
+    r"\frac{dy}{dx}=6x-2",
+    r"\dfrac{dy}{dx}=6x-2",
+    r"\partial y/\partial x = 6x-2",
+    "\u2202y/\u2202x = 6x-2",
+    "dy/dx_1 = 6x-2",
+])
+def test_a_pasted_derivative_left_hand_side_is_ignored(text):
+    f = parse_formula(text, ("x",))
+    assert f(x=2.0) == 10.0 and f.text == text
+
+
+def test_two_equals_signs_are_still_an_error():
+    with pytest.raises(FormulaError, match="paste only the right-hand side"):
+        parse_formula(r"\partial y = 6x - 2 = 1", ("x",))
+    with pytest.raises(FormulaError):
+        parse_formula(r"\frac{dy}{dx} = 6x - 2 = 1", ("x",))
+
+
 def test_an_equation_in_a_variable_is_still_an_error():
     with pytest.raises(FormulaError, match="without '=' or a left-hand side"):
         parse_formula("x = 1", ("x",))
