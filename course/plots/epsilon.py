@@ -27,11 +27,12 @@ def _default_function():
     from ..networks import DiamondNet
 
     net = DiamondNet()
-    return (lambda w1: net.replace(w1=w1).output(1.0)), 0.5, net.gradient(1.0)["w1"], "O(w1)"
+    return ((lambda w1: net.replace(w1=w1).output(1.0)), 0.5, net.gradient(1.0)["w1"], "O(w1)",
+            "w1")
 
 
 def epsilon_plot(f=None, x0: float | None = None, df: float | None = None, ax=None,
-                 hs=None, name: str | None = None):
+                 hs=None, name: str | None = None, variable: str | None = None):
     """Log-log plot of finite-difference error against the step size h.
 
     Parameters
@@ -50,6 +51,8 @@ def epsilon_plot(f=None, x0: float | None = None, df: float | None = None, ax=No
         The steps (default ``logspace(-15, -1, 57)``).
     name : str, optional
         How to call f in the title (default ``"f"``).
+    variable : str, optional
+        How to call f's argument in the title (default ``"x"``; ``"w1"`` for the default f).
 
     Returns
     -------
@@ -58,10 +61,11 @@ def epsilon_plot(f=None, x0: float | None = None, df: float | None = None, ax=No
         of each marked.
     """
     if f is None:
-        f, x_default, df_default, default_name = _default_function()
+        f, x_default, df_default, default_name, default_variable = _default_function()
         x0 = x_default if x0 is None else x0
         df = df_default if df is None and x0 == x_default else df
         name = name or default_name
+        variable = variable or default_variable
     if df is None:
         raise ValueError("epsilon_plot needs the true derivative to measure errors against: "
                          "pass df=f'(x0), e.g. epsilon_plot(np.sin, x0=1.0, df=np.cos(1.0))")
@@ -116,7 +120,7 @@ def epsilon_plot(f=None, x0: float | None = None, df: float | None = None, ax=No
         ax.set_ylim(bottom=lowest / 300)
     ax.set_xlabel("step size h", fontsize=11, color=pal.TEXT)
     ax.set_ylabel(f"|estimate − true {name}′|", fontsize=11, color=pal.TEXT)
-    ax.set_title(f"Finite-difference error for {name} at x = {x0:g}: "
+    ax.set_title(f"Finite-difference error for {name} at {variable or 'x'} = {x0:g}: "
                  "round-off (left) vs truncation (right)", fontsize=11, color=pal.TEXT)
     ax.grid(True, which="major", color="#dddddd", lw=0.8)
     ax.legend(loc="lower left", fontsize=8.5, framealpha=0.95)

@@ -40,11 +40,12 @@ def test_default_plot_is_the_worked_example_and_marks_the_v(save_png):
     # the central difference's best step is larger than the forward difference's
     h_fwd, h_cen = (float(t.split("≈")[1]) for t in best)
     assert h_cen > h_fwd
-    assert "O(w1)" in ax.get_title()
+    assert "O(w1) at w1 = 0.5" in ax.get_title()
 
 
 def test_a_custom_function_needs_its_derivative():
     with pytest.raises(ValueError, match="pass df=f'\\(x0\\)"):
         epsilon_plot(np.sin, x0=1.0)
     ax = epsilon_plot(np.sin, x0=1.0, df=np.cos(1.0), name="sin")
-    assert "sin" in ax.get_title()
+    assert "sin at x = 1" in ax.get_title()
+    assert "at t = 1" in epsilon_plot(np.sin, x0=1.0, df=np.cos(1.0), variable="t").get_title()
