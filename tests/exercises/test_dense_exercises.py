@@ -152,6 +152,8 @@ BACKWARD_MISTAKES = [
     (bw(dZ_fn=lambda dA, Z: dA * sigmoid_prime(sigmoid(Z))), "s-prime-of-activation",
      ["activation"]),
     (bw(dZ_fn=lambda dA, Z: dA * sigmoid(Z)), "s-instead-of-s-prime", ["slope"]),
+    (bw(dZ_fn=lambda dA, Z: dA * Z * (1 - Z)), "s-prime-formula-on-Z",
+     ["Z(1 − Z)", "dA * A * (1 - A)"]),
     (bw(dW=lambda dZ, A_prev: A_prev.T @ dZ / len(dZ), db=lambda dZ: dZ.mean(0, keepdims=True)),
      "extra-1/m", ["1/m", "already carries"]),
     (bw(dA_prev=lambda dA, dZ, W: dA @ W.T), "dA-prev-skips-s-prime", ["dA_prev"]),
@@ -190,6 +192,12 @@ def test_returning_too_few_outputs_says_what_to_return():
     assert "a tuple (dW, db, dA_prev)" in result.summary and "2 items" in result.summary
 
 
+def test_returning_only_A_says_an_ndarray():
+    result = explain("dense.forward", lambda A_prev, W, b: sigmoid(A_prev @ W + b))
+    assert result.mistake == "bad-answer:type"
+    assert "must return a tuple (Z, A), but it returned an ndarray" in result.summary
+
+
 def test_nan_in_an_output_is_located():
     def nan_db(dA, A_prev, W, Z):
         dW, db, dA_prev = d.dense_backward(dA, A_prev, W, Z)
@@ -209,6 +217,8 @@ FORWARD_MISTAKES = [
     (lambda A_prev, W, b: (A_prev @ W + b, np.tanh(A_prev @ W + b)), "wrong-activation",
      ["tanh"]),
     (lambda A_prev, W, b: ((W.T @ A_prev.T + b.T),) * 2, "transposed", ["(m, n_out) = (5, 4)"]),
+    (lambda A_prev, W, b: (A_prev @ W + b, 1 / (1 + np.exp(A_prev @ W + b))), "sigmoid-sign",
+     ["minus sign", "np.exp(-Z)"]),
     (lambda A_prev, W, b: (A_prev @ W.T + b,) * 2, "shape-error", ["A_prev (5, 3)"]),
 ]
 
@@ -240,6 +250,8 @@ def net(dA2=None, s2=True, s1=True, bias=None, T=False):
 NET_MISTAKES = [
     (net(dA2=lambda A2, y, m: A2 - y), "missing-1/m", ["m times"]),
     (net(dA2=lambda A2, y, m: 2 * (A2 - y) / m), "factor-2", ["½"]),
+    (net(dA2=lambda A2, y, m: (A2 - y) / A2.size), "mean-over-all-entries",
+     ["n_out times too small", "X.shape[0]"]),
     (net(dA2=lambda A2, y, m: (y - A2) / m), "sign", ["output minus"]),
     (net(s2=False), "output-missing-s-prime", ["s'(Z2)", "cross-entropy"]),
     (net(s1=False), "hidden-missing-s-prime", ["s'(Z1)"]),
@@ -290,6 +302,14 @@ def test_the_default_options_give_four_fixed_shapes():
     assert [tuple(c.dims.values()) for c in cases] == [(5, 3, 4), (8, 4, 2), (6, 2, 5), (7, 5, 1)]
     for c in cases:                     # m, n_in, n_out all different: transposes show
         assert len(set(c.dims.values())) == 3
+
+
+def test_a_1_over_m_or_bias_mistake_gets_a_hint_about_it():
+    extra = explain("dense.backward", bw(dW=lambda dZ, A_prev: A_prev.T @ dZ / len(dZ),
+                                         db=lambda dZ: dZ.mean(0, keepdims=True)))
+    assert extra.mistake == "extra-1/m" and "already carries the 1/m" in extra.hint
+    axis = explain("dense.backward", bw(db=lambda dZ: dZ.sum(axis=1, keepdims=True)))
+    assert axis.mistake == "bias-wrong-axis" and "axis 0" in axis.hint
 
 
 def test_a_shape_mistake_gets_the_shape_hint():

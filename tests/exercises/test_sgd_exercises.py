@@ -156,7 +156,8 @@ STEP_MISTAKES = [
     (rebinding, "not-in-place", "W -= lr * dW"),
     (returning_new, "returned-new", "returned something"),
     (each(right), "forgot-biases", "model.biases"),
-    (each(right, right, layers={0}), "missed-layers", "W[1]"),
+    (each(right, right, layers={0}), "missed-layers",
+     "MLP(3, 4, 2) with 2 layers, model.weights[1] did not"),
     (flattening_biases, "shape-changed", "(1, 4)"),
     (each(lambda p, g, lr: p - 2 * lr * g, right), "wrong-update", "2×"),
 ]
@@ -232,6 +233,20 @@ def test_train_mistakes_are_named(answer, mistake, fragment):
     result = explain("sgd.train", answer)
     assert not result.passed and result.mistake == mistake, str(result)
     assert fragment in str(result)
+
+
+def test_a_return_inside_the_loop_is_pointed_at():
+    def return_in_loop(model, X, y, epochs, lr):
+        losses = []
+        for _ in range(epochs):
+            loss, grads = model.loss_and_grads(X, y, loss="bce")
+            s.sgd_step(model, grads, lr)
+            losses.append(loss)
+            return losses                  # indented one level too deep: the mistake under test
+    result = explain("sgd.train", return_in_loop)
+    assert result.mistake == "wrong-length", str(result)
+    assert "returned 1 loss for epochs = 300" in result.summary
+    assert "`return losses` is probably indented inside the loop" in result.summary
 
 
 def sgd_step(model, grads, lr):

@@ -155,7 +155,7 @@ def _unpack(spec: ArraySpec, out) -> dict:
     """The learner's return value as ``{output name: float array}``."""
     if spec.returns == "dict":
         if not isinstance(out, Mapping):
-            what = "None — did you forget `return`?" if out is None else f"a {type(out).__name__}"
+            what = "None — did you forget `return`?" if out is None else _a(out)
             raise LearnerError(f"{spec.signature} must return {spec.returns_text()}, but it "
                                f"returned {what}", kind="type")
         keyed = {spec.aliases.get(k, k): v for k, v in out.items()}
@@ -171,12 +171,18 @@ def _unpack(spec: ArraySpec, out) -> dict:
         if out is None:
             what = "None — did you forget `return`?"
         elif isinstance(out, (tuple, list)):
-            what = f"a {type(out).__name__} of {len(out)} items"
+            what = f"{_a(out)} of {len(out)} items"
         else:
-            what = f"a {type(out).__name__}"
+            what = _a(out)
         raise LearnerError(f"{spec.signature} must return {spec.returns_text()}, but it "
                            f"returned {what}", kind="type")
     return {n: _as_array(v, n, spec) for n, v in zip(spec.names, out)}
+
+
+def _a(value) -> str:
+    """``a tuple``, ``an ndarray``: the type of ``value`` with its article."""
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' or name == 'ndarray' else 'a'} {name}"
 
 
 class _WrongKeys(Exception):

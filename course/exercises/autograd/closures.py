@@ -65,7 +65,17 @@ MUL_MISTAKES = (
                    "you wrote `self.grad = ...`: that throws away what the node already "
                    "collected from its other uses. With c = a * a, a.grad becomes a instead of "
                    "2a. Always add: self.grad += other.data * out.grad."),
-    ClosureMistake("swapped", "self.grad += self.data * out.grad",
+    ClosureMistake("swapped", "other.grad += other.data * out.grad (one side swapped)",
+                   _mul(lambda a, b, o: b.data * o.grad, lambda a, b, o: b.data * o.grad),
+                   "self.grad is right, but other.grad uses other.data: d(self·other)/d(other) "
+                   "= self, so other.grad += self.data * out.grad (a copy of the self line "
+                   "needs both names swapped)."),
+    ClosureMistake("swapped", "self.grad += self.data * out.grad (one side swapped)",
+                   _mul(lambda a, b, o: a.data * o.grad, lambda a, b, o: a.data * o.grad),
+                   "other.grad is right, but self.grad uses self.data: d(self·other)/d(self) "
+                   "= other, so self.grad += other.data * out.grad."),
+    ClosureMistake("swapped", "self.grad += self.data * out.grad: the factors swapped (on "
+                   "one side or both)",
                    _mul(lambda a, b, o: a.data * o.grad, lambda a, b, o: b.data * o.grad),
                    "the factors are swapped: d(self·other)/d(self) = other, so "
                    "self.grad += other.data * out.grad (and other.grad += self.data * out.grad)."),
@@ -131,6 +141,14 @@ TANH_MISTAKES = (
                    "upstream gradient: self.grad += (1 - t**2) * out.grad."),
     ClosureMistake("function-not-derivative", "tanh(x)·out.grad", _tanh(lambda x, o: o.data),
                    "you passed back tanh(x) itself; its derivative is 1 − tanh(x)²."),
+    ClosureMistake("tanh-twice", "1 − tanh(t)² with t already tanh(x)",
+                   _tanh(lambda x, o: 1 - math.tanh(o.data)**2),
+                   "you took tanh twice: t = out.data is already tanh(x), so the derivative is "
+                   "1 − t², i.e. (1 - t**2) * out.grad — not 1 − tanh(t)²."),
+    ClosureMistake("square-misplaced", "(1 − t)² instead of 1 − t²",
+                   _tanh(lambda x, o: (1 - o.data)**2),
+                   "you squared (1 − t); only t is squared: 1 − t² = 1 - t**2 (in Python, "
+                   "(1 - t)**2 is a different number)."),
     ClosureMistake("sigmoid-derivative", "s(x)(1 − s(x))",
                    _tanh(lambda x, o: sigmoid(x.data) * (1 - sigmoid(x.data))),
                    "that is the sigmoid's derivative s(x)(1 − s(x)); tanh's is 1 − tanh(x)²."),
@@ -176,8 +194,10 @@ def _grade_closure(eid, answer, cases, run, mistakes, describe) -> CheckResult:
         result.summary = ("the closure did not change the inputs' .grad: it must add to "
                           "self.grad (and other.grad)" if unchanged else
                           "the gradients after out._backward() differ from the expected ones")
-    result.details.append("Before the call the inputs already held the gradients shown in "
-                          "'at ...' (earlier contributions); out.grad is the upstream gradient.")
+    result.details.append("'.grad before' is what the inputs already held before "
+                          "out._backward() ran (contributions from their other uses); out.grad is "
+                          "the upstream gradient. Expected = the grad before + this node's "
+                          "contribution.")
     return result
 
 

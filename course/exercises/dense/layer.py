@@ -50,6 +50,10 @@ FORWARD = ArraySpec(
         ArrayMistake("wrong-activation", "tanh or ReLU instead of the sigmoid",
                      _f(lambda A_prev, W, b: {"A": np.maximum(A_prev @ W + b, 0)}),
                      "A is ReLU(Z); this lesson's layers use the sigmoid s(Z) = 1/(1 + e^(−Z))."),
+        ArrayMistake("sigmoid-sign", "A = 1/(1 + e^(+Z)): the minus sign in the exponent dropped",
+                     _f(lambda A_prev, W, b: {"A": sigmoid(-(A_prev @ W + b))}),
+                     "A is 1/(1 + e^(+Z)) = s(−Z) = 1 − s(Z): the exponent lost its minus sign. "
+                     "The sigmoid is s(Z) = 1/(1 + e^(−Z)), i.e. 1 / (1 + np.exp(-Z))."),
     ),
 )
 
@@ -86,9 +90,18 @@ BACKWARD = ArraySpec(
                    "dA_prev = dZ @ W.T — (m, n_out) @ (n_out, n_in)."),
     ),
     make_cases=lambda opts: layer_cases(opts, with_dA=True),
-    mistake_hints=dict.fromkeys(SHAPE_IDS, "Let the shapes decide: dW must be (n_in, n_out) "
-                                "from A_prev (m, n_in) and dZ (m, n_out), so the batch axis m "
-                                "is the inner one: A_prev.T @ dZ. db keeps b's shape (1, n_out)."),
+    mistake_hints={
+        **dict.fromkeys(SHAPE_IDS, "Let the shapes decide: dW must be (n_in, n_out) from A_prev "
+                        "(m, n_in) and dZ (m, n_out), so the batch axis m is the inner one: "
+                        "A_prev.T @ dZ. db keeps b's shape (1, n_out)."),
+        **dict.fromkeys(("extra-1/m", "missing-1/m", "bias-mean"),
+                        "dA arrives from a mean loss and already carries the 1/m: dW = "
+                        "A_prev.T @ dZ and db = dZ.sum(axis=0, keepdims=True) only add up the "
+                        "examples' contributions, no further division."),
+        **dict.fromkeys(("bias-wrong-axis", "bias-not-summed"),
+                        "b is one row (1, n_out) shared by every example: add up dZ over the "
+                        "examples, axis 0, and keep the row shape with keepdims=True."),
+    },
     mistakes=(
         ArrayMistake("missing-s-prime", "dZ = dA, without ⊙ s'(Z)", _b(lambda e: e["dA"]),
                      "the factor s'(Z) is missing: dZ = dA ⊙ s'(Z) (elementwise), because "
@@ -102,6 +115,11 @@ BACKWARD = ArraySpec(
                      _b(lambda e: e["dA"] * sigmoid(e["Z"])),
                      "you multiplied by s(Z), the sigmoid itself; its slope is "
                      "s'(Z) = s(Z)(1 − s(Z))."),
+        ArrayMistake("s-prime-formula-on-Z", "dA ⊙ Z(1 − Z) instead of dA ⊙ s(Z)(1 − s(Z))",
+                     _b(lambda e: e["dA"] * e["Z"] * (1 - e["Z"])),
+                     "you multiplied by Z(1 − Z): the formula s' = s(1 − s) needs the sigmoid's "
+                     "output, not Z. With A = s(Z): dZ = dA * A * (1 - A), or "
+                     "dA * sigmoid_prime(Z)."),
         ArrayMistake("extra-1/m", "dW and db divided by m",
                      _b(dW=lambda e, dZ: e["A_prev"].T @ dZ / e["m"],
                         db=lambda e, dZ: dZ.sum(axis=0, keepdims=True) / e["m"]),

@@ -52,6 +52,12 @@ MLP_BACKWARD = ArraySpec(
                      _net_variant(dA2=lambda A2, y, m: A2 - y),
                      "every gradient is exactly m times too large: the loss is the mean of "
                      "½‖A2 − y‖² over the m examples, so dL/dA2 = (A2 − y)/m."),
+        ArrayMistake("mean-over-all-entries", "dL/dA2 = (A2 − y)/(m·n_out) (a mean over every "
+                     "entry)", _net_variant(dA2=lambda A2, y, m: (A2 - y) / A2.size),
+                     "with several outputs every gradient is n_out times too small: you divided "
+                     "by m·n_out = A2.size (the np.mean of every entry), but the loss is a mean "
+                     "over the m examples of ½‖A2 − y‖², a *sum* over the outputs: "
+                     "dL/dA2 = (A2 − y)/m with m = X.shape[0]."),
         ArrayMistake("factor-2", "dL/dA2 = 2(A2 − y)/m",
                      _net_variant(dA2=lambda A2, y, m: 2 * (A2 - y) / m),
                      "every gradient is exactly 2× too large: the loss has a ½ in front, "

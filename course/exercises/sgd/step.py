@@ -133,11 +133,16 @@ def _grade(answer, opts) -> CheckResult:
             "the biases are updated, the weights are not. Update model.weights with "
             "grads['W'] too, in place: W -= lr * dW.")
     elif all(_is(r, 1.0) or _is(r, 0.0) for r in ratios.values()):
-        missed = sorted({f"{k}[{l}]" for (k, l), r in ratios.items() if _is(r, 0.0)})
+        sizes, _, rows, _, _ = next(run for run in runs
+                                    if any(_is(row[2], 0.0) for row in run[2]))
+        missed = [f"{'weights' if k == 'W' else 'biases'}[{l}]"
+                  for k, l, r, _, _ in sorted(rows, key=lambda row: (row[0] == "b", row[1]))
+                  if _is(r, 0.0)]
         result.mistake, result.summary = "missed-layers", (
-            f"some parameters were not updated ({', '.join(missed)} in the case shown): loop "
-            "over every layer, zip(model.weights, grads['W']) and zip(model.biases, "
-            "grads['b']).")
+            f"some parameters were not updated: in an MLP{sizes} with {len(rows) // 2} layers, "
+            f"model.{', model.'.join(missed)} did not change, the others moved by "
+            "−lr·gradient. Loop over every layer: zip(model.weights, grads['W']) and "
+            "zip(model.biases, grads['b']).")
     else:
         k, l, r, p0, p1 = next(row for row in all_rows if not _is(row[2], 1.0))
         what = "not by a constant multiple of it" if r is None else f"by {r:.4g}× that"

@@ -171,9 +171,12 @@ def _grade(answer, opts) -> CheckResult:
              "details": ["Your value: the cross-entropy of the model after your loop; expected: "
                          "the course's loop from the same start."]}
     if len(losses) != epochs:
-        return _fail("wrong-length", f"train returned {len(losses)} losses for epochs = {epochs}; "
-                     "return one loss per epoch (append inside the loop, and loop `epochs` "
-                     "times).", point=point)
+        early = (" If your loop stopped after one epoch, `return losses` is probably indented "
+                 "inside the loop; it belongs after it." if len(losses) == 1 else "")
+        return _fail("wrong-length", f"train returned {len(losses)} "
+                     f"loss{'' if len(losses) == 1 else 'es'} for epochs = {epochs}; return one "
+                     "loss per epoch (append inside the loop, and loop `epochs` times)." + early,
+                     point=point)
     names = {name for name, _, _, _ in model.calls}
     if names and names != {"bce"}:
         return _fail("wrong-loss", f"your loop called model.loss_and_grads with loss="
