@@ -180,18 +180,22 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
             f"{k} = {format_value(env[k][bad])}" for k in ev.uses_derived) + ".")
 
     tol = dict(rtol=rtol * 10, atol=spec.atol, equal_nan=True)
+    flipped_match = None          # an exact match anywhere in the catalogue beats a flipped one
     for m in spec.mistakes:
         with np.errstate(all="ignore"):
             theirs = np.broadcast_to(np.asarray(m.fn(**pts), dtype=float), (n,))
         if _all_close(theirs, truth, **tol):
             continue
-        flipped = _all_close(mine, -theirs, **tol)
-        if flipped or _all_close(mine, theirs, **tol):
-            result.mistake, result.summary = m.id, _message(m, values)
-            result.hint = m.hint
-            if flipped:
-                result.details.insert(0, "Besides, your value has the opposite sign.")
+        if _all_close(mine, theirs, **tol):
+            result.mistake, result.summary, result.hint = m.id, _message(m, values), m.hint
             return result
+        if flipped_match is None and _all_close(mine, -theirs, **tol):
+            flipped_match = m
+    if flipped_match is not None:
+        m = flipped_match
+        result.mistake, result.summary, result.hint = m.id, _message(m, values), m.hint
+        result.details.insert(0, "Besides, your value has the opposite sign.")
+        return result
 
     if not finite.all():
         at = ", ".join(f"{v}={format_value(pts[v][bad])}" for v in ev.names if v in pts)

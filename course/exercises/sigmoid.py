@@ -29,8 +29,9 @@ SIGMOID = ScalarSpec(
     mistakes=(
         Mistake("sign-in-exponent", "e^{+z} instead of e^{-z} (gives s(-z))",
                 lambda z: sigmoid(-z),
-                "you computed 1/(1 + e^{z}) — that is s(-z), the sigmoid mirrored: the exponent "
-                "needs a minus sign, e^{-z}"),
+                "your values are s(-z), the sigmoid mirrored — what 1/(1 + e^{z}) gives, or the "
+                "z ≥ 0 and z < 0 branches swapped: the exponent needs a minus sign, "
+                "1/(1 + e^{-z}), and e^{z}/(1 + e^{z}) belongs to z < 0"),
         Mistake("minus-in-denominator", "1/(1 - e^{-z})", lambda z: 1 / (1 - np.exp(-z)),
                 "you wrote 1/(1 - e^{-z}); the denominator is 1 + e^{-z}"),
         Mistake("tanh-instead", "tanh(z) instead of the sigmoid", lambda z: np.tanh(z),
@@ -57,8 +58,18 @@ SIGMOID_PRIME = ScalarSpec(
                 "you wrote s(z)·(1 + s(z)); it is s(z)·(1 − s(z))"),
         Mistake("sign", "-s(z)(1 - s(z))", lambda z: -sigmoid_prime(z),
                 "your derivative has the wrong sign: the sigmoid rises everywhere, so s'(z) > 0"),
+        Mistake("square-missing", "e^{-z}/(1 + e^{-z}): the square on the denominator lost",
+                lambda z: sigmoid(-z),
+                "you wrote e^{-z}/(1 + e^{-z}), which is 1 − s(z); the derivative of u^{-1} is "
+                "−u^{-2}, so the denominator is squared: e^{-z}/(1 + e^{-z})² = s(z)·(1 − s(z))"),
         Mistake("squared", "s(z)^2", lambda z: sigmoid(z) ** 2,
                 "you returned s(z)²; the derivative is s(z)·(1 − s(z)) = s(z) − s(z)²"),
+        Mistake("inner-derivative-missing",
+                "-1/(1 + e^{-z})^2: the inner derivative of the chain rule left out",
+                lambda z: -sigmoid(z) ** 2,
+                "you wrote −1/(1 + e^{-z})², the outer derivative of u^{-1} alone; the chain "
+                "rule multiplies it by the inner derivative u' = −e^{-z} of u = 1 + e^{-z}, "
+                "which gives e^{-z}/(1 + e^{-z})²"),
         Mistake("rule-applied-twice", "s'(s(z)): the rule applied to the activation",
                 lambda z: sigmoid_prime(sigmoid(z)),
                 "you computed s(a)·(1 − s(a)) with a = s(z) — the sigmoid applied twice. "
@@ -84,7 +95,9 @@ def _grade_sigmoid(answer, opts) -> CheckResult:
                            summary=array_problem, details=[
                                "Later lessons call sigmoid on whole arrays of pre-activations. "
                                "Use np.exp (not math.exp) and np.where (not if/else)."])
-    # Stability: exact and warning-free far from zero (z = ±1000 overflows e^{-z} naively).
+    # Stability: exact and warning-free far from zero (z = ±1000 overflows e^{∓z} naively).
+    # No absolute tolerance: s(-710) ≈ 4.5e-309 is a float, and a formula that rounds it to 0
+    # (1/(1 + inf) with the overflow warning silenced, 1 + tanh(z/2), a clip) is not exact.
     for z in _LARGE:
         try:
             with np.errstate(over="raise", invalid="raise", divide="raise"):
@@ -96,33 +109,58 @@ def _grade_sigmoid(answer, opts) -> CheckResult:
                 expected_value=float(sigmoid(z)),
                 summary=(f"your sigmoid is right for moderate z but fails at z = {z:g}: "
                          f"{str(err) if isinstance(err, LearnerError) else err}"),
-                details=["e^{-z} overflows a float when -z > 709 (numpy only warns, but the "
-                         "value is then built from inf; the checker treats that as an error). "
-                         "For negative z use the equal form e^{z}/(1 + e^{z})."],
-                hint=("compute e = np.exp(-np.abs(z)) once; then s = 1/(1 + e) for z ≥ 0 and "
-                      "e/(1 + e) for z < 0. np.where evaluates both branches for every "
-                      "element, so neither branch may call np.exp(-z) itself."))
-        if not np.isclose(value, sigmoid(z), rtol=1e-12, atol=1e-300):
+                details=[_OVERFLOW_NEGATIVE if z < 0 else _OVERFLOW_POSITIVE],
+                hint=_STABLE_HINT)
+        if not np.isclose(value, sigmoid(z), rtol=1e-12, atol=0.0):
             return CheckResult("sigmoid.sigmoid", False, mistake="unstable",
                                point={"z": float(z)}, learner_value=value,
                                expected_value=float(sigmoid(z)),
-                               summary=f"your sigmoid loses accuracy at z = {z:g}")
+                               summary=f"your sigmoid loses accuracy at z = {z:g}",
+                               details=[_LOST_ACCURACY], hint=_STABLE_HINT)
     return result
 
 
+_OVERFLOW_NEGATIVE = (
+    "e^{-z} overflows a float when -z > 709 (numpy only warns, but the value is then built "
+    "from inf; the checker treats that as an error). For negative z use the equal form "
+    "e^{z}/(1 + e^{z}).")
+_OVERFLOW_POSITIVE = (
+    "e^{z} overflows a float when z > 709 (numpy only warns, but the value is then inf/inf = "
+    "nan; the checker treats that as an error). For positive z use 1/(1 + e^{-z}); keep "
+    "e^{z}/(1 + e^{z}) for negative z only.")
+_LOST_ACCURACY = (
+    "Far from 0 the sigmoid is a tiny positive number or a number just below 1, and a float "
+    "holds both: s(-40) ≈ 4.2e-18, s(-710) ≈ 4.5e-309, while s(-1000) is below the smallest "
+    "float and rounds to exactly 0. Formulas that overflow (1/(1 + e^{710}) = 1/inf = 0, "
+    "with the warning silenced), cancel (1 + tanh(z/2), 1 − s(−z)) or clip z lose that value. "
+    "e^{z}/(1 + e^{z}) with e^{z} computed as exp(−|z|) keeps it.")
+_STABLE_HINT = (
+    "compute e = np.exp(-np.abs(z)) once; then s = 1/(1 + e) for z ≥ 0 and e/(1 + e) for "
+    "z < 0. np.where evaluates both branches for every element, so neither branch may call "
+    "np.exp(-z) or np.exp(z) itself.")
+
+
 def _fails_on_arrays(answer) -> str:
-    """A message when ``answer`` works for single numbers but not for a numpy array."""
-    z = np.array([-1000.0, -3.0, 0.0, 2.5, 1000.0])
+    """A message when ``answer`` works for single numbers but not for a numpy array.
+
+    Moderate values only: accuracy far out is the stability test's job, not this one's.
+    """
+    z = np.array([-3.0, -0.5, 0.0, 2.5, 6.0])
     try:
         with np.errstate(all="ignore"):
             out = np.asarray(call_learner(answer, z=z.copy()), dtype=float)
     except (LearnerError, TypeError, ValueError) as err:
         return ("your sigmoid works for one number at a time but not for a numpy array: "
-                f"sigmoid(np.array([-1000., -3., 0., 2.5, 1000.])) fails ({err})")
-    if out.shape != z.shape or not np.allclose(out, sigmoid(z), rtol=1e-12, atol=1e-300):
-        return ("your sigmoid gives the wrong result for a numpy array "
-                f"(shape {out.shape}, expected {z.shape} with values s(z) elementwise)")
+                f"sigmoid(np.array([-3., -0.5, 0., 2.5, 6.])) fails ({err})")
+    if out.shape != z.shape or not np.allclose(out, sigmoid(z), rtol=1e-12, atol=0.0):
+        return ("your sigmoid gives the wrong result for a numpy array: "
+                f"sigmoid(np.array([-3., -0.5, 0., 2.5, 6.])) gives {_short(out)}, expected "
+                f"{_short(sigmoid(z))}, the sigmoid of each element")
     return ""
+
+
+def _short(values) -> str:
+    return np.array2string(np.asarray(values, dtype=float), precision=4, separator=", ")
 
 
 def _grade_sigmoid_prime(answer, opts) -> CheckResult:

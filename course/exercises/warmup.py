@@ -32,6 +32,14 @@ SPEC = ScalarSpec(
                 "you returned f(x) itself; the exercise asks for its slope f'(x)"),
         Mistake("exponent-kept", "6x² − 2", lambda x: 6 * x**2 - 2,
                 "the power rule lowers the exponent by one: x² becomes 2x¹"),
+        Mistake("exponents-kept", "6x² − 2x (each term multiplied by its exponent, none lowered)",
+                lambda x: 6 * x**2 - 2 * x,
+                "you multiplied each term by its exponent but kept the power: the power rule "
+                "also lowers it by one, so 3x² becomes 6x¹ and −2x becomes −2x⁰ = −2"),
+        Mistake("coefficient-dropped", "2x − 2 (the 3 of 3x² dropped)", lambda x: 2 * x - 2,
+                "a constant factor stays: d/dx 3x² = 3·(d/dx x²) = 3·2x = 6x, not 2x"),
+        Mistake("sign-linear", "6x + 2 (the slope of −2x taken as +2)", lambda x: 6 * x + 2,
+                "d/dx (−2x) = −2, with the minus sign: f'(x) = 6x − 2"),
     ),
 )
 

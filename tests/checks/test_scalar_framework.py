@@ -76,6 +76,18 @@ def test_sign_flipped_catalogue_match_keeps_the_id():
     assert result.mistake == "called" and "opposite sign" in result.details[0]
 
 
+def test_an_exact_match_later_in_the_catalogue_beats_an_earlier_flipped_one():
+    mistakes = (
+        Mistake("flipped-twin", "minus the other", lambda a, b, c: -(a * b + c) * b, "twin"),
+        Mistake("called", "b instead of a", lambda a, b, c: (a * b + c) * b, "b for a"),
+    )
+    result = grade(lambda a, b: (a * b + 2) * b, spec(mistakes=mistakes))
+    assert result.mistake == "called"
+    assert not any("opposite sign" in line for line in result.details)
+    flipped = grade(lambda a, b: -(a * b + 2) * b, spec(mistakes=mistakes))
+    assert flipped.mistake == "flipped-twin"            # exact for the twin itself
+
+
 def test_probe_reports_agreement_with_the_overrides():
     result = grade(lambda a, b: (a * b + 2) * a + b ** 3)
     assert result.mistake is None

@@ -85,3 +85,79 @@ def test_formulas_are_refused_where_they_would_answer_nothing():
     assert result.mistake == "bad-answer:type" and "Python function" in result.summary
     result = explain("sigmoid.derivative", "d(z)")
     assert result.mistake == "bad-formula" and "d(z) already means s'(z)" in result.summary
+
+
+# --- named since the lesson review ---------------------------------------------------------------
+
+def stable_min(z):
+    z = np.asarray(z, dtype=float)
+    return np.exp(np.minimum(z, 0)) / (1 + np.exp(-np.abs(z)))
+
+
+def stable_logaddexp(z):
+    return np.exp(-np.logaddexp(0, -np.asarray(z, dtype=float)))
+
+
+def stable_vectorized(z):
+    return np.vectorize(stable_scalar, otypes=[float])(z)
+
+
+@pytest.mark.parametrize("answer", [stable_min, stable_logaddexp, stable_vectorized])
+def test_other_stable_forms_pass(answer):
+    result = explain("sigmoid.sigmoid", answer)
+    assert result.passed, str(result)
+
+
+def naive_silenced(z):
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-z))
+
+
+def clipped(z):
+    return 1 / (1 + np.exp(-np.clip(z, -500, 500)))
+
+
+def tanh_form(z):
+    return 0.5 * (1 + np.tanh(np.asarray(z, dtype=float) / 2))
+
+
+@pytest.mark.parametrize("answer", [naive_silenced, clipped, tanh_form])
+def test_inexact_far_out_is_unstable_not_scalar_only(answer):
+    result = explain("sigmoid.sigmoid", answer)
+    assert not result.passed and result.mistake == "unstable", str(result)
+    assert "loses accuracy" in result.summary
+    assert "exp(−|z|)" in " ".join(result.details) and result.hint
+
+
+def test_overflow_for_positive_z_points_at_the_positive_branch():
+    result = explain("sigmoid.sigmoid", lambda z: np.exp(z) / (1 + np.exp(z)))
+    assert result.mistake == "unstable" and "z = 710" in result.summary, str(result)
+    assert "For positive z use 1/(1 + e^{-z})" in " ".join(result.details)
+
+
+def test_swapped_branches_are_the_mirrored_sigmoid():
+    def swapped(z):
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, e / (1 + e), 1 / (1 + e))
+    result = explain("sigmoid.sigmoid", swapped)
+    assert result.mistake == "sign-in-exponent" and "branches swapped" in result.summary
+
+
+@pytest.mark.parametrize("formula, mistake, words", [
+    (r"\frac{-1}{(1+e^{-z})^{2}}", "inner-derivative-missing", ["outer derivative", "−e^{-z}"]),
+    (r"\frac{e^{-z}}{1+e^{-z}}", "square-missing", ["1 − s(z)", "squared"]),
+    ("s(z)^2", "squared", ["you returned s(z)²"]),
+])
+def test_sigmoid_prime_learner_formulas_are_named(formula, mistake, words):
+    result = explain("sigmoid.derivative", formula)
+    assert not result.passed and result.mistake == mistake, str(result)
+    for word in words:
+        assert word in result.summary, (word, result.summary)
+    assert not any("opposite sign" in line for line in result.details)
+
+
+@pytest.mark.parametrize("answer", ["s(z)*s(-z)", r"\frac{e^{z}}{(1+e^{z})^{2}}",
+                                    lambda z: math.exp(-z) / (1 + math.exp(-z)) ** 2])
+def test_sigmoid_prime_other_correct_forms_pass(answer):
+    result = explain("sigmoid.derivative", answer)
+    assert result.passed, str(result)

@@ -243,3 +243,16 @@ def test_learner_formulas_are_named(eid, answer, mistake, words):
     assert not result.passed and result.mistake == mistake, str(result)
     for word in words:
         assert word in result.summary, (word, result.summary)
+
+
+def test_central_difference_with_plus_is_named():
+    result = explain("chain.central_difference", lambda f, x, h: (f(x + h) + f(x - h)) / (2 * h))
+    assert result.mistake == "plus-instead-of-minus" and "difference" in result.summary
+
+
+def test_dy_dw1_stopped_at_h_is_named():
+    def dh_dw1(x, w1, w2):                        # the chain stopped at h
+        return sigmoid_prime(w1 * x + 1) * x
+    result = explain("chain.dy_dw1", dh_dw1)
+    assert result.mistake == "stopped-at-h", str(result)
+    assert "dh/dw1" in result.summary and "×w2" in result.summary

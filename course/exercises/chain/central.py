@@ -57,6 +57,10 @@ CD_MISTAKES = (
      lambda f, x, h: (f(x + h) - f(x)) / (2 * h),
      "you divided a one-sided step, f(x+h) − f(x), by 2h; the central difference uses "
      "f(x+h) − f(x−h), which spans 2h"),
+    ("plus-instead-of-minus", "(f(x+h) + f(x−h)) / 2h",
+     lambda f, x, h: (f(x + h) + f(x - h)) / (2 * h),
+     "you added f(x+h) + f(x−h); a slope is rise over run, so take their difference: "
+     "(f(x+h) − f(x−h))/(2h)"),
     ("half-step", "(f(x+h/2) − f(x−h/2)) / h",
      lambda f, x, h: (f(x + h / 2) - f(x - h / 2)) / h,
      "you stepped h/2 each way; a central difference too, but this course's (and lesson "

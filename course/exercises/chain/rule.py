@@ -167,6 +167,10 @@ DY_DW1 = ScalarSpec(
         ("inner-derivative-missing", "s'(z1) missing", lambda v: d(v.z2) * v.w2 * v.x,
          "the first neuron's slope s'(z1) is missing: h = s(z1) multiplies every change of z1 "
          "by s'(z1)"),
+        ("stopped-at-h", "s'(z1)·x: the chain stopped at h (that is dh/dw1)",
+         lambda v: d(v.z1) * v.x,
+         "s'(z1)·x is dh/dw1, how h moves with w1; the change still has to reach y: across the "
+         "edge w2 (×w2) and through the output neuron (×s'(z2))"),
         ("factors-added", "the factors added instead of multiplied",
          lambda v: d(v.z2) * v.w2 + d(v.z1) * v.x,
          "you added the two halves of the chain; the chain rule multiplies them: "
