@@ -34,7 +34,7 @@ class CurveExplorer:
 
     def __init__(self, curves: dict[str, Callable], sliders: dict[str, tuple],
                  x=None, readout: Callable[..., str] | None = None, xlabel="x", ylabel="y",
-                 title="", ylim=None, size=(6.4, 3.4)):
+                 title="", ylim=None, size=(6.4, 3.4), legend_loc="best"):
         import ipywidgets as w
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -60,7 +60,7 @@ class CurveExplorer:
         ax.grid(alpha=0.3)
         ax.axhline(0, color="0.5", lw=0.8)
         ax.axvline(0, color="0.5", lw=0.8)
-        ax.legend(loc="upper left")
+        ax.legend(loc=legend_loc)
         self.image = w.Image(format="png")
         self.readout = w.HTML()
         for s in self.sliders.values():

@@ -133,7 +133,9 @@ def _probe_findings(spec, ev, pts, rtol, known=None) -> list[str]:
     lines = [fill(f, {"when": " or ".join(w)}) for f, w in agreed.items()]
     lines += [f"{fill(label, {'when': ' or '.join(w)})}, {text}."
               for (label, text), w in off.items()]
-    return lines
+    # each is a sentence of its own
+    return [line[:1].upper() + line[1:] + ("" if line.endswith((".", "!", "?")) else ".")
+            for line in lines]
 
 
 def _unused(spec, ev, pts) -> Iterator[str]:

@@ -98,7 +98,9 @@ class CheckResult:
 
     def _printed_note(self) -> str:
         when = (f" while being checked (arrays hold all {self.n_cases} points when your "
-                "function works on arrays)") if self.n_cases else ""
+                "function works on arrays)") if self.n_cases else (
+            " while being checked (the checker calls it at many points, first with arrays "
+            "that hold all of them at once, so an array may be printed)")
         if self.output_chars <= len(self.output):
             return f"Your code printed{when}:"
         return (f"Your code printed {self.output_chars:,} characters{when}; the first "

@@ -324,3 +324,12 @@ def test_any_formula_text_gives_a_result_never_a_checker_error(text):
     assert result.mistake != "checker-error", (text, repr(result.internal_error))
     if result.mistake == "bad-formula":
         assert "position" in result.summary or "formula" in result.summary
+
+
+def test_printing_instead_of_returning_explains_the_printed_array():
+    def f_prime(x):
+        print(6 * x - 2)          # printed, not returned
+    result = check("warmup.derivative", f_prime)
+    text = str(result)
+    assert result.mistake == "bad-answer:type" and "forget `return`" in text
+    assert "first with arrays that hold all of them at once" in text

@@ -91,14 +91,14 @@ def test_an_exact_match_later_in_the_catalogue_beats_an_earlier_flipped_one():
 def test_probe_reports_agreement_with_the_overrides():
     result = grade(lambda a, b: (a * b + 2) * a + b ** 3)
     assert result.mistake is None
-    assert "right when b = 0: look at the b term" in result.details
+    assert "Right when b = 0: look at the b term." in result.details
 
 
 def test_probe_reports_a_factor_under_the_overrides():
     s = spec(probes=(Probe({"c": 0.0}, "unused", label="with c switched off ({when})"),))
     # right for c = 2 only through a coincidence? no: off by b once c = 0
     result = grade(lambda a, b, c: a * a * b * b + c * a, s)
-    assert "with c switched off (c = 0), your value has an extra factor b." in result.details
+    assert "With c switched off (c = 0), your value has an extra factor b." in result.details
 
 
 def test_constant_factor_and_sign():
@@ -185,3 +185,9 @@ def test_evaluator_falls_back_to_scalars_once():
     calls.clear()
     ev(pts)
     assert calls == [float] * 3            # no second vectorized attempt
+
+
+def test_probe_findings_are_sentences():
+    result = grade(lambda a, b: (a * b + 2) * a + b ** 3)
+    findings = [line for line in result.details if "b = 0" in line]
+    assert findings and all(line[0].isupper() and line.endswith(".") for line in findings)
