@@ -24,6 +24,8 @@ PIECES = [
     "I", "w", "w1", "w_1", "w_{1}", "w_{12}", "b1", "x", "e", "e^", "e^{", "s", "d", "exp",
     "log", "ln", "sigma", "sqrt", "tanh", "1", "2", "0.5", ".5", "2.", "1e", "1e-3", "1e999",
     "0", ".", ",", " ", "'", '"', "=", "lambda", "__import__", "os", ".__class__", "σ", "\n",
+    r"\delta", r"\delta_{2}", r"\partial", "\u2202", r"\frac{\partial O}{\partial w_1}=",
+    r"\frac{dy}{dx} =", "dO/dw_1 =", "z_{0}", "z0",
 ]
 token_soup = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 any_text = st.one_of(st.text(max_size=60), token_soup,
