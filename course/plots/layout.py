@@ -87,6 +87,9 @@ def _node_labels(node, forward, params, gradients, deltas, hl) -> list[Label]:
     if where == "below":
         x0, y0 = (x + 5 if anchor == "end" else x), y + RADIUS + 15
     elif where == "above":
+        # mirror the block below h2: z nearest the node, the long delta line farthest from
+        # it, where the edge coming in from h1 has moved out of the way
+        lines.reverse()
         x0, y0 = x, y - RADIUS - 8 - (n - 1) * LINE
     else:                           # right of the node, centred on it
         x0, y0 = x + RADIUS + 8, y + 4 - (n - 1) * LINE / 2
