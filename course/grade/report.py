@@ -24,7 +24,9 @@ def _atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        # backslashreplace: a lone surrogate (from a learner's exception message or a file
+        # name that is not UTF-8) is written as \udcff instead of losing every row
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
             fh.write(text)
         os.replace(tmp, path)
     except BaseException:
@@ -51,7 +53,7 @@ def _number(x: float) -> str:
 
 def _cell(text: str) -> str:
     """Neutralise a leading = + - @ so a spreadsheet never runs a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _csv_text(rows: list[SubmissionGrade]) -> str:

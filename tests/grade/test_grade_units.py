@@ -121,6 +121,21 @@ def test_outputs_csv_json_and_feedback_written_atomically(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 
+def test_lone_surrogates_and_tabs_never_cost_the_batch_its_outputs(tmp_path):
+    # a learner's ValueError("\ud800") and a file name that is not UTF-8 (surrogateescape)
+    rows = [_row("stud\udcff.ipynb", 0, "cell 3 raised ValueError: bad \ud800 value"),
+            _row("\t=1+1.ipynb", 1), _row("alice.ipynb", 1)]
+    out = tmp_path / "grades.csv"
+    paths = write_outputs(rows, out, GradingOptions())
+    with open(out, newline="", encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert [r["total"] for r in table] == ["0", "1", "1"]
+    assert table[0]["file"] == "stud\\udcff.ipynb" and "\\ud800" in table[0]["reason"]
+    assert table[1]["file"].startswith("'")                   # no formula after a tab either
+    assert "\\ud800" in paths["json"].read_text(encoding="utf-8")
+    assert len(list(paths["feedback_dir"].iterdir())) == 3
+
+
 # --- the installation watch -----------------------------------------------------------
 def test_snapshot_notices_added_changed_and_removed_files(tmp_path):
     (tmp_path / "a.py").write_text("x = 1")
