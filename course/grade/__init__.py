@@ -61,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
-          progress: bool = True) -> list[SubmissionGrade]:
+          progress: bool = True, between=None) -> list[SubmissionGrade]:
     """Grade ``paths`` (files or folders) and write ``out``; the rows, one per submission.
 
     Raises
@@ -75,7 +75,7 @@ def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
 
     start = time.monotonic()
     found = find_submissions(paths)
-    rows = grade_all(found, options, jobs=jobs, progress=progress)
+    rows = grade_all(found, options, jobs=jobs, progress=progress, between=between)
     write_outputs(rows, out, options, elapsed=time.monotonic() - start)
     return rows
 
@@ -93,6 +93,47 @@ def _check_usage(args) -> str | None:
     return None
 
 
+def _adopt_orphans() -> None:
+    """Become the parent of every process a notebook starts and then abandons (Linux's
+    child subreaper), so that none outlives grading (one that waits to rewrite the CSV)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)    # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass                     # not Linux: kernels' process groups are still ended
+
+
+def _end_leftovers() -> int:
+    """Kill and reap every child still alive (kernels and checkers are done by now:
+    what is left was started by a notebook); how many there were."""
+    import os
+    import signal
+
+    ended = 0
+    for _ in range(20):                       # orphans of the ones killed come up next
+        kids = []
+        for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == os.getpid():
+                kids.append(int(entry))
+        if not kids:
+            break
+        for pid in kids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                ended += 1
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        time.sleep(0.05)
+    return ended
+
+
 def main(args) -> int:
     """Run ``python -m course grade`` with parsed ``args``; the exit code."""
     from .collect import UsageError
@@ -104,12 +145,18 @@ def main(args) -> int:
     options = GradingOptions(timeout=args.timeout, budget=args.budget, lesson=args.lesson,
                              n_cases=args.cases, seed=args.seed,
                              check_install=not args.no_install_check)
+    _adopt_orphans()
     try:
         rows = grade(args.submissions, args.out, options, jobs=args.jobs,
-                     progress=not args.quiet)
+                     progress=not args.quiet, between=_end_leftovers)
     except UsageError as err:
         print(f"grade: {err}", file=sys.stderr)
         return 2
+    finally:
+        leftovers = _end_leftovers()
+    if leftovers:
+        print(f"grade: ended {leftovers} process(es) that notebooks had left running",
+              file=sys.stderr)
     incomplete = [r for r in rows if not r.fully_graded]
     print(f"graded {len(rows) - len(incomplete)} of {len(rows)} submissions fully; "
           f"wrote {args.out}, {args.out.with_suffix('.json')} and "

@@ -106,7 +106,8 @@ def run_checks(exercises, answers_file: Path, workdir: Path, options, deadline: 
     forged = 0
     remaining = list(exercises)
     proc = first
-    for attempt in range(len(exercises) + 1):
+    retried: set[str] = set()
+    for attempt in range(2 * len(exercises) + 1):
         if not remaining:
             break
         left = deadline - time.monotonic()
@@ -130,6 +131,20 @@ def run_checks(exercises, answers_file: Path, workdir: Path, options, deadline: 
         if not remaining:
             break
         culprit = running or remaining[0].id
+        if code is not None and code < 0 and culprit not in retried:
+            # killed by a signal: perhaps by another notebook's process, not by this answer;
+            # run it once more before blaming it
+            retried.add(culprit)
+            continue
+        if code is not None and code < 0:
+            summary = (f"the grading process was killed (signal {-code}) twice while it checked "
+                       "this answer — by the answer itself or by another process (one a "
+                       "notebook left running?). Grade this submission again on its own")
+            records[culprit] = {"status": "not graded", "summary": summary,
+                                "feedback": f"{culprit}: {summary}", "points": 0.0,
+                                "crashed": True, "review": review.get(culprit, [])}
+            remaining = [ex for ex in remaining if ex.id != culprit]
+            continue
         how = (f"ran past the time limit of {limit:g} s" if code is None
                else f"ended with exit code {code}")
         summary = (f"checking your answer stopped the grading process (it {how}) — does your "

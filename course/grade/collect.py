@@ -7,6 +7,7 @@ returns the reason, and the grader turns it into a row.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -45,7 +46,8 @@ def find_submissions(paths) -> list[Path]:
         else:
             candidates = [path]
         for p in candidates:
-            found.setdefault(p.resolve(), p)
+            # one row per path given: not resolved, so a link never hides the file it names
+            found.setdefault(Path(os.path.abspath(p)), p)
     if not found:
         raise UsageError("no submissions found: the paths given contain no .ipynb files")
     return sorted(found.values(), key=lambda p: str(p))
@@ -80,6 +82,11 @@ def read_submission(path: Path, expected_lesson: str | None = None) -> Submissio
     import nbformat
 
     sub = Submission(path)
+    if Path(path).is_symlink():
+        sub.lesson = detect_lesson(None, path) or ""
+        sub.problem = ("a symbolic link, not a notebook file: not graded (submit the notebook "
+                       "itself)")
+        return sub
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:

@@ -74,13 +74,19 @@ class Snapshot:
     @staticmethod
     def _walk(top: str, files: dict, suffixes) -> None:
         for root, dirnames, names in os.walk(top):
-            dirnames[:] = [n for n in dirnames if n not in ("__pycache__", "tests")]
+            dirnames[:] = [n for n in dirnames if n != "tests"]
+            in_cache = os.path.basename(root) == "__pycache__"
             for n in names:
-                if suffixes is None or n.endswith(suffixes):
+                # compiled modules count too: a planted .pyc runs instead of its source
+                if (suffixes is None or n.endswith(suffixes)) or (in_cache and
+                                                                  n.endswith(".pyc")):
                     path = os.path.join(root, n)
                     files[path] = _stat(path)
 
     def changed_since(self, before: Snapshot) -> list[str]:
         """Paths added, removed or modified since ``before`` (sorted)."""
         keys = set(self.files) | set(before.files)
-        return sorted(k for k in keys if self.files.get(k) != before.files.get(k))
+        # a new .pyc is Python caching a module imported for the first time; a cached one
+        # that changes or goes is not (its source has not changed)
+        return sorted(k for k in keys if self.files.get(k) != before.files.get(k)
+                      and not (k.endswith(".pyc") and k not in before.files))

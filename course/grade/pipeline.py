@@ -10,6 +10,7 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -30,6 +31,10 @@ class Batch:
         self.lock = threading.Lock()
         self.compromised: str | None = None
         self.snapshot = Snapshot.take(options.watch_dirs) if options.check_install else None
+        #: called after each submission when they run one at a time (the command line
+        #: ends processes a notebook left running there)
+        self.between: Callable[[], int] | None = None
+        self.leftovers = 0
 
     def verify(self, file: str) -> str | None:
         """After a kernel ran: a reason when the installation changed (then or before)."""
@@ -63,7 +68,9 @@ def _apply(row: SubmissionGrade, records: dict, forged: int = 0) -> None:
         if not rec:
             continue
         grade.status = str(rec.get("status", "not graded"))
-        grade.points = float(rec.get("points") or 0.0)
+        # the points follow from the verdict here, never from the record: a record is only
+        # as trustworthy as the process that wrote it, and that process ran learner code
+        grade.points = grade.max_points if grade.status == "passed" else 0.0
         grade.mistake = rec.get("mistake")
         grade.summary = str(rec.get("summary", ""))
         grade.feedback = str(rec.get("feedback") or f"{grade.exercise_id}: {grade.summary}")
@@ -132,18 +139,28 @@ def grade_submission(path: Path, batch: Batch, name: str | None = None) -> Submi
         if not grade.has_verdict and not grade.summary:
             grade.summary = "not graded: " + (row.reason or "unknown reason")
             grade.feedback = f"{grade.exercise_id}: {grade.summary}"
+    if batch.between is not None:
+        ended = batch.between()
+        if ended:
+            batch.leftovers += ended
+            row.notes.append(f"{ended} process(es) the notebook left running were ended")
     row.elapsed = time.monotonic() - start
     return row
 
 
 def grade_all(paths, options: GradingOptions, jobs: int = 1, progress: bool = True,
-              names=None) -> list[SubmissionGrade]:
-    """Grade every path (``jobs`` at a time); rows in the order of ``paths``."""
+              names=None, between: Callable[[], int] | None = None) -> list[SubmissionGrade]:
+    """Grade every path (``jobs`` at a time); rows in the order of ``paths``.
+
+    ``between`` (only used with ``jobs == 1``, when nothing of the next submission runs
+    yet) is called after each submission and returns how many stray processes it ended.
+    """
     from tqdm import tqdm
 
     paths = list(paths)
     names = list(names) if names is not None else [str(p) for p in paths]
     batch = Batch(options)
+    batch.between = between if jobs <= 1 else None
     rows: list[SubmissionGrade | None] = [None] * len(paths)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool, \
             tqdm(total=len(paths), unit="notebook", desc="grading", disable=not progress,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import types
 
-__all__ = ["SUSPICIOUS", "scan", "library_references"]
+__all__ = ["SUSPICIOUS", "INTROSPECTION", "scan", "library_references"]
 
 #: names whose presence in an answer's code deserves a human look
 SUSPICIOUS = frozenset({
@@ -25,6 +25,17 @@ SUSPICIOUS = frozenset({
     "eval", "compile", "open", "setattr", "delattr", "globals", "pickle", "cloudpickle",
     "inspect", "gc", "get_referrers", "get_objects", "threading", "atexit", "faulthandler",
 })
+#: names only code reaching into the grader's own frames and objects uses (the checker's
+#: expected values sit in its frames): an answer whose code reaches one is not graded
+#: (0 points, "needs review"), whatever it returns
+INTROSPECTION = frozenset({
+    "f_back", "f_locals", "f_globals", "f_builtins", "f_code", "tb_frame", "tb_next",
+    "gi_frame", "cr_frame", "ag_frame", "__traceback__", "__globals__", "__subclasses__",
+    "__getattribute__", "__builtins__", "__code__", "__closure__", "_current_frames",
+    "_getframe", "get_referrers", "get_referents", "get_objects", "attrgetter",
+    "methodcaller",
+})
+SUSPICIOUS = SUSPICIOUS | INTROSPECTION
 _MAX_OBJECTS = 500
 _NOTHING = object()
 
@@ -34,8 +45,11 @@ def _code_names(code: types.CodeType, out: set[str]) -> None:
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             _code_names(const, out)
-        elif isinstance(const, str) and const in SUSPICIOUS:
-            out.add(const)
+        elif isinstance(const, str):
+            if const in SUSPICIOUS:
+                out.add(const)
+            # "{0.__traceback__.tb_frame}".format(e) walks attributes without naming them
+            out.update(name for name in INTROSPECTION if name in const)
 
 
 def _is_library(obj) -> bool:

@@ -144,8 +144,39 @@ def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
 _UNSAFE_BUILTINS = {"open", "exec", "eval", "compile", "input", "breakpoint", "globals", "vars",
                     "exit", "quit", "help", "copyright", "credits", "license", "__import__",
                     "memoryview", "__loader__", "__spec__", "__build_class__"}
+#: attribute names getattr/setattr/delattr refuse inside an answer: frames, code and the
+#: double-underscore machinery (a name built at run time would escape the code review)
+_FRAME_ATTRIBUTES = frozenset({"f_back", "f_locals", "f_globals", "f_builtins", "f_code",
+                               "tb_frame", "tb_next", "gi_frame", "cr_frame", "ag_frame"})
+_HARMLESS_DUNDERS = frozenset({"__name__", "__qualname__", "__doc__"})
+
+
+def _check_attribute(function: str, name) -> None:
+    if isinstance(name, str) and (name in _FRAME_ATTRIBUTES or (
+            name.startswith("__") and name.endswith("__") and name not in _HARMLESS_DUNDERS)):
+        raise AttributeError(f"{function}(..., {name!r}) is not available to an answer "
+                             "while it is graded")
+
+
+def _guarded_getattr(obj, name, *default):
+    _check_attribute("getattr", name)
+    return getattr(obj, name, *default)
+
+
+def _guarded_setattr(obj, name, value):
+    _check_attribute("setattr", name)
+    return setattr(obj, name, value)
+
+
+def _guarded_delattr(obj, name):
+    _check_attribute("delattr", name)
+    return delattr(obj, name)
+
+
 #: the builtins every rebuilt answer function sees
 SAFE_BUILTINS = {k: v for k, v in vars(builtins).items() if k not in _UNSAFE_BUILTINS}
+SAFE_BUILTINS.update(getattr=_guarded_getattr, setattr=_guarded_setattr,
+                     delattr=_guarded_delattr)
 SAFE_BUILTINS["__import__"] = _guarded_import
 SAFE_BUILTINS["__build_class__"] = builtins.__build_class__   # `class` inside an answer
 

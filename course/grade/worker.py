@@ -25,7 +25,7 @@ import json
 import os
 import sys
 
-from .review import library_references, scan
+from .review import INTROSPECTION, library_references, scan
 from .unpickle import RefusedGlobal, load_answer
 
 
@@ -76,6 +76,14 @@ def grade_one(ex, answer, options, review=(), refs=()) -> dict:
     from ..checks import run_check  # the path of check(), without recording or raising
 
     review = list(review)
+    peeking = sorted(set(review) & INTROSPECTION)
+    if peeking:
+        summary = (f"not graded: your code uses {', '.join(peeking)}, which reaches into the "
+                   "grader's own frames and objects (where the expected values are). A "
+                   "derivative never needs that; your instructor will review this answer")
+        return {"status": "failed", "passed": False, "mistake": "needs-review",
+                "summary": summary, "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0,
+                "review": review, "points": 0.0}
     forbidden = set(getattr(ex, "forbidden", ())) & set(refs)
     if forbidden:
         summary = (f"your answer calls the course's own {', '.join(sorted(forbidden))} "

@@ -109,11 +109,42 @@ while True:
 
 ESCAPE = '''\
 def {name}(*args, **kwargs):
-    # reaches os._exit without importing os: the grading process dies when this is checked
-    for cls in ().__class__.__base__.__subclasses__():
-        if cls.__name__ == "_wrap_close":
-            cls.__init__.__globals__["_exit"](7)
+    # reaches os._exit through a module answers may import: the grading process dies
+    import random
+    random._os._exit(7)
     return 0.0
+'''
+
+# Answers that read the checker's expected values out of its frames; appended after the
+# notebook's own checks, so every answer name ends up bound to them.
+PEEK = '''\
+def _peek(*args, **kwargs):
+    try:
+        raise ValueError
+    except ValueError as e:
+        f = e.__traceback__.tb_frame
+    while f is not None:
+        if "truth" in f.f_locals:
+            return f.f_locals["truth"]
+        f = f.f_back
+    return 0.0
+{assign} = _peek
+'''
+
+PEEK_STEALTH = '''\
+def _peek(*args, **kwargs):
+    g, j = getattr, "".join
+    try:
+        raise ValueError
+    except ValueError as e:
+        f = g(g(e, j(("__trace", "back__"))), j(("tb", "_frame")))
+    while f is not None:
+        found = g(f, j(("f_", "locals")))
+        if "truth" in found:
+            return found["truth"]
+        f = g(f, j(("f_", "back")))
+    return 0.0
+{assign} = _peek
 '''
 
 
@@ -134,6 +165,15 @@ while time.time() < end:
 """
 subprocess.Popen([sys.executable, "-c", forger], start_new_session=True,
                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+'''
+
+
+LINGERER_MARK = "course-grade-test-lingerer"
+LINGERER = f'''\
+import subprocess, sys
+# a process in a session of its own that would outlive the kernel (and the grader)
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(900)  # {LINGERER_MARK}"],
+                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 '''
 
 
@@ -161,7 +201,14 @@ def hostile_notebooks() -> dict:
     escape = solution()
     i = answer_cell(escape, names[0])
     escape.cells.insert(i + 1, nbformat.v4.new_code_cell(ESCAPE.format(name=names[0])))
+    peeks = {}
+    for file, source in (("peek.ipynb", PEEK), ("peek_stealth.ipynb", PEEK_STEALTH)):
+        nb = solution()
+        nb.cells.append(nbformat.v4.new_code_cell(source.format(assign=" = ".join(names))))
+        peeks[file] = nb
     return {
+        **peeks,
+        "lingerer.ipynb": insert_after_imports(solution(), LINGERER),
         "full.ipynb": solution(),
         "blank.ipynb": blank(),
         "invalid_json.ipynb": full_json[: len(full_json) // 2],

@@ -8,9 +8,10 @@ one no more than a wrong answer; the run ends within its time limits.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
-from grade_fixtures import LESSON, TIMEOUT, answer_names
+from grade_fixtures import LESSON, LINGERER_MARK, TIMEOUT, answer_names
 
 from course.grade.collect import lesson_exercises
 
@@ -122,14 +123,32 @@ def test_tampering_scores_exactly_what_the_plain_wrong_answer_scores(graded_batc
     assert tamper["cell_errors"] == [] and wrong["cell_errors"] != []
 
 
-def test_an_answer_that_kills_the_grading_process_loses_only_its_own_exercise(graded_batch):
+def test_an_answer_reaching_for_os_exit_loses_only_its_own_exercise(graded_batch):
+    # random._os._exit(7): it kills the notebook's kernel when its own check cell runs it
+    # (skipped in a fresh kernel); in the grading process the module proxy refuses os
     _, rows, detail, _ = graded_batch
     row = rows["escape.ipynb"]
     first = MAIN_IDS[0]
     assert row[first] == "0" and points(row) == MAX - 1
-    assert (f"{first}: checking your answer stopped the grading process (it ended with exit "
-            "code 7)") in row["reason"]
-    assert row["review"] == f"{first}: __base__, __globals__, __subclasses__, _exit"
+    assert "killed the kernel" in row["reason"]
+    assert row["review"] == f"{first}: _exit"
+    graded = next(e for e in detail["escape.ipynb"]["exercises"] if e["exercise_id"] == first)
+    assert graded["status"] == "failed" and "may not use the module os" in graded["summary"]
+
+
+def test_answers_reading_the_checkers_frames_are_not_graded(graded_batch):
+    _, rows, detail, _ = graded_batch
+    row, exercises = rows["peek.ipynb"], detail["peek.ipynb"]["exercises"]
+    assert points(row) == 0
+    main = [e for e in exercises if e["max_points"]]
+    assert {e["mistake"] for e in main} == {"needs-review"}
+    assert all("reaches into the grader's own frames" in e["summary"] for e in main)
+    assert "f_back" in row["review"] and "tb_frame" in row["review"]
+    # attribute names built at run time, through getattr: refused when the answer runs
+    stealth = rows["peek_stealth.ipynb"]
+    assert points(stealth) == 0
+    assert all("is not available to an answer while it is graded" in e["summary"]
+               for e in detail["peek_stealth.ipynb"]["exercises"] if e["max_points"])
 
 
 def test_feedback_files_hold_the_learners_named_mistake_text(graded_batch):
@@ -165,3 +184,18 @@ def test_result_lines_forged_by_a_process_the_notebook_left_running_are_ignored(
     assert points(rows["forger.ipynb"]) == points(rows["wrong.ipynb"]) == 0
     assert [e["status"] for e in detail["forger.ipynb"]["exercises"]] == \
         [e["status"] for e in detail["wrong.ipynb"]["exercises"]]
+
+
+def test_processes_a_notebook_leaves_running_do_not_outlive_grading(graded_batch):
+    proc, rows, _, _ = graded_batch
+    assert points(rows["lingerer.ipynb"]) == MAX           # starting one is not a mistake
+    alive = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if LINGERER_MARK.encode() in cmdline:
+            alive.append(entry.name)
+    assert alive == []
+    assert "process(es) that notebooks had left running" in proc.stderr

@@ -61,6 +61,15 @@ def test_folders_are_searched_recursively_sorted_without_checkpoints(tmp_path):
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a/1.ipynb", "b/2.ipynb"]
 
 
+def test_a_symlink_gets_its_own_row_and_is_not_graded(tmp_path):
+    nbformat.write(solution(), tmp_path / "bob.ipynb")
+    (tmp_path / "alice.ipynb").symlink_to(tmp_path / "bob.ipynb")
+    found = find_submissions([tmp_path])
+    assert [p.name for p in found] == ["alice.ipynb", "bob.ipynb"]     # bob is not hidden
+    alice, bob = (read_submission(p) for p in found)
+    assert "symbolic link" in alice.problem and bob.problem == ""
+
+
 def test_lesson_comes_from_metadata_then_file_name_then_check_calls(tmp_path):
     nb = blank("01_neuron_and_sigmoid")
     assert detect_lesson(nb, tmp_path / "anything.ipynb") == "01_neuron_and_sigmoid"
@@ -147,3 +156,15 @@ def test_snapshot_notices_added_changed_and_removed_files(tmp_path):
     (tmp_path / "evil.pth").write_text("import os")
     changed = Snapshot.take([tmp_path]).changed_since(before)
     assert [p.rsplit("/", 1)[-1] for p in changed] == ["a.py", "b.py", "evil.pth"]
+
+
+def test_snapshot_notices_a_planted_pyc_but_not_first_time_caching(tmp_path):
+    cache = tmp_path / "pkg" / "__pycache__"
+    cache.mkdir(parents=True)
+    (cache / "scalar.cpython-311.pyc").write_bytes(b"compiled")
+    before = Snapshot.take([tmp_path])
+    (cache / "widgets.cpython-311.pyc").write_bytes(b"first import")     # Python caching
+    assert Snapshot.take([tmp_path]).changed_since(before) == []
+    (cache / "scalar.cpython-311.pyc").write_bytes(b"always pass!")     # planted
+    changed = Snapshot.take([tmp_path]).changed_since(before)
+    assert [p.rsplit("/", 1)[-1] for p in changed] == ["scalar.cpython-311.pyc"]
