@@ -58,25 +58,88 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="do not compare the installation before and after each kernel "
                              "(when it is read-only to the grader anyway, e.g. a container)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    parser.add_argument("--resume", action="store_true",
+                        help="after a run that was killed: keep the rows it finished (from "
+                             "<out>.journal.jsonl) and do not run again the notebook that was "
+                             "running when it stopped")
+
+
+def journal_path(out: Path) -> Path:
+    """Where a run records each submission as it starts and ends (removed when it ends)."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}.journal.jsonl")
+
+
+def _read_journal(path: Path) -> tuple[dict, set]:
+    """``(rows finished, names started but never finished)`` of an interrupted run."""
+    import json
+
+    done, started = {}, set()
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return done, started
+    for line in lines:
+        try:
+            event = json.loads(line)
+            name = str(event["file"])
+            if event["event"] == "start":
+                started.add(name)
+            elif event["event"] == "done":
+                done[name] = SubmissionGrade.from_json(event["row"])
+        except (ValueError, KeyError, TypeError):
+            continue                  # a line cut short when the run was killed
+    return done, started - set(done)
 
 
 def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
-          progress: bool = True, between=None) -> list[SubmissionGrade]:
+          progress: bool = True, between=None, resume: bool = False) -> list[SubmissionGrade]:
     """Grade ``paths`` (files or folders) and write ``out``; the rows, one per submission.
+
+    With ``resume``, the rows an interrupted run (killed, e.g. by a notebook) finished are
+    kept from its journal, and a notebook that was running when it stopped is not run again:
+    its row says so.
 
     Raises
     ------
     course.grade.collect.UsageError
         Nothing to grade, or a path does not exist.
     """
+    import json
+    import os
+
     from .collect import find_submissions
     from .pipeline import grade_all
     from .report import write_outputs
 
     start = time.monotonic()
     found = find_submissions(paths)
-    rows = grade_all(found, options, jobs=jobs, progress=progress, between=between)
+    names = [str(p) for p in found]
+    journal = journal_path(out)
+    kept, stopped_in = _read_journal(journal) if resume else ({}, set())
+    for name in stopped_in:
+        kept[name] = SubmissionGrade(file=name, notes=[
+            "grading stopped while this notebook ran (did it kill the grader?); on --resume "
+            "it was not run again: not graded"])
+    todo = [(p, n) for p, n in zip(found, names) if n not in kept]
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    with open(journal, "a" if resume else "w", encoding="utf-8",
+              errors="backslashreplace") as fh:
+
+        def record(event: str, name: str, row: SubmissionGrade | None) -> None:
+            entry = {"event": event, "file": name}
+            if row is not None:
+                entry["row"] = row.to_json()
+            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+        graded = grade_all([p for p, _ in todo], options, jobs=jobs, progress=progress,
+                           names=[n for _, n in todo], between=between, journal=record)
+    by_name = {**kept, **{row.file: row for row in graded}}
+    rows = [by_name[n] for n in names]
     write_outputs(rows, out, options, elapsed=time.monotonic() - start)
+    journal.unlink(missing_ok=True)
     return rows
 
 
@@ -145,10 +208,15 @@ def main(args) -> int:
     options = GradingOptions(timeout=args.timeout, budget=args.budget, lesson=args.lesson,
                              n_cases=args.cases, seed=args.seed,
                              check_install=not args.no_install_check)
+    journal = journal_path(args.out)
+    if journal.exists() and not args.resume:
+        print(f"grade: {journal} is left from a run that stopped before it ended (a notebook "
+              "may have killed it): add --resume to keep that run's rows and skip the notebook "
+              "it stopped in; starting over now", file=sys.stderr)
     _adopt_orphans()
     try:
         rows = grade(args.submissions, args.out, options, jobs=args.jobs,
-                     progress=not args.quiet, between=_end_leftovers)
+                     progress=not args.quiet, between=_end_leftovers, resume=args.resume)
     except UsageError as err:
         print(f"grade: {err}", file=sys.stderr)
         return 2

@@ -121,6 +121,17 @@ class SubmissionGrade:
         return "; ".join(f"{e.exercise_id}: {', '.join(e.review)}"
                          for e in self.exercises if e.review)
 
+    @classmethod
+    def from_json(cls, data: dict) -> SubmissionGrade:
+        """The row ``to_json`` wrote (a journal of an interrupted run is read back with it)."""
+        known = {f for f in ExerciseGrade.__dataclass_fields__}
+        return cls(file=str(data["file"]), lesson=str(data.get("lesson", "")),
+                   exercises=[ExerciseGrade(**{k: v for k, v in e.items() if k in known})
+                              for e in data.get("exercises", [])],
+                   notes=list(data.get("notes", [])), executed=bool(data.get("executed")),
+                   cell_errors=list(data.get("cell_errors", [])),
+                   elapsed=float(data.get("elapsed_seconds", 0.0)))
+
     def to_json(self) -> dict:
         return {
             "file": self.file, "lesson": self.lesson, "total": self.total,

@@ -149,11 +149,15 @@ def grade_submission(path: Path, batch: Batch, name: str | None = None) -> Submi
 
 
 def grade_all(paths, options: GradingOptions, jobs: int = 1, progress: bool = True,
-              names=None, between: Callable[[], int] | None = None) -> list[SubmissionGrade]:
+              names=None, between: Callable[[], int] | None = None,
+              journal: Callable[[str, str, SubmissionGrade | None], None] | None = None,
+              ) -> list[SubmissionGrade]:
     """Grade every path (``jobs`` at a time); rows in the order of ``paths``.
 
     ``between`` (only used with ``jobs == 1``, when nothing of the next submission runs
     yet) is called after each submission and returns how many stray processes it ended.
+    ``journal(event, name, row)`` hears ``"start"`` before and ``"done"`` (with the row)
+    after each submission, so a run that is killed can be resumed.
     """
     from tqdm import tqdm
 
@@ -165,8 +169,17 @@ def grade_all(paths, options: GradingOptions, jobs: int = 1, progress: bool = Tr
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool, \
             tqdm(total=len(paths), unit="notebook", desc="grading", disable=not progress,
                  dynamic_ncols=True) as bar:
-        futures = {pool.submit(grade_submission, p, batch, n): i
-                   for i, (p, n) in enumerate(zip(paths, names))}
+        def one(path, name):
+            if journal is not None:
+                with batch.lock:
+                    journal("start", name, None)
+            row = grade_submission(path, batch, name)
+            if journal is not None:
+                with batch.lock:
+                    journal("done", name, row)
+            return row
+
+        futures = {pool.submit(one, p, n): i for i, (p, n) in enumerate(zip(paths, names))}
         for future in as_completed(futures):
             i = futures[future]
             rows[i] = future.result()
