@@ -61,6 +61,8 @@ def _is_library(obj) -> bool:
     if isinstance(obj, types.FunctionType):
         home = sys.modules.get(obj.__globals__.get("__name__") or "")
         return home is not None and vars(home) is obj.__globals__
+    if isinstance(obj, type) and obj.__module__ == "builtins":
+        return True       # the interpreter's own types (getset_descriptor, cell, ...)
     module = sys.modules.get(getattr(obj, "__module__", None) or "")
     return module is not None and getattr(module, getattr(obj, "__qualname__", ""), None) is obj
 
@@ -87,9 +89,10 @@ def _walk(answer):
             stack += [obj.__globals__[n] for n in obj.__code__.co_names if n in obj.__globals__]
         elif isinstance(obj, type):
             if _is_library(obj):
+                yield "library", obj          # a library class used, or inherited from
                 continue
             yield "class", obj
-            stack += list(vars(obj).values())
+            stack += list(vars(obj).values()) + list(obj.__bases__)
         elif isinstance(obj, (staticmethod, classmethod)):
             stack.append(obj.__func__)
         elif isinstance(obj, property):

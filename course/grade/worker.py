@@ -25,6 +25,7 @@ import json
 import os
 import sys
 
+from .references import forbidden_for, methods_guarded
 from .review import INTROSPECTION, library_references, scan
 from .unpickle import RefusedGlobal, load_answer
 
@@ -71,6 +72,14 @@ def read_code(answer) -> tuple[list[str], list[str]]:
         return ["(code could not be read)"], []
 
 
+def _uses_reference(ex, names, review) -> dict:
+    summary = (f"your answer calls the course's own {', '.join(sorted(names))} instead of "
+               "computing it: not graded")
+    return {"status": "failed", "passed": False, "mistake": "uses-reference",
+            "summary": summary, "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0,
+            "review": [*review, *sorted(names)], "points": 0.0}
+
+
 def grade_one(ex, answer, options, review=(), refs=()) -> dict:
     """Run the check of ``ex`` on ``answer``; a JSON-ready record (never learner objects)."""
     from ..checks import run_check  # the path of check(), without recording or raising
@@ -84,20 +93,20 @@ def grade_one(ex, answer, options, review=(), refs=()) -> dict:
         return {"status": "failed", "passed": False, "mistake": "needs-review",
                 "summary": summary, "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0,
                 "review": review, "points": 0.0}
-    forbidden = set(getattr(ex, "forbidden", ())) & set(refs)
-    if forbidden:
-        summary = (f"your answer calls the course's own {', '.join(sorted(forbidden))} "
-                   "instead of computing it")
-        return {"status": "failed", "passed": False, "mistake": "uses-reference",
-                "summary": summary, "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0,
-                "review": review, "points": 0.0}
+    forbidden = forbidden_for(ex.id)
+    used = set(forbidden) & set(refs)
+    if used:
+        return _uses_reference(ex, used, review)
     try:
-        result = run_check(ex.id, answer, options)
+        with methods_guarded(forbidden) as called:
+            result = run_check(ex.id, answer, options)
     except BaseException as err:  # KeyboardInterrupt, GeneratorExit... raised by the answer
         summary = f"your code raised {type(err).__name__} while it was checked"
         return {"status": "failed", "passed": False, "mistake": "bad-answer:exception",
                 "summary": summary, "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0,
                 "review": review, "points": 0.0}
+    if called:
+        return _uses_reference(ex, called, review)
     passed = bool(result.passed is True)
     return {
         "status": str(result.status), "passed": passed,

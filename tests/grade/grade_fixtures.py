@@ -168,6 +168,21 @@ subprocess.Popen([sys.executable, "-c", forger], start_new_session=True,
 '''
 
 
+# the course's own reference in place of the learner's work: a method (seen when it is
+# called) for the last answer, a function named in the code (seen statically) for the first
+REFERENCE = '''\
+import course.networks
+from course.gradcheck import numerical_gradient
+
+def {last}(I, w1, w2, w3, w4, w5):
+    net = course.networks.DiamondNet(w1=w1, w2=w2, w3=w3, w4=w4, w5=w5)
+    return net.gradient(I)["w1"]
+
+def {first}(I, w1, w2, w3, w4, w5):
+    out = lambda w4: course.networks.DiamondNet(w1=w1, w2=w2, w3=w3, w4=w4, w5=w5).output(I)
+    return numerical_gradient(out, {{"w4": w4}})["w4"]
+'''
+
 LINGERER_MARK = "course-grade-test-lingerer"
 LINGERER = f'''\
 import subprocess, sys
@@ -175,6 +190,11 @@ import subprocess, sys
 subprocess.Popen([sys.executable, "-c", "import time; time.sleep(900)  # {LINGERER_MARK}"],
                  start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 '''
+
+
+def _appended(nb, source: str):
+    nb.cells.append(nbformat.v4.new_code_cell(source))
+    return nb
 
 
 def hostile_notebooks() -> dict:
@@ -209,6 +229,8 @@ def hostile_notebooks() -> dict:
     return {
         **peeks,
         "lingerer.ipynb": insert_after_imports(solution(), LINGERER),
+        "reference.ipynb": _appended(solution(), REFERENCE.format(first=names[0],
+                                                                  last=names[-1])),
         "full.ipynb": solution(),
         "blank.ipynb": blank(),
         "invalid_json.ipynb": full_json[: len(full_json) // 2],

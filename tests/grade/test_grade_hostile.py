@@ -199,3 +199,15 @@ def test_processes_a_notebook_leaves_running_do_not_outlive_grading(graded_batch
             alive.append(entry.name)
     assert alive == []
     assert "process(es) that notebooks had left running" in proc.stderr
+
+
+def test_calling_the_courses_own_reference_is_not_an_answer(graded_batch):
+    _, rows, detail, _ = graded_batch
+    row = rows["reference.ipynb"]
+    first, last = MAIN_IDS[0], MAIN_IDS[-1]
+    assert row[first] == row[last] == "0" and points(row) == MAX - 2
+    by_id = {e["exercise_id"]: e for e in detail["reference.ipynb"]["exercises"]}
+    assert by_id[last]["mistake"] == by_id[first]["mistake"] == "uses-reference"
+    assert "course.networks.DiamondNet.gradient" in by_id[last]["summary"]     # at run time
+    assert "course.gradcheck.numerical_gradient" in by_id[first]["summary"]    # in the code
+    assert "course.networks.DiamondNet.gradient" in row["review"]

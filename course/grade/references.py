@@ -1,0 +1,105 @@
+"""The course's own reference code an answer may not call in place of its own work.
+
+An answer that calls ``DiamondNet(...).gradient(I)["w1"]`` returns the right number without
+computing anything. Functions an answer names are seen in its code (``library_references``);
+methods are looked up on the object at call time, so while an answer is checked they are
+replaced by a guard that refuses a call coming straight from learner code (a frame whose
+builtins are the grader's ``SAFE_BUILTINS``), and is transparent to the checker itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from contextlib import contextmanager
+
+from .unpickle import SAFE_BUILTINS
+
+__all__ = ["forbidden_for", "methods_guarded", "ReferenceUsed"]
+
+_DIAMOND = ("course.networks.DiamondNet.gradient", "course.networks.DiamondNet.backward")
+_NUMERIC = ("course.gradcheck.numerical_gradient",)
+
+#: exercise id (or a prefix ending in ".") -> qualified names its answers may not call
+FORBIDDEN = {
+    "diamond.": _DIAMOND + _NUMERIC,
+    "backprop.": _DIAMOND,
+    "gradcheck.find_bug": _DIAMOND,
+    "gradcheck.numerical_gradient": _NUMERIC,
+    "gradcheck.relative_error": ("course.gradcheck.relative_error",),
+    "sigmoid.sigmoid": ("course.activations.sigmoid",),
+    "sigmoid.derivative": ("course.activations.sigmoid_prime",),
+    "chain.": _NUMERIC,
+    "dense.": ("course.mlp.MLP.backward", "course.mlp.MLP.loss_and_grads"),
+    "sgd.bce_grad": ("course.losses.bce_grad",),
+    "sgd.sgd_step": ("course.train.sgd_step",),
+    "sgd.train": ("course.train.train", "course.mlp.MLP.step"),
+    "autograd.": ("course.autograd.Value",),
+}
+
+
+def forbidden_for(exercise_id: str) -> tuple[str, ...]:
+    """The qualified names an answer to ``exercise_id`` may not use."""
+    names: tuple[str, ...] = ()
+    for key, refs in FORBIDDEN.items():
+        if exercise_id == key or (key.endswith(".") and exercise_id.startswith(key)):
+            names += refs
+    return names
+
+
+class ReferenceUsed(Exception):
+    """Raised into an answer that called a guarded reference method."""
+
+
+def _owner_and_name(qualified: str):
+    """``(class, method name)`` for ``module.Class.method``, else ``None``."""
+    parts = qualified.split(".")
+    for cut in range(len(parts) - 2, 0, -1):
+        module = sys.modules.get(".".join(parts[:cut])) or _try_import(".".join(parts[:cut]))
+        if module is None:
+            continue
+        owner = module
+        for part in parts[cut:-1]:
+            owner = getattr(owner, part, None)
+        if isinstance(owner, type) and callable(getattr(owner, parts[-1], None)):
+            return owner, parts[-1]
+        return None
+    return None
+
+
+def _try_import(name: str):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+@contextmanager
+def methods_guarded(qualified_names):
+    """Guard the methods among ``qualified_names``; yields the set of those an answer called."""
+    called: set[str] = set()
+    patched = []
+    for qualified in qualified_names:
+        found = _owner_and_name(qualified)
+        if found is None:
+            continue
+        owner, name = found
+        original = owner.__dict__[name] if name in owner.__dict__ else getattr(owner, name)
+
+        def guard(*args, _original=original, _qualified=qualified, **kwargs):
+            caller = sys._getframe(1)
+            if caller.f_globals.get("__builtins__") is SAFE_BUILTINS:
+                called.add(_qualified)
+                raise ReferenceUsed(f"{_qualified} is the course's own answer")
+            return _original(*args, **kwargs)
+
+        patched.append((owner, name, owner.__dict__.get(name)))
+        setattr(owner, name, guard)
+    try:
+        yield called
+    finally:
+        for owner, name, before in reversed(patched):
+            if before is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, before)
