@@ -9,6 +9,13 @@ from typing import Any
 __all__ = ["CheckResult", "format_value", "format_point"]
 
 
+class Shown(str):
+    """A value line shown as written, without quotes (``None (no bug)``)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def format_value(v: Any) -> str:
     """Show a learner's or the reference's value compactly (numbers with 10 significant digits)."""
     try:

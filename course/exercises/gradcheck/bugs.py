@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...checks.registry import Exercise, register
-from ...checks.result import CheckResult
+from ...checks.result import CheckResult, Shown
 from ...checks.sandbox import LearnerError, call_learner
 from ...networks import PARAMS, DiamondNet
 from .numerical import numerical_gradient
@@ -164,6 +164,9 @@ def _not_a_name(out) -> str | None:
             "string such as 'w4', or None when every entry agrees")
 
 
+_NO_BUG = "None (every entry of that backward function is right)"
+
+
 def _grade(answer, opts) -> CheckResult:
     eid = "gradcheck.find_bug"
     if isinstance(answer, str) or not callable(answer):
@@ -189,7 +192,11 @@ def _grade(answer, opts) -> CheckResult:
     i = next(j for j in range(n) if answers[j] != expected[j])
     bug = BUGS[i]
     n_wrong = sum(a != e for a, e in zip(answers, expected, strict=True))
-    result = CheckResult(eid, False, learner_value=answers[i], expected_value=expected[i],
+    def shown(value, none_means="None"):          # None is an answer here: show it
+        return Shown(none_means) if value is None else value
+
+    result = CheckResult(eid, False, learner_value=shown(answers[i]),
+                         expected_value=shown(expected[i], _NO_BUG),
                          n_cases=n, summary=f"your find_bug is wrong for {n_wrong} of {n} "
                          "backward functions")
     if bug.param is not None:
@@ -211,7 +218,7 @@ def _grade(answer, opts) -> CheckResult:
             "with no bug. A correct gradient's relative errors are about 1e-9 (up to 1e-6 for "
             "entries near 0): return None unless the largest one is above about 1e-4")
         result.learner_value = answers[expected.index(None)]
-        result.expected_value = None
+        result.expected_value = Shown(_NO_BUG)
     elif any(answers[j] not in (None, expected[j]) for j in range(n)):
         j = next(j for j in range(n) if answers[j] not in (None, expected[j]))
         result.mistake, result.summary = "wrong-parameter", (
@@ -228,7 +235,7 @@ def _grade(answer, opts) -> CheckResult:
         result.summary = (
             f"your find_bug finds the other bugs but returned None for a backward function "
             f"whose dO/d{bug.param} {bug.what.split(' (')[0]}: {why}")
-        result.learner_value, result.expected_value = None, bug.param
+        result.learner_value, result.expected_value = Shown("None"), bug.param
     else:
         result.mistake, result.summary = "missed-bug", (
             f"your find_bug returned None for a backward function whose dO/d{bug.param} is "
