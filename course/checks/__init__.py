@@ -10,6 +10,7 @@ a solution notebook whose own checks fail fails the run.
 
 from __future__ import annotations
 
+from .references import forbidden_for, is_reference, methods_guarded
 from .registry import Exercise, GradeOptions, all_exercises, get_exercise, register
 from .result import CheckResult
 from .sandbox import LearnerError, NotAttempted, _Timeout, capture_output, time_limit
@@ -95,8 +96,14 @@ def run_check(exercise_id: str, answer, options: GradeOptions | None = None) -> 
     except KeyError as err:
         return CheckResult(str(exercise_id), False, attempted=True,
                            mistake="unknown-exercise", summary=err.args[0])
-    with capture_output() as printed:
+    forbidden = forbidden_for(ex.id)
+    itself = is_reference(answer, forbidden)
+    if itself:
+        return _uses_reference(ex, (itself,))
+    with capture_output() as printed, methods_guarded(forbidden) as called:
         result = _grade(ex, answer, options)
+    if called:
+        return _uses_reference(ex, tuple(sorted(called)))
     if printed.total:
         result.output, result.output_chars = printed.text, printed.total
     result.title = ex.title
@@ -105,6 +112,15 @@ def run_check(exercise_id: str, answer, options: GradeOptions | None = None) -> 
         # the gentlest hint is about the maths: not shown for a crash, a type or a typo
         result.hint = ex.hints[0]
     return result
+
+
+def _uses_reference(ex: Exercise, names: tuple[str, ...]) -> CheckResult:
+    return CheckResult(
+        ex.id, False, attempted=True, mistake="uses-reference", references=names,
+        title=ex.title, summary=(
+            f"your answer calls the course's own {', '.join(names)} — that is the answer key, "
+            "not your derivation. Compute it yourself (the lesson's forward values and "
+            "your own functions are fine)"))
 
 
 def _options(n_cases, seed, timeout) -> GradeOptions:

@@ -70,6 +70,8 @@ class CheckResult:
     internal_error : Exception or None
         For maintainers and tests: the checker's own exception behind a
         ``checker-error`` result. Never shown to the learner.
+    references : tuple of str
+        The course's own reference code the answer called (``uses-reference``).
     """
 
     exercise_id: str
@@ -87,6 +89,7 @@ class CheckResult:
     output: str = ""
     output_chars: int = 0
     internal_error: BaseException | None = field(default=None, repr=False, compare=False)
+    references: tuple[str, ...] = ()
 
     @property
     def score(self) -> float:

@@ -177,6 +177,7 @@ def _guarded_delattr(obj, name):
 SAFE_BUILTINS = {k: v for k, v in vars(builtins).items() if k not in _UNSAFE_BUILTINS}
 SAFE_BUILTINS.update(getattr=_guarded_getattr, setattr=_guarded_setattr,
                      delattr=_guarded_delattr)
+SAFE_BUILTINS["__course_answer__"] = True     # course.checks.references.ANSWER_MARK
 SAFE_BUILTINS["__import__"] = _guarded_import
 SAFE_BUILTINS["__build_class__"] = builtins.__build_class__   # `class` inside an answer
 

@@ -25,7 +25,7 @@ import json
 import os
 import sys
 
-from .references import forbidden_for, methods_guarded
+from ..checks.references import forbidden_for
 from .review import INTROSPECTION, library_references, scan
 from .unpickle import RefusedGlobal, load_answer
 
@@ -98,15 +98,14 @@ def grade_one(ex, answer, options, review=(), refs=()) -> dict:
     if used:
         return _uses_reference(ex, used, review)
     try:
-        with methods_guarded(forbidden) as called:
-            result = run_check(ex.id, answer, options)
+        result = run_check(ex.id, answer, options)       # guards the reference methods
     except BaseException as err:  # KeyboardInterrupt, GeneratorExit... raised by the answer
         summary = f"your code raised {type(err).__name__} while it was checked"
         return {"status": "failed", "passed": False, "mistake": "bad-answer:exception",
                 "summary": summary, "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0,
                 "review": review, "points": 0.0}
-    if called:
-        return _uses_reference(ex, called, review)
+    if result.mistake == "uses-reference":
+        return _uses_reference(ex, result.references, review)
     passed = bool(result.passed is True)
     return {
         "status": str(result.status), "passed": passed,

@@ -407,3 +407,20 @@ def test_exercise_lookup_suggests_close_ids():
     with pytest.raises(KeyError, match="diamond.dO_dw1"):
         get_exercise("diamond.dO_dW1")
     assert sorted(BIASES) == sorted(diamond.HELD)
+
+
+def test_a_notebook_answer_calling_the_reference_method_is_named():
+    from course.networks import DiamondNet
+
+    original = DiamondNet.gradient
+    notebook = {"__name__": "__main__"}            # what a cell's code sees in a kernel
+    source = ("from course.networks import DiamondNet\n"
+              "def dO_dw1(I, w1, w2, w3, w4, w5):\n"
+              "    return DiamondNet(w1=w1, w2=w2, w3=w3, w4=w4, w5=w5).gradient(I)['w1']\n")
+    exec(compile(source, "<cell>", "exec"), notebook)   # the test's own code, as a cell
+    result = explain("diamond.dO_dw1", notebook["dO_dw1"])
+    assert not result.passed and result.mistake == "uses-reference"
+    assert result.references == ("course.networks.DiamondNet.gradient",)
+    assert DiamondNet.gradient is original            # put back for the checker and widgets
+    # the same call from library code (the checker, the explorer) is untouched
+    assert DiamondNet().gradient(1.0)["w1"] == pytest.approx(0.0014291881022, abs=1e-12)

@@ -29,7 +29,7 @@ def naive(z):
     return 1 / (1 + np.exp(-z))
 
 
-@pytest.mark.parametrize("answer", [stable, sigmoid])
+@pytest.mark.parametrize("answer", [stable, lambda z: sigmoid(z)])
 def test_stable_sigmoids_pass(answer):
     assert explain("sigmoid.sigmoid", answer).passed
 
@@ -65,7 +65,7 @@ def test_sigmoid_prime_mistakes_are_named(mistake):
 
 
 @pytest.mark.parametrize("answer", [
-    sigmoid_prime, lambda z: sigmoid(z) * (1 - sigmoid(z)), "s(z)*(1-s(z))",
+    lambda z: sigmoid_prime(z), lambda z: sigmoid(z) * (1 - sigmoid(z)), "s(z)*(1-s(z))",
     r"\frac{e^{-z}}{\left(1+e^{-z}\right)^{2}}", "exp(-z)/(1+exp(-z))^2",
 ])
 def test_sigmoid_prime_in_any_style_passes(answer):
@@ -161,3 +161,13 @@ def test_sigmoid_prime_learner_formulas_are_named(formula, mistake, words):
 def test_sigmoid_prime_other_correct_forms_pass(answer):
     result = explain("sigmoid.derivative", answer)
     assert result.passed, str(result)
+
+
+@pytest.mark.parametrize("eid, answer, name", [
+    ("sigmoid.sigmoid", sigmoid, "course.activations.sigmoid"),
+    ("sigmoid.derivative", sigmoid_prime, "course.activations.sigmoid_prime"),
+])
+def test_the_courses_own_function_is_not_an_answer(eid, answer, name):
+    result = explain(eid, answer)
+    assert not result.passed and result.attempted and result.mistake == "uses-reference"
+    assert result.references == (name,) and "answer key" in result.summary

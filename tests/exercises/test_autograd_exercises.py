@@ -92,9 +92,14 @@ def test_exercises_are_listed_for_lesson_08_with_graded_hints():
 
 @pytest.mark.parametrize("eid", IDS)
 def test_the_library_value_and_a_micrograd_style_class_pass(eid):
-    assert explain(eid, LibraryValue).passed
+    class Inherited(LibraryValue):      # the library's maths, as a class of the test's own
+        pass
+
+    assert explain(eid, Inherited).passed
     result = explain(eid, value_class())
     assert result.passed, str(result)
+    # the library's class itself is the answer key
+    assert explain(eid, LibraryValue).mistake == "uses-reference"
 
 
 def test_the_checker_graphs_give_the_diamond_gradients():

@@ -1,10 +1,12 @@
 """The course's own reference code an answer may not call in place of its own work.
 
 An answer that calls ``DiamondNet(...).gradient(I)["w1"]`` returns the right number without
-computing anything. Functions an answer names are seen in its code (``library_references``);
-methods are looked up on the object at call time, so while an answer is checked they are
-replaced by a guard that refuses a call coming straight from learner code (a frame whose
-builtins are the grader's ``SAFE_BUILTINS``), and is transparent to the checker itself.
+computing anything. Methods are looked up on the object at call time, so while an answer is
+checked they are replaced by a guard that refuses a call coming straight from learner code
+(a notebook's ``__main__``, or a function the batch grader rebuilt) and is transparent to the
+checker itself. An answer that *is* a reference function is refused too; the batch grader
+also finds reference functions named anywhere in an answer's code
+(``course.grade.review.library_references``).
 """
 
 from __future__ import annotations
@@ -13,9 +15,18 @@ import importlib
 import sys
 from contextlib import contextmanager
 
-from .unpickle import SAFE_BUILTINS
+__all__ = ["forbidden_for", "methods_guarded", "is_reference", "ReferenceUsed", "ANSWER_MARK"]
 
-__all__ = ["forbidden_for", "methods_guarded", "ReferenceUsed"]
+#: a key of the builtins the batch grader gives every answer function it rebuilds
+ANSWER_MARK = "__course_answer__"
+
+
+def _learner_frame(frame) -> bool:
+    """Code the learner wrote: the notebook's (or a script's) ``__main__``, or a function
+    the batch grader rebuilt from a submission."""
+    builtins = frame.f_globals.get("__builtins__")
+    return (frame.f_globals.get("__name__") == "__main__"
+            or (isinstance(builtins, dict) and builtins.get(ANSWER_MARK) is True))
 
 _DIAMOND = ("course.networks.DiamondNet.gradient", "course.networks.DiamondNet.backward")
 _NUMERIC = ("course.gradcheck.numerical_gradient",)
@@ -87,8 +98,7 @@ def methods_guarded(qualified_names):
         original = owner.__dict__[name] if name in owner.__dict__ else getattr(owner, name)
 
         def guard(*args, _original=original, _qualified=qualified, **kwargs):
-            caller = sys._getframe(1)
-            if caller.f_globals.get("__builtins__") is SAFE_BUILTINS:
+            if _learner_frame(sys._getframe(1)):
                 called.add(_qualified)
                 raise ReferenceUsed(f"{_qualified} is the course's own answer")
             return _original(*args, **kwargs)
@@ -103,3 +113,14 @@ def methods_guarded(qualified_names):
                 delattr(owner, name)
             else:
                 setattr(owner, name, before)
+
+
+def is_reference(answer, qualified_names) -> str:
+    """The qualified name when ``answer`` itself is one of the reference functions, else ""."""
+    target = getattr(answer, "__func__", answer)
+    for qualified in qualified_names:
+        module, _, name = qualified.rpartition(".")
+        mod = sys.modules.get(module)
+        if mod is not None and getattr(mod, name, None) is target:
+            return qualified
+    return ""
