@@ -10,7 +10,7 @@ a solution notebook whose own checks fail fails the run.
 
 from __future__ import annotations
 
-from .references import forbidden_for, is_reference, methods_guarded
+from .references import forbidden_for, is_reference, methods_guarded, reference_summary
 from .registry import Exercise, GradeOptions, all_exercises, get_exercise, register
 from .result import CheckResult
 from .sandbox import LearnerError, NotAttempted, _Timeout, capture_output, time_limit
@@ -115,12 +115,8 @@ def run_check(exercise_id: str, answer, options: GradeOptions | None = None) -> 
 
 
 def _uses_reference(ex: Exercise, names: tuple[str, ...]) -> CheckResult:
-    return CheckResult(
-        ex.id, False, attempted=True, mistake="uses-reference", references=names,
-        title=ex.title, summary=(
-            f"your answer calls the course's own {', '.join(names)} — that is the answer key, "
-            "not your derivation. Compute it yourself (the lesson's forward values and "
-            "your own functions are fine)"))
+    return CheckResult(ex.id, False, attempted=True, mistake="uses-reference",
+                       references=names, title=ex.title, summary=reference_summary(names))
 
 
 def _options(n_cases, seed, timeout) -> GradeOptions:

@@ -11,11 +11,13 @@ also finds reference functions named anywhere in an answer's code
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from contextlib import contextmanager
 
-__all__ = ["forbidden_for", "methods_guarded", "is_reference", "ReferenceUsed", "ANSWER_MARK"]
+__all__ = ["forbidden_for", "methods_guarded", "is_reference", "reference_summary",
+           "ReferenceUsed", "ANSWER_MARK"]
 
 #: a key of the builtins the batch grader gives every answer function it rebuilds
 ANSWER_MARK = "__course_answer__"
@@ -27,6 +29,13 @@ def _learner_frame(frame) -> bool:
     builtins = frame.f_globals.get("__builtins__")
     return (frame.f_globals.get("__name__") == "__main__"
             or (isinstance(builtins, dict) and builtins.get(ANSWER_MARK) is True))
+
+
+def reference_summary(names) -> str:
+    """What a learner reads when an answer used the course's own reference code."""
+    return (f"your answer calls the course's own {', '.join(sorted(names))} — that is the "
+            "answer key, not your derivation. Compute it yourself (the lesson's forward "
+            "values and your own functions are fine)")
 
 _DIAMOND = ("course.networks.DiamondNet.gradient", "course.networks.DiamondNet.backward")
 _NUMERIC = ("course.gradcheck.numerical_gradient",)
@@ -62,6 +71,7 @@ class ReferenceUsed(Exception):
     """Raised into an answer that called a guarded reference method."""
 
 
+@functools.cache
 def _owner_and_name(qualified: str):
     """``(class, method name)`` for ``module.Class.method``, else ``None``."""
     parts = qualified.split(".")

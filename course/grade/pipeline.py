@@ -34,7 +34,6 @@ class Batch:
         #: called after each submission when they run one at a time (the command line
         #: ends processes a notebook left running there)
         self.between: Callable[[], int] | None = None
-        self.leftovers = 0
 
     def verify(self, file: str) -> str | None:
         """After a kernel ran: a reason when the installation changed (then or before)."""
@@ -142,7 +141,6 @@ def grade_submission(path: Path, batch: Batch, name: str | None = None) -> Submi
     if batch.between is not None:
         ended = batch.between()
         if ended:
-            batch.leftovers += ended
             row.notes.append(f"{ended} process(es) the notebook left running were ended")
     row.elapsed = time.monotonic() - start
     return row

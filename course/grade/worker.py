@@ -25,7 +25,7 @@ import json
 import os
 import sys
 
-from ..checks.references import forbidden_for
+from ..checks.references import forbidden_for, reference_summary
 from .review import INTROSPECTION, library_references, scan
 from .unpickle import RefusedGlobal, load_answer
 
@@ -72,12 +72,15 @@ def read_code(answer) -> tuple[list[str], list[str]]:
         return ["(code could not be read)"], []
 
 
+def _failed(ex, mistake: str, summary: str, review) -> dict:
+    """The record of an answer that fails before (or instead of) a normal check."""
+    return {"status": "failed", "passed": False, "mistake": mistake, "summary": summary,
+            "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0, "review": list(review),
+            "points": 0.0}
+
+
 def _uses_reference(ex, names, review) -> dict:
-    summary = (f"your answer calls the course's own {', '.join(sorted(names))} instead of "
-               "computing it: not graded")
-    return {"status": "failed", "passed": False, "mistake": "uses-reference",
-            "summary": summary, "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0,
-            "review": [*review, *sorted(names)], "points": 0.0}
+    return _failed(ex, "uses-reference", reference_summary(names), [*review, *sorted(names)])
 
 
 def grade_one(ex, answer, options, review=(), refs=()) -> dict:
@@ -87,12 +90,10 @@ def grade_one(ex, answer, options, review=(), refs=()) -> dict:
     review = list(review)
     peeking = sorted(set(review) & INTROSPECTION)
     if peeking:
-        summary = (f"not graded: your code uses {', '.join(peeking)}, which reaches into the "
-                   "grader's own frames and objects (where the expected values are). A "
-                   "derivative never needs that; your instructor will review this answer")
-        return {"status": "failed", "passed": False, "mistake": "needs-review",
-                "summary": summary, "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0,
-                "review": review, "points": 0.0}
+        return _failed(ex, "needs-review", (
+            f"not graded: your code uses {', '.join(peeking)}, which reaches into the grader's "
+            "own frames and objects (where the expected values are). A derivative never "
+            "needs that; your instructor will review this answer"), review)
     forbidden = forbidden_for(ex.id)
     used = set(forbidden) & set(refs)
     if used:
@@ -100,10 +101,8 @@ def grade_one(ex, answer, options, review=(), refs=()) -> dict:
     try:
         result = run_check(ex.id, answer, options)       # guards the reference methods
     except BaseException as err:  # KeyboardInterrupt, GeneratorExit... raised by the answer
-        summary = f"your code raised {type(err).__name__} while it was checked"
-        return {"status": "failed", "passed": False, "mistake": "bad-answer:exception",
-                "summary": summary, "feedback": f"✗ {ex.id}: {summary}", "n_cases": 0,
-                "review": review, "points": 0.0}
+        return _failed(ex, "bad-answer:exception",
+                       f"your code raised {type(err).__name__} while it was checked", review)
     if result.mistake == "uses-reference":
         return _uses_reference(ex, result.references, review)
     passed = bool(result.passed is True)
