@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def _cmd_release(args) -> int:
-    from .release import MarkerError, release
+    from course.release import MarkerError, release
 
     try:
         changes = release(args.root, check_only=args.check)
@@ -34,7 +34,7 @@ def _cmd_release(args) -> int:
 
 
 def _cmd_exercises(args) -> int:
-    from .checks import all_exercises
+    from course.checks import all_exercises
 
     exercises = all_exercises()
     lesson = None
@@ -51,7 +51,7 @@ def _cmd_exercises(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from .checks import explain
+    from course.checks import explain
 
     result = explain(args.exercise, args.formula)
     print(result)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from .networks import PARAMS, DiamondNet
+from course.networks import PARAMS, DiamondNet
 
 __all__ = ["Value", "topological_order", "trace", "diamond_values"]
 

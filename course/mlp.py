@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import ACTIVATIONS
-from .losses import bce_with_logits, get_loss, mse
+from course.activations import ACTIVATIONS
+from course.losses import bce_with_logits, get_loss, mse
 
 __all__ = ["MLP", "flatten_grads"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .activations import sigmoid
+from course.activations import sigmoid
 
 WEIGHTS = ("w1", "w2", "w3", "w4", "w5")
 BIASES = ("b1", "b2", "b3", "b4")

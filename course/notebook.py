@@ -15,7 +15,7 @@ __all__ = ["learner_or_reference", "probe"]
 def probe(fn, *args, number: bool = False, **kwargs) -> str:
     """``""`` when ``fn(*args, **kwargs)`` runs (and, with ``number``, returns a finite
     number), else why not, in one line."""
-    from .checks.sandbox import LearnerError, NotAttempted, call_learner, time_limit
+    from course.checks.sandbox import LearnerError, NotAttempted, call_learner, time_limit
 
     try:
         with time_limit(2.0):

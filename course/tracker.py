@@ -76,7 +76,7 @@ def record(result) -> None:
     Kept per exercise: ``status``, ``mistake``, ``summary`` (shortened), ``time``,
     ``attempts`` (how many checks so far) and ``passed_once``.
     """
-    from ._env import grading_mode
+    from course._env import grading_mode
 
     if grading_mode() and PROGRESS_ENV not in os.environ:
         return
@@ -167,7 +167,7 @@ class Progress:
 
 def progress() -> Progress:
     """The whole course's progress, one row per registered exercise, in lesson order."""
-    from .checks import all_exercises
+    from course.checks import all_exercises
 
     data = load()
     rows = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .losses import get_loss
+from course.losses import get_loss
 
 __all__ = ["sgd_step", "train", "accuracy", "gradient_norms"]
 

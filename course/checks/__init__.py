@@ -10,10 +10,10 @@ a solution notebook whose own checks fail fails the run.
 
 from __future__ import annotations
 
-from .references import forbidden_for, is_reference, methods_guarded, reference_summary
-from .registry import Exercise, GradeOptions, all_exercises, get_exercise, register
-from .result import CheckResult
-from .sandbox import LearnerError, NotAttempted, _Timeout, capture_output, time_limit
+from course.checks.references import forbidden_for, is_reference, methods_guarded, reference_summary
+from course.checks.registry import Exercise, GradeOptions, all_exercises, get_exercise, register
+from course.checks.result import CheckResult
+from course.checks.sandbox import LearnerError, NotAttempted, _Timeout, capture_output, time_limit
 
 __all__ = [
     "check", "explain", "run_check", "hint", "reset_hints", "CheckResult", "CheckFailed",
@@ -151,8 +151,8 @@ def check(exercise_id: str, answer, *, n_cases: int | None = None,
     CheckFailed
         Only in grading mode (``COURSE_GRADING=1``), for an attempted, wrong answer.
     """
-    from .._env import grading_mode
-    from ..tracker import record
+    from course._env import grading_mode
+    from course.tracker import record
 
     result = run_check(exercise_id, answer, _options(n_cases, seed, timeout))
     if result.mistake != "unknown-exercise":

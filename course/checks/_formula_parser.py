@@ -17,9 +17,9 @@ import keyword
 
 import numpy as np
 
-from ._formula_errors import FormulaError, snippet, syntax_error
-from ._formula_lexer import Token, Vocabulary
-from ._formula_tree import Call, Neg, Num, Pow, Product, Sum, Var, combine
+from course.checks._formula_errors import FormulaError, snippet, syntax_error
+from course.checks._formula_lexer import Token, Vocabulary
+from course.checks._formula_tree import Call, Neg, Num, Pow, Product, Sum, Var, combine
 
 __all__ = ["MAX_DEPTH", "Parser"]
 

@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from .sandbox import LearnerError, NotAttempted, call_learner, capture_output
+from course.checks.sandbox import LearnerError, NotAttempted, call_learner, capture_output
 
 __all__ = ["Evaluator", "make_evaluator", "as_number"]
 
@@ -76,7 +76,7 @@ class Evaluator:
         if _is_blank(answer):
             raise NotAttempted("nothing to check yet")
         if isinstance(answer, str):
-            from .formula import FormulaError, parse_formula
+            from course.checks.formula import FormulaError, parse_formula
 
             try:
                 self.formula = parse_formula(answer, self.allowed)

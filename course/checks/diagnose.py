@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .points import with_derived
-from .result import CheckResult, format_value
+from course.checks.points import with_derived
+from course.checks.result import CheckResult, format_value
 
 __all__ = ["diagnose", "fill", "factor_ratio", "close", "MAX_FACTORS"]
 

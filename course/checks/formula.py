@@ -35,10 +35,10 @@ from types import MappingProxyType
 
 import numpy as np
 
-from ..activations import sigmoid, sigmoid_prime
-from ._formula_errors import FormulaError, syntax_error
-from ._formula_lexer import Vocabulary, tokenize
-from ._formula_parser import MAX_DEPTH, Parser
+from course.activations import sigmoid, sigmoid_prime
+from course.checks._formula_errors import FormulaError, syntax_error
+from course.checks._formula_lexer import Vocabulary, tokenize
+from course.checks._formula_parser import MAX_DEPTH, Parser
 
 __all__ = ["parse_formula", "Formula", "FormulaError", "DEFAULT_FUNCTIONS", "MAX_LENGTH"]
 

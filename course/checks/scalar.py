@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .answers import Evaluator
-from .diagnose import close, diagnose, fill
-from .points import sample_points, with_derived
-from .registry import Exercise, GradeOptions, register
-from .result import CheckResult
+from course.checks.answers import Evaluator
+from course.checks.diagnose import close, diagnose, fill
+from course.checks.points import sample_points, with_derived
+from course.checks.registry import Exercise, GradeOptions, register
+from course.checks.result import CheckResult
 
 __all__ = ["Mistake", "Probe", "ScalarSpec", "scalar_exercise", "grade_scalar", "fill",
            "sample_points", "with_derived"]

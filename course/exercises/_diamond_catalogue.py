@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import sigmoid as s
-from ..activations import sigmoid_prime as d
-from ..networks import BIASES, PARAMS, DiamondNet
+from course.activations import sigmoid as s
+from course.activations import sigmoid_prime as d
+from course.networks import BIASES, PARAMS, DiamondNet
 
 __all__ = ["NODE", "INPUT", "ACT", "PATHS", "forward", "gradient", "variant"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import sigmoid_prime as d
-from ..checks.scalar import Mistake
-from ..networks import BIASES
-from ._diamond_catalogue import ACT, BIAS, INPUT, NODE, nodes_on_the_way, variant
+from course.activations import sigmoid_prime as d
+from course.checks.scalar import Mistake
+from course.networks import BIASES
+from course.exercises._diamond_catalogue import ACT, BIAS, INPUT, NODE, nodes_on_the_way, variant
 
 __all__ = ["catalogue"]
 

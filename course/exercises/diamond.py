@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks.scalar import Probe, ScalarSpec, scalar_exercise
-from ..networks import BIASES, PARAMS, WEIGHTS
-from . import _diamond_catalogue as cat
-from ._diamond_messages import catalogue
+from course.checks.scalar import Probe, ScalarSpec, scalar_exercise
+from course.networks import BIASES, PARAMS, WEIGHTS
+from course.exercises import _diamond_catalogue as cat
+from course.exercises._diamond_messages import catalogue
 
 __all__ = ["LESSON", "VARIABLES", "DERIVED", "WORKED", "SPECS", "dO_d", "forward_values"]
 

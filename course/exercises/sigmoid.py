@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import sigmoid, sigmoid_prime
-from ..checks.formula import DEFAULT_FUNCTIONS, FormulaError, parse_formula
-from ..checks.registry import Exercise, register
-from ..checks.result import CheckResult
-from ..checks.sandbox import LearnerError, call_learner
-from ..checks.scalar import Mistake, ScalarSpec, grade_scalar
+from course.activations import sigmoid, sigmoid_prime
+from course.checks.formula import DEFAULT_FUNCTIONS, FormulaError, parse_formula
+from course.checks.registry import Exercise, register
+from course.checks.result import CheckResult
+from course.checks.sandbox import LearnerError, call_learner
+from course.checks.scalar import Mistake, ScalarSpec, grade_scalar
 
 LESSON = "01_neuron_and_sigmoid"
 _NO_D = {k: v for k, v in DEFAULT_FUNCTIONS.items() if k != "d"}

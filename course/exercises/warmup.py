@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..checks.scalar import Mistake, ScalarSpec, scalar_exercise
+from course.checks.scalar import Mistake, ScalarSpec, scalar_exercise
 
 LESSON = "00_start_here"
 

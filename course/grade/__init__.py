@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from .model import ExerciseGrade, GradingOptions, SubmissionGrade
+from course.grade.model import ExerciseGrade, GradingOptions, SubmissionGrade
 
 __all__ = ["add_arguments", "main", "grade", "GradingOptions", "SubmissionGrade",
            "ExerciseGrade"]
@@ -108,9 +108,9 @@ def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
     import json
     import os
 
-    from .collect import find_submissions
-    from .pipeline import grade_all
-    from .report import write_outputs
+    from course.grade.collect import find_submissions
+    from course.grade.pipeline import grade_all
+    from course.grade.report import write_outputs
 
     start = time.monotonic()
     found = find_submissions(paths)
@@ -144,7 +144,7 @@ def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
 
 
 def _check_usage(args) -> str | None:
-    from .collect import known_lessons
+    from course.grade.collect import known_lessons
 
     if args.out.suffix.lower() == ".json":
         return f"--out {args.out}: give the CSV's name (the JSON is written beside it)"
@@ -199,7 +199,7 @@ def _end_leftovers() -> int:
 
 def main(args) -> int:
     """Run ``python -m course grade`` with parsed ``args``; the exit code."""
-    from .collect import UsageError
+    from course.grade.collect import UsageError
 
     problem = _check_usage(args)
     if problem:

@@ -68,7 +68,7 @@ class CheckProcess:
 def _read_results(path: Path, key: bytes) -> tuple[dict, str | None, dict, int]:
     """Finished records by id, the id still running when the file ends, review notes by id,
     and how many lines were rejected (unsigned or forged)."""
-    from .worker import sign
+    from course.grade.worker import sign
 
     done, running, review, forged = {}, None, {}, 0
     try:

@@ -55,14 +55,14 @@ def find_submissions(paths) -> list[Path]:
 
 def lesson_exercises(lesson: str) -> list:
     """The registered exercises of ``lesson``, in registry order."""
-    from ..checks import all_exercises
+    from course.checks import all_exercises
 
     return [ex for ex in all_exercises() if ex.lesson == lesson]
 
 
 def known_lessons() -> list[str]:
     """Every lesson that has at least one checked exercise."""
-    from ..checks import all_exercises
+    from course.checks import all_exercises
 
     return sorted({ex.lesson for ex in all_exercises()})
 
@@ -144,7 +144,7 @@ def detect_lesson(nb, path: Path) -> str | None:
         return stem
     if nb is None:
         return None
-    from ..checks import all_exercises
+    from course.checks import all_exercises
 
     lesson_of = {ex.id: ex.lesson for ex in all_exercises()}
     votes = Counter(lesson_of[eid]

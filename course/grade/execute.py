@@ -24,7 +24,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbclient.util import ensure_async
 
-from .extract import extraction_source
+from course.grade.extract import extraction_source
 
 __all__ = ["Execution", "execute_submission"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from ..checks.registry import GradeOptions
+from course.checks.registry import GradeOptions
 
 __all__ = ["GradingOptions", "ExerciseGrade", "SubmissionGrade", "NOTEBOOK_N_CASES"]
 

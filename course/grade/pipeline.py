@@ -14,11 +14,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from .checkrun import CheckProcess, run_checks
-from .collect import lesson_exercises, read_submission
-from .execute import execute_submission
-from .integrity import Snapshot
-from .model import ExerciseGrade, GradingOptions, SubmissionGrade
+from course.grade.checkrun import CheckProcess, run_checks
+from course.grade.collect import lesson_exercises, read_submission
+from course.grade.execute import execute_submission
+from course.grade.integrity import Snapshot
+from course.grade.model import ExerciseGrade, GradingOptions, SubmissionGrade
 
 __all__ = ["Batch", "grade_submission", "grade_all"]
 

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .model import NOTEBOOK_N_CASES, GradingOptions, SubmissionGrade
+from course.grade.model import NOTEBOOK_N_CASES, GradingOptions, SubmissionGrade
 
 __all__ = ["write_outputs", "csv_columns", "feedback_names", "feedback_text"]
 

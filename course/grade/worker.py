@@ -25,9 +25,9 @@ import json
 import os
 import sys
 
-from ..checks.references import forbidden_for, reference_summary
-from .review import INTROSPECTION, library_references, scan
-from .unpickle import RefusedGlobal, load_answer
+from course.checks.references import forbidden_for, reference_summary
+from course.grade.review import INTROSPECTION, library_references, scan
+from course.grade.unpickle import RefusedGlobal, load_answer
 
 
 def sign(record: dict, key: bytes) -> str:
@@ -85,7 +85,7 @@ def _uses_reference(ex, names, review) -> dict:
 
 def grade_one(ex, answer, options, review=(), refs=()) -> dict:
     """Run the check of ``ex`` on ``answer``; a JSON-ready record (never learner objects)."""
-    from ..checks import run_check  # the path of check(), without recording or raising
+    from course.checks import run_check  # the path of check(), without recording or raising
 
     review = list(review)
     peeking = sorted(set(review) & INTROSPECTION)
@@ -118,8 +118,8 @@ def grade_one(ex, answer, options, review=(), refs=()) -> dict:
 def main() -> int:
     import numpy  # noqa: F401  - imported before any answer exists
 
-    from ..checks import GradeOptions, get_exercise
-    from ..checks.registry import all_exercises
+    from course.checks import GradeOptions, get_exercise
+    from course.checks.registry import all_exercises
 
     all_exercises()                                   # load every exercise module now
     job = json.loads(sys.stdin.readline())

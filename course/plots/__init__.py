@@ -18,7 +18,7 @@ Nothing heavy is imported until a function is used; ipywidgets is never imported
 
 from __future__ import annotations
 
-from .._lazy import lazy_attributes
+from course._lazy import lazy_attributes
 
 _WHERE = {
     "network_svg": "svg",

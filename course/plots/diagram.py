@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import palette as pal
-from .layout import HEIGHT, RADIUS, WIDTH, diamond_scene
-from .svg import COLOURS
+from course.plots import palette as pal
+from course.plots.layout import HEIGHT, RADIUS, WIDTH, diamond_scene
+from course.plots.svg import COLOURS
 
 _HA = {"start": "left", "middle": "center", "end": "right"}
 
@@ -56,7 +56,7 @@ def draw_network(net=None, I: float = 1.0, ax=None, show_gradients: bool = False
     from matplotlib.patheffects import withStroke
 
     if net is None:
-        from ..networks import DiamondNet
+        from course.networks import DiamondNet
         net = DiamondNet()
     if ax is None:
         ax = _new_axes((WIDTH / 100, HEIGHT / 100))

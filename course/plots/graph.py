@@ -8,7 +8,7 @@ parameters next to the operation that consumes them.
 
 from __future__ import annotations
 
-from . import palette as pal
+from course.plots import palette as pal
 
 _COL = 2.15        # column spacing (layout units)
 _BOX_W, _BOX_H = 1.3, 0.62

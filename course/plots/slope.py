@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import palette as pal
+from course.plots import palette as pal
 
 VARIABLES = ("I", "w1", "w2", "w3", "w4", "w5", "b1", "b2", "b3", "b4",
              # the forward pass's names, as the diamond exercises accept them too
@@ -38,8 +38,8 @@ def learner_slope(learner, net, I: float) -> tuple[float | None, str]:
     """
     if learner is None:
         return None, ""
-    from ..checks.answers import Evaluator, as_number
-    from ..checks.sandbox import LearnerError, NotAttempted, call_learner, time_limit
+    from course.checks.answers import Evaluator, as_number
+    from course.checks.sandbox import LearnerError, NotAttempted, call_learner, time_limit
 
     point = {"I": float(I), **{k: float(v) for k, v in net.params.items()},
              **{k: float(v) for k, v in net.forward(float(I)).items()}}
@@ -97,7 +97,7 @@ class SlopePicture:
     def __init__(self, ax, param="w1", net=None, I=1.0, learner=None, span=(-4.0, 4.0),
                  show_text: bool = True):
         if net is None:
-            from ..networks import DiamondNet
+            from course.networks import DiamondNet
             net = DiamondNet()
         if param not in net.params:
             raise ValueError(f"param must be one of {', '.join(net.params)}; got {param!r}")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from html import escape
 
-from . import palette as pal
-from .layout import HEIGHT, RADIUS, WIDTH, diamond_scene
+from course.plots import palette as pal
+from course.plots.layout import HEIGHT, RADIUS, WIDTH, diamond_scene
 
 #: text colour by label kind
 COLOURS = {"param": pal.TEXT, "gradient": pal.GRADIENT, "muted": pal.MUTED,
@@ -62,7 +62,7 @@ def network_svg(net=None, I: float = 1.0, gradients=None, highlight=None, deltas
     True
     """
     if net is None:
-        from ..networks import DiamondNet
+        from course.networks import DiamondNet
         net = DiamondNet()
     scene = diamond_scene(net, I, gradients, highlight, deltas)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '

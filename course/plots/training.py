@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import palette as pal
+from course.plots import palette as pal
 
 CLASS_COLOURS = (pal.OKABE_ITO["blue"], pal.OKABE_ITO["vermillion"])
 CLASS_MARKERS = ("o", "^")

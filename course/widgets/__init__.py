@@ -16,7 +16,7 @@ it, or drive it from code (set slider values, ``.click()`` buttons) and read its
 
 from __future__ import annotations
 
-from .._lazy import lazy_attributes
+from course._lazy import lazy_attributes
 
 _WHERE = {
     "diamond_explorer": "explorer",

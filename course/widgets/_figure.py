@@ -20,7 +20,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._env import grading_mode
+from course._env import grading_mode
 
 
 def ipympl_active() -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import escape, unescape
 
-from ..plots import palette as pal
+from course.plots import palette as pal
 
 _CELL = re.compile(r'<td[^>]*data-quantity="([^"]+)"[^>]*>([^<]*)</td>')
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from ..networks import PARAMS, DiamondNet
-from ..plots import palette as pal
-from ..plots.svg import network_svg
-from ._html import readout_html
+from course.networks import PARAMS, DiamondNet
+from course.plots import palette as pal
+from course.plots.svg import network_svg
+from course.widgets._html import readout_html
 
 #: slider ranges: (min, max, step)
 RANGES = {"I": (-3.0, 3.0, 0.01), **{w: (-4.0, 4.0, 0.01) for w in PARAMS}}

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from ..networks import DiamondNet
-from ..plots import palette as pal
-from ..plots.slope import SlopePicture
-from ._figure import FigureView
-from ._html import readout_html
-from .explorer import make_slider
+from course.networks import DiamondNet
+from course.plots import palette as pal
+from course.plots.slope import SlopePicture
+from course.widgets._figure import FigureView
+from course.widgets._html import readout_html
+from course.widgets.explorer import make_slider
 
 FIGSIZE = (7.5, 3.8)                 # inches; the image is 750 x 380 px
 AXES_RECT = (0.11, 0.14, 0.61, 0.82)  # room for the legend on the right

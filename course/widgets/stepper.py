@@ -12,10 +12,10 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..networks import DiamondNet
-from ..plots import palette as pal
-from ..plots.svg import network_svg
-from ._html import number, readout_html
+from course.networks import DiamondNet
+from course.plots import palette as pal
+from course.plots.svg import network_svg
+from course.widgets._html import number, readout_html
 
 
 @dataclass

@@ -11,13 +11,13 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .._env import grading_mode
-from ..datasets import DATASETS, load
-from ..mlp import MLP
-from ..plots.training import TrainingPicture
-from ..train import accuracy
-from ._figure import FigureView
-from ._html import readout_html
+from course._env import grading_mode
+from course.datasets import DATASETS, load
+from course.mlp import MLP
+from course.plots.training import TrainingPicture
+from course.train import accuracy
+from course.widgets._figure import FigureView
+from course.widgets._html import readout_html
 
 
 def parse_hidden(text) -> tuple[int, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .grade import (
+from course.exercises._arrays.grade import (
     GENERIC_MISTAKES,
     ArrayCase,
     ArrayMistake,
@@ -11,7 +11,7 @@ from .grade import (
     call_on_copies,
     grade_arrays,
 )
-from .probes import close, ratio_to, where_wrong
+from course.exercises._arrays.probes import close, ratio_to, where_wrong
 
 __all__ = ["OutputSpec", "ArrayCase", "ArrayMistake", "ArraySpec", "grade_arrays",
            "call_on_copies", "GENERIC_MISTAKES", "close", "ratio_to", "where_wrong"]

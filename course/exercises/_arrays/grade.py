@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...checks.registry import GradeOptions
-from ...checks.result import CheckResult
-from ...checks.sandbox import LearnerError, call_learner
-from .probes import close, explain_generic, where_wrong
+from course.checks.registry import GradeOptions
+from course.checks.result import CheckResult
+from course.checks.sandbox import LearnerError, call_learner
+from course.exercises._arrays.probes import close, explain_generic, where_wrong
 
 __all__ = ["OutputSpec", "ArrayCase", "ArrayMistake", "ArraySpec", "grade_arrays",
            "call_on_copies", "GENERIC_MISTAKES"]

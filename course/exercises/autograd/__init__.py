@@ -14,7 +14,7 @@ closures are the checker's (recording the order in which they are called).
 
 from __future__ import annotations
 
-from . import closures, traversal  # noqa: F401  (registers the exercises)
-from .graphs import build_diamond, reference_backward
+from course.exercises.autograd import closures, traversal  # noqa: F401  (registers the exercises)
+from course.exercises.autograd.graphs import build_diamond, reference_backward
 
 __all__ = ["build_diamond", "reference_backward"]

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace as Node
 
-from ...activations import sigmoid
-from ...checks.registry import Exercise, register
-from ...checks.result import CheckResult
-from ...checks.sandbox import call_learner
-from .graphs import topological
-from .nodes import _attached, _check_out, _grads, _not_attached, _reaches, _value, as_value_class
+from course.activations import sigmoid
+from course.checks.registry import Exercise, register
+from course.checks.result import CheckResult
+from course.checks.sandbox import call_learner
+from course.exercises.autograd.graphs import topological
+from course.exercises.autograd.nodes import _attached, _check_out, _grads, _not_attached, _reaches, _value, as_value_class
 
 __all__ = ["ClosureMistake", "MUL_MISTAKES", "TANH_MISTAKES", "as_value_class"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
-from ...activations import sigmoid
-from ...networks import PARAMS, DiamondNet
+from course.activations import sigmoid
+from course.networks import PARAMS, DiamondNet
 
 __all__ = ["Ops", "build_diamond", "build_two_depths", "build_two_chains", "build_chain",
            "reference_backward", "topological"]

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import math
 
-from ...checks.registry import Exercise, register
-from ...checks.result import CheckResult
-from ...checks.sandbox import LearnerError, call_learner
-from .graphs import (
+from course.checks.registry import Exercise, register
+from course.checks.result import CheckResult
+from course.checks.sandbox import LearnerError, call_learner
+from course.exercises.autograd.graphs import (
     Ops,
     build_chain,
     build_diamond,
@@ -31,7 +31,7 @@ from .graphs import (
     build_two_depths,
     reference_backward,
 )
-from .nodes import as_value_class
+from course.exercises.autograd.nodes import as_value_class
 
 __all__ = ["GRAPHS", "MEANINGS"]
 

@@ -11,10 +11,10 @@
 
 from __future__ import annotations
 
-from . import backward as _backward  # noqa: F401  (registers the exercises)
-from .catalogue import MEANINGS, VARIANTS, Variant
-from .delta import DELTA_H1
-from .reference import backward, cache, delta_h1, grads_from
+from course.exercises.backprop import backward as _backward  # noqa: F401  (registers the exercises)
+from course.exercises.backprop.catalogue import MEANINGS, VARIANTS, Variant
+from course.exercises.backprop.delta import DELTA_H1
+from course.exercises.backprop.reference import backward, cache, delta_h1, grads_from
 
 __all__ = ["delta_h1", "backward", "cache", "grads_from", "DELTA_H1", "VARIANTS", "Variant",
            "MEANINGS"]

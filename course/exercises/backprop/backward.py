@@ -14,14 +14,14 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ...checks.answers import as_number
-from ...checks.registry import Exercise, register
-from ...checks.result import CheckResult
-from ...checks.sandbox import LearnerError, call_learner
-from ...networks import PARAMS, DiamondNet
-from . import delta as _delta  # noqa: F401  (registers backprop.delta_h1 first: lesson order)
-from .catalogue import MEANINGS, VARIANTS, Variant
-from .reference import cache, grads_from
+from course.checks.answers import as_number
+from course.checks.registry import Exercise, register
+from course.checks.result import CheckResult
+from course.checks.sandbox import LearnerError, call_learner
+from course.networks import PARAMS, DiamondNet
+from course.exercises.backprop import delta as _delta  # noqa: F401  (registers backprop.delta_h1 first: lesson order)
+from course.exercises.backprop.catalogue import MEANINGS, VARIANTS, Variant
+from course.exercises.backprop.reference import cache, grads_from
 
 __all__ = ["Variant", "VARIANTS", "MEANINGS"]
 

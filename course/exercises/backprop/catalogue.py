@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ...activations import sigmoid_prime
-from .reference import grads_from
+from course.activations import sigmoid_prime
+from course.exercises.backprop.reference import grads_from
 
 __all__ = ["Variant", "VARIANTS", "MEANINGS"]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...activations import sigmoid, sigmoid_prime
-from ...checks.scalar import Mistake, Probe, ScalarSpec, scalar_exercise
-from ...networks import DiamondNet
-from .reference import delta_h1
+from course.activations import sigmoid, sigmoid_prime
+from course.checks.scalar import Mistake, Probe, ScalarSpec, scalar_exercise
+from course.networks import DiamondNet
+from course.exercises.backprop.reference import delta_h1
 
 __all__ = ["DELTA_H1"]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from ...networks import DiamondNet
+from course.networks import DiamondNet
 
 __all__ = ["delta_h1", "cache", "grads_from", "backward"]
 

@@ -11,9 +11,9 @@ Modules: ``reference`` (the chain and its true derivatives), ``central``
 the package registers the three exercises in lesson order.
 """
 
-from .central import CASES, CD_MISTAKES, central_difference
-from .reference import DERIVED, LESSON, VARIABLES, WORKED, dy_dw1, dy_dw2, forward
-from .rule import DY_DW1, DY_DW2
+from course.exercises.chain.central import CASES, CD_MISTAKES, central_difference
+from course.exercises.chain.reference import DERIVED, LESSON, VARIABLES, WORKED, dy_dw1, dy_dw2, forward
+from course.exercises.chain.rule import DY_DW1, DY_DW2
 
 __all__ = ["CASES", "CD_MISTAKES", "DERIVED", "DY_DW1", "DY_DW2", "LESSON", "VARIABLES",
            "WORKED", "central_difference", "dy_dw1", "dy_dw2", "forward"]

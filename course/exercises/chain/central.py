@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...checks.answers import as_number
-from ...checks.registry import Exercise, register
-from ...checks.result import CheckResult
-from ...checks.sandbox import LearnerError, call_learner
-from .reference import LESSON, d, s
+from course.checks.answers import as_number
+from course.checks.registry import Exercise, register
+from course.checks.result import CheckResult
+from course.checks.sandbox import LearnerError, call_learner
+from course.exercises.chain.reference import LESSON, d, s
 
 
 def central_difference(f, x, h=1e-5):

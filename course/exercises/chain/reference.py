@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...activations import sigmoid, sigmoid_prime
+from course.activations import sigmoid, sigmoid_prime
 
 LESSON = "02_derivatives_and_chain_rule"
 VARIABLES = ("x", "w1", "w2", "b1", "b2")

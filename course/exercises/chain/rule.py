@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ...checks.scalar import Mistake, Probe, ScalarSpec, scalar_exercise
-from .reference import DERIVED, LESSON, VARIABLES, WORKED, d, dy_dw1, dy_dw2, forward, s
+from course.checks.scalar import Mistake, Probe, ScalarSpec, scalar_exercise
+from course.exercises.chain.reference import DERIVED, LESSON, VARIABLES, WORKED, d, dy_dw1, dy_dw2, forward, s
 
 
 def _sample(rng: np.random.Generator, n: int) -> dict:

@@ -25,9 +25,9 @@ different, so a transpose cannot hide); array mistakes are named by
 
 from __future__ import annotations
 
-from .layer import BACKWARD, FORWARD
-from .network import MLP_BACKWARD
-from .reference import dense_backward, dense_forward, mlp_backward
+from course.exercises.dense.layer import BACKWARD, FORWARD
+from course.exercises.dense.network import MLP_BACKWARD
+from course.exercises.dense.reference import dense_backward, dense_forward, mlp_backward
 
 __all__ = ["dense_forward", "dense_backward", "mlp_backward", "FORWARD", "BACKWARD",
            "MLP_BACKWARD"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...activations import sigmoid, sigmoid_prime
-from ...checks.registry import Exercise, register
-from .._arrays import GENERIC_MISTAKES, ArrayMistake, ArraySpec, OutputSpec, grade_arrays
-from .reference import LESSON, SHAPE_IDS, dense_forward, layer_cases, meanings
+from course.activations import sigmoid, sigmoid_prime
+from course.checks.registry import Exercise, register
+from course.exercises._arrays import GENERIC_MISTAKES, ArrayMistake, ArraySpec, OutputSpec, grade_arrays
+from course.exercises.dense.reference import LESSON, SHAPE_IDS, dense_forward, layer_cases, meanings
 
 __all__ = ["FORWARD", "BACKWARD"]
 

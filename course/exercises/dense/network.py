@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ...activations import sigmoid_prime
-from ...checks.registry import Exercise, register
-from .._arrays import GENERIC_MISTAKES, ArrayMistake, ArraySpec, OutputSpec, grade_arrays
-from .reference import LESSON, SHAPE_IDS, dense_forward, meanings, net_cases
+from course.activations import sigmoid_prime
+from course.checks.registry import Exercise, register
+from course.exercises._arrays import GENERIC_MISTAKES, ArrayMistake, ArraySpec, OutputSpec, grade_arrays
+from course.exercises.dense.reference import LESSON, SHAPE_IDS, dense_forward, meanings, net_cases
 
 __all__ = ["MLP_BACKWARD"]
 

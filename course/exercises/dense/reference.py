@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...activations import sigmoid, sigmoid_prime
-from .._arrays import GENERIC_MISTAKES, ArrayCase
+from course.activations import sigmoid, sigmoid_prime
+from course.exercises._arrays import GENERIC_MISTAKES, ArrayCase
 
 __all__ = ["dense_forward", "dense_backward", "mlp_backward", "layer_cases", "net_cases",
            "meanings", "LESSON", "SHAPE_IDS"]

@@ -12,9 +12,9 @@ The references are importable for the lesson's pictures (``numerical_gradient``,
 
 from __future__ import annotations
 
-from .bugs import BUGS, Bug, buggy_gradient, find_bug
-from .numerical import CASES, NG_MISTAKES, numerical_gradient
-from .relative import RE_CASES, RE_MISTAKES, relative_error
+from course.exercises.gradcheck.bugs import BUGS, Bug, buggy_gradient, find_bug
+from course.exercises.gradcheck.numerical import CASES, NG_MISTAKES, numerical_gradient
+from course.exercises.gradcheck.relative import RE_CASES, RE_MISTAKES, relative_error
 
 __all__ = ["numerical_gradient", "relative_error", "find_bug", "buggy_gradient", "Bug", "BUGS",
            "CASES", "NG_MISTAKES", "RE_CASES", "RE_MISTAKES"]

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...checks.registry import Exercise, register
-from ...checks.result import CheckResult, Shown
-from ...checks.sandbox import LearnerError, call_learner
-from ...networks import PARAMS, DiamondNet
-from .numerical import numerical_gradient
-from .relative import relative_error
+from course.checks.registry import Exercise, register
+from course.checks.result import CheckResult, Shown
+from course.checks.sandbox import LearnerError, call_learner
+from course.networks import PARAMS, DiamondNet
+from course.exercises.gradcheck.numerical import numerical_gradient
+from course.exercises.gradcheck.relative import relative_error
 
 __all__ = ["Bug", "BUGS", "LESSON_BUG", "buggy_gradient", "find_bug"]
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...checks.answers import as_number
-from ...checks.registry import Exercise, register
-from ...checks.result import CheckResult
-from ...checks.sandbox import LearnerError, call_learner
-from ...networks import PARAMS, DiamondNet
+from course.checks.answers import as_number
+from course.checks.registry import Exercise, register
+from course.checks.result import CheckResult
+from course.checks.sandbox import LearnerError, call_learner
+from course.networks import PARAMS, DiamondNet
 
 __all__ = ["numerical_gradient", "CASES", "NG_MISTAKES"]
 

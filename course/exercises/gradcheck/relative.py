@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...checks.answers import as_number
-from ...checks.registry import Exercise, register
-from ...checks.result import CheckResult
-from ...checks.sandbox import LearnerError, call_learner
+from course.checks.answers import as_number
+from course.checks.registry import Exercise, register
+from course.checks.result import CheckResult
+from course.checks.sandbox import LearnerError, call_learner
 
 __all__ = ["relative_error", "RE_CASES", "RE_MISTAKES"]
 

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from . import bce, step, train_loop  # noqa: F401  (registers the exercises, in lesson order)
-from .reference import bce_grad, sgd_step, train
+from course.exercises.sgd import bce, step, train_loop  # noqa: F401  (registers the exercises, in lesson order)
+from course.exercises.sgd.reference import bce_grad, sgd_step, train
 
 __all__ = ["bce_grad", "sgd_step", "train"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...checks.registry import Exercise, register
-from .._arrays import GENERIC_MISTAKES, ArrayCase, ArrayMistake, ArraySpec, OutputSpec, grade_arrays
-from .reference import bce_grad
+from course.checks.registry import Exercise, register
+from course.exercises._arrays import GENERIC_MISTAKES, ArrayCase, ArrayMistake, ArraySpec, OutputSpec, grade_arrays
+from course.exercises.sgd.reference import bce_grad
 
 __all__ = ["BCE_GRAD"]
 

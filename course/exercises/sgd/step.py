@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...checks.registry import Exercise, register
-from ...checks.result import CheckResult
-from ...checks.sandbox import LearnerError, call_learner
-from ...mlp import MLP
-from .._arrays import ratio_to
+from course.checks.registry import Exercise, register
+from course.checks.result import CheckResult
+from course.checks.sandbox import LearnerError, call_learner
+from course.mlp import MLP
+from course.exercises._arrays import ratio_to
 
 __all__ = ["CASES", "MEANINGS"]
 

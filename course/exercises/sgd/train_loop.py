@@ -18,15 +18,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ...checks.registry import Exercise, register
-from ...checks.result import CheckResult
-from ...checks.sandbox import LearnerError, NotAttempted, call_learner, time_limit
-from ...datasets import make_xor
-from ...losses import bce
-from ...mlp import MLP
-from .._arrays import ratio_to
-from ._stubs import OtherStub, StubWatch
-from .reference import train
+from course.checks.registry import Exercise, register
+from course.checks.result import CheckResult
+from course.checks.sandbox import LearnerError, NotAttempted, call_learner, time_limit
+from course.datasets import make_xor
+from course.losses import bce
+from course.mlp import MLP
+from course.exercises._arrays import ratio_to
+from course.exercises.sgd._stubs import OtherStub, StubWatch
+from course.exercises.sgd.reference import train
 
 __all__ = ["MEANINGS", "SETUP", "RecordingMLP"]
 
