@@ -8,7 +8,8 @@ Main entry points
 ``course.check(exercise_id, answer)``  check an answer and name the mistake
 ``course.hint(exercise_id)``           reveal the next hint
 ``course.progress()``                  a table of the whole course
-``course.networks.DiamondNet``         the worked example's network
+``course.nn``                          the subject: activations, networks, autograd, mlp...
+``course.nn.networks.DiamondNet``         the worked example's network
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ __version__ = "0.1.0"
 
 _LAZY_FUNCS = {
     "check": "course.checks",
+    "run_check": "course.checks",
     "hint": "course.checks",
     "explain": "course.checks",
     "reset_hints": "course.checks",
     "progress": "course.tracker",
 }
+#: the rooms: ``nn`` (the subject), the lesson tools, and the instructor's release command
 _SUBMODULES = {
-    "activations", "networks", "gradcheck", "mlp", "losses", "datasets", "autograd", "checks",
-    "exercises", "plots", "widgets", "tracker", "release", "grade", "train",
+    "nn", "formula", "checks", "tracker", "notebook", "sliders", "plots", "widgets", "release",
 }
 
 __all__ = sorted(_LAZY_FUNCS) + sorted(_SUBMODULES)

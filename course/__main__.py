@@ -1,6 +1,6 @@
 """``python -m course``: a thin command line over the library's stages.
 
-Each stage lives in its own module (release, checks, grade, validate); this file only
+Each stage lives in its own module (release, checks, _grading.batch, validate); this file only
 wires options.
 """
 
@@ -34,7 +34,7 @@ def _cmd_release(args) -> int:
 
 
 def _cmd_exercises(args) -> int:
-    from course.checks import all_exercises
+    from course._grading.registry import all_exercises
 
     exercises = all_exercises()
     lesson = None
@@ -62,7 +62,7 @@ def _cmd_delegate(module: str):
     def run(args) -> int:
         import importlib
 
-        return importlib.import_module(f"course.{module}").main(args)
+        return importlib.import_module(module).main(args)
     return run
 
 
@@ -88,14 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("formula", help="the formula, Python syntax or LaTeX (quote it)")
     p.set_defaults(func=_cmd_check)
 
-    for name, module, text in (("grade", "grade", "grade submitted notebooks into a CSV"),
-                               ("validate", "validate", "execute every notebook as CI does")):
-        try:
-            import importlib
+    for name, module, text in (
+            ("grade", "course._grading.batch", "grade submitted notebooks into a CSV"),
+            ("validate", "course.validate", "execute every notebook as CI does")):
+        import importlib
 
-            mod = importlib.import_module(f"course.{module}")
-        except ModuleNotFoundError:
-            continue
+        mod = importlib.import_module(module)
         p = sub.add_parser(name, help=text)
         mod.add_arguments(p)
         p.set_defaults(func=_cmd_delegate(module))

@@ -9,14 +9,43 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["learner_or_reference", "probe"]
+from course._grading.guards import LearnerError, NotAttempted, call_learner, time_limit
+from course._grading.registry import get_exercise
+
+__all__ = ["learner_or_reference", "probe", "reference", "provided"]
+
+
+def reference(exercise_id: str):
+    """The course's own version of what exercise ``exercise_id`` asks for.
+
+    A lesson's picture falls back on it (``learner_or_reference``) while the learner's
+    function is still a stub; handing it in as the answer is refused by ``check``.
+
+    Raises
+    ------
+    KeyError
+        For an unknown id, or an exercise with no reference function.
+    """
+    exercise = get_exercise(exercise_id)
+    if exercise.reference is None:
+        raise KeyError(f"{exercise_id} has no reference function to fall back on")
+    return exercise.reference
+
+
+def provided(exercise_id: str, name: str):
+    """An object exercise ``exercise_id`` hands the learner to work on, e.g. the backward
+    function with a planted bug of ``gradcheck.find_bug``."""
+    exercise = get_exercise(exercise_id)
+    try:
+        return exercise.provided[name]
+    except KeyError:
+        offered = ", ".join(sorted(exercise.provided)) or "nothing"
+        raise KeyError(f"{exercise_id} provides {offered}, not {name!r}") from None
 
 
 def probe(fn, *args, number: bool = False, **kwargs) -> str:
     """``""`` when ``fn(*args, **kwargs)`` runs (and, with ``number``, returns a finite
     number), else why not, in one line."""
-    from course.checks.sandbox import LearnerError, NotAttempted, call_learner, time_limit
-
     try:
         with time_limit(2.0):
             value = call_learner(fn, *args, **kwargs)

@@ -8,7 +8,7 @@
   away (no exercise passes on the stubs).
 
 Notebooks run in fresh kernels, in parallel with ``--jobs``, through the same
-machinery as ``python -m course grade`` (``course.grade.pipeline``).
+machinery as ``python -m course grade`` (``course._grading.batch.pipeline``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ __all__ = ["add_arguments", "main", "problems"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m course validate``."""
-    from course.grade import _positive
+    from course._grading.batch import _positive
 
     parser.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
                         help="only these notebooks (default: solutions/ and lessons/ under --root)")
@@ -59,14 +59,14 @@ def problems(path: Path, row) -> list[str]:
 
 def _notebooks(args) -> list[Path]:
     if args.notebooks:
-        from course.grade.collect import find_submissions
+        from course._grading.batch.collect import find_submissions
 
         return find_submissions(args.notebooks)
     root = args.root
     found = [p for folder in ("solutions", "lessons")
              for p in sorted((root / folder).glob("[0-9][0-9]_*.ipynb"))]
     if not found:
-        from course.grade.collect import UsageError
+        from course._grading.batch.collect import UsageError
 
         raise UsageError(f"no notebooks under {root.resolve()}/solutions or lessons; run this "
                          "from the course repository or pass --root")
@@ -94,9 +94,9 @@ def _stale_lessons(root: Path) -> list[str]:
 
 def main(args) -> int:
     """Run ``python -m course validate``; 0 when everything passes, 1 if not, 2 on usage."""
-    from course.grade.collect import UsageError
-    from course.grade.model import GradingOptions
-    from course.grade.pipeline import grade_all
+    from course._grading.batch.collect import UsageError
+    from course._grading.batch.model import GradingOptions
+    from course._grading.batch.pipeline import grade_all
 
     try:
         paths = _notebooks(args)

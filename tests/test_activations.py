@@ -3,7 +3,7 @@ import warnings
 import numpy as np
 import pytest
 
-from course.activations import (
+from course.nn.activations import (
     ACTIVATIONS,
     get_activation,
     relu,
@@ -13,7 +13,7 @@ from course.activations import (
     tanh,
     tanh_prime,
 )
-from course.gradcheck import numerical_gradient
+from course.nn.gradcheck import numerical_gradient
 
 
 def test_sigmoid_known_values():

@@ -1,13 +1,13 @@
-"""Tests for course.autograd: every op's backward against central differences."""
+"""Tests for course.nn.autograd: every op's backward against central differences."""
 
 import math
 
 import numpy as np
 import pytest
 
-from course.autograd import Value, diamond_values, topological_order, trace
-from course.gradcheck import numerical_gradient
-from course.networks import PARAMS, DiamondNet
+from course.nn.autograd import Value, diamond_values, topological_order, trace
+from course.nn.gradcheck import numerical_gradient
+from course.nn.networks import PARAMS, DiamondNet
 
 
 def grads_of(expr, **inputs):

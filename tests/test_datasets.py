@@ -1,11 +1,11 @@
-"""Tests for course.datasets: shapes, labels, balance, determinism, learnability."""
+"""Tests for course.nn.datasets: shapes, labels, balance, determinism, learnability."""
 
 import numpy as np
 import pytest
 
-from course.datasets import DATASETS, load, make_circles, make_spirals, make_xor
-from course.mlp import MLP
-from course.train import accuracy, train
+from course.nn.datasets import DATASETS, load, make_circles, make_spirals, make_xor
+from course.nn.mlp import MLP
+from course.nn.train import accuracy, train
 
 
 @pytest.mark.parametrize("name", sorted(DATASETS))

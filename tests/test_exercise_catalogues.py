@@ -11,16 +11,17 @@ import pkgutil
 import numpy as np
 import pytest
 
-import course.exercises
+import course._grading.exercises
+from course._grading.points import sample_points, with_derived
+from course._grading.registry import CheckOptions
+from course._grading.scalar import ScalarSpec
 from course.checks import all_exercises
-from course.checks.points import sample_points, with_derived
-from course.checks.registry import GradeOptions
-from course.checks.scalar import ScalarSpec
 
 
 def _specs():
     found = {}
-    for info in pkgutil.walk_packages(course.exercises.__path__, "course.exercises."):
+    package = course._grading.exercises
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
             if isinstance(value, ScalarSpec):
@@ -38,7 +39,7 @@ def test_scalar_specs_were_found():
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_catalogue_entries_are_distinct_real_mistakes(name):
     spec = SPECS[name]
-    pts = with_derived(spec, sample_points(spec, GradeOptions(n_cases=32, seed=3),
+    pts = with_derived(spec, sample_points(spec, CheckOptions(n_cases=32, seed=3),
                                           spec.variables))
     n = len(pts[spec.variables[0]])
     with np.errstate(all="ignore"):

@@ -1,12 +1,12 @@
-"""Tests for course.gradcheck: numerical gradients, relative error, the report."""
+"""Tests for course.nn.gradcheck: numerical gradients, relative error, the report."""
 
 import math
 
 import numpy as np
 import pytest
 
-from course.gradcheck import gradient_check, numerical_gradient, relative_error
-from course.networks import DiamondNet
+from course.nn.gradcheck import gradient_check, numerical_gradient, relative_error
+from course.nn.networks import DiamondNet
 
 
 def test_dict_gradient_of_known_function():

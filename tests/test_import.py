@@ -10,7 +10,7 @@ HEAVY = ("matplotlib", "ipywidgets", "nbformat", "nbclient", "IPython", "scipy",
 
 @pytest.mark.parametrize("statement", [
     "import course",
-    "import course.networks, course.activations, course.gradcheck",
+    "import course.nn.networks, course.nn.activations, course.nn.gradcheck",
     "from course.checks import check",
 ])
 def test_import_does_not_pull_in_heavy_modules(statement):
@@ -24,6 +24,6 @@ def test_lazy_attributes_resolve():
     import course
 
     assert callable(course.check) and callable(course.hint) and callable(course.progress)
-    assert course.networks.DiamondNet().output(1.0) > 0.5
+    assert course.nn.networks.DiamondNet().output(1.0) > 0.5
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
         course.nonexistent  # noqa: B018

@@ -1,11 +1,11 @@
-"""Tests for course.losses: values, the 1/m convention, gradients vs central differences."""
+"""Tests for course.nn.losses: values, the 1/m convention, gradients vs central differences."""
 
 import numpy as np
 import pytest
 
-from course.activations import sigmoid
-from course.gradcheck import numerical_gradient
-from course.losses import bce, bce_grad, bce_with_logits, get_loss, mse, mse_grad
+from course.nn.activations import sigmoid
+from course.nn.gradcheck import numerical_gradient
+from course.nn.losses import bce, bce_grad, bce_with_logits, get_loss, mse, mse_grad
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
-"""Tests for course.mlp: shapes, BP1-BP4 against central differences, SGD step, dtype."""
+"""Tests for course.nn.mlp: shapes, BP1-BP4 against central differences, SGD step, dtype."""
 
 import numpy as np
 import pytest
 
-from course.activations import get_activation
-from course.gradcheck import numerical_gradient
-from course.losses import bce, mse
-from course.mlp import MLP, flatten_grads
+from course.nn.activations import get_activation
+from course.nn.gradcheck import numerical_gradient
+from course.nn.losses import bce, mse
+from course.nn.mlp import MLP, flatten_grads
 
 
 def data(n_in=3, n_out=2, m=7, seed=0):

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from course.gradcheck import numerical_gradient
-from course.networks import PARAMS, DiamondNet
+from course.nn.gradcheck import numerical_gradient
+from course.nn.networks import PARAMS, DiamondNet
 
 WORKED_DO_DW1 = 0.0014291881022
 

@@ -1,11 +1,11 @@
-"""Tests for course.train: SGD step, the training loop, callbacks, gradient norms."""
+"""Tests for course.nn.train: SGD step, the training loop, callbacks, gradient norms."""
 
 import numpy as np
 import pytest
 
-from course.datasets import load
-from course.mlp import MLP
-from course.train import accuracy, gradient_norms, sgd_step, train
+from course.nn.datasets import load
+from course.nn.mlp import MLP
+from course.nn.train import accuracy, gradient_norms, sgd_step, train
 
 
 def test_sgd_step_updates_in_place():

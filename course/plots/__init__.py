@@ -12,7 +12,7 @@ Nothing heavy is imported until a function is used; ipywidgets is never imported
 ``decision_boundary``      a classifier's decision regions over a 2-D dataset
 ``loss_curve``             loss against epoch
 ``gradient_norms_plot``    per-layer gradient norms by activation (vanishing gradients)
-``draw_graph``             a ``course.autograd.Value`` expression's computational graph
+``draw_graph``             a ``course.nn.autograd.Value`` expression's computational graph
 =========================  ===============================================================
 """
 

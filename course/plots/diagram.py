@@ -56,7 +56,7 @@ def draw_network(net=None, I: float = 1.0, ax=None, show_gradients: bool = False
     from matplotlib.patheffects import withStroke
 
     if net is None:
-        from course.networks import DiamondNet
+        from course.nn.networks import DiamondNet
         net = DiamondNet()
     if ax is None:
         ax = _new_axes((WIDTH / 100, HEIGHT / 100))
@@ -93,7 +93,7 @@ def draw_mlp(model, ax=None, title: str | None = None, max_nodes: int = 12):
     Parameters
     ----------
     model
-        Anything with ``.weights``: a list of ``(n_in, n_out)`` arrays (e.g. ``course.mlp.MLP``).
+        Anything with ``.weights``: a list of ``(n_in, n_out)`` arrays (e.g. ``course.nn.mlp.MLP``).
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure by default.
     title : str, optional
@@ -108,7 +108,7 @@ def draw_mlp(model, ax=None, title: str | None = None, max_nodes: int = 12):
     weights = [np.asarray(W, dtype=float) for W in getattr(model, "weights", ())]
     if not weights or any(W.ndim != 2 for W in weights):
         raise TypeError("draw_mlp expects a model whose .weights is a list of (n_in, n_out) "
-                        f"arrays, e.g. course.mlp.MLP; got {type(model).__name__}")
+                        f"arrays, e.g. course.nn.mlp.MLP; got {type(model).__name__}")
     sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
     if max(sizes) > max_nodes:
         raise ValueError(f"draw_mlp draws layers of at most {max_nodes} units; this model has "

@@ -24,7 +24,7 @@ def finite_difference_errors(f, x0: float, df: float, hs) -> tuple[np.ndarray, n
 
 
 def _default_function():
-    from course.networks import DiamondNet
+    from course.nn.networks import DiamondNet
 
     net = DiamondNet()
     return ((lambda w1: net.replace(w1=w1).output(1.0)), 0.5, net.gradient(1.0)["w1"], "O(w1)",

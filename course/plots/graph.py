@@ -86,7 +86,7 @@ def draw_graph(root, ax=None, title: str | None = None):
 
     Parameters
     ----------
-    root : course.autograd.Value
+    root : course.nn.autograd.Value
         Or any micrograd-compatible node: ``.data``, ``.grad``, ``._prev`` (its children),
         ``._op`` (the operation's symbol) and optionally ``.label``.
     ax : matplotlib.axes.Axes, optional
@@ -99,7 +99,7 @@ def draw_graph(root, ax=None, title: str | None = None):
 
     Examples
     --------
-    >>> from course.autograd import Value
+    >>> from course.nn.autograd import Value
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> c = a * b + 1.0
     >>> c.label = "c"
@@ -110,7 +110,7 @@ def draw_graph(root, ax=None, title: str | None = None):
 
     if not all(hasattr(root, a) for a in ("data", "grad", "_prev")):
         raise TypeError("draw_graph expects a Value (with .data, .grad and ._prev), e.g. "
-                        f"from course.autograd; got {type(root).__name__}")
+                        f"from course.nn.autograd; got {type(root).__name__}")
     order, depth, consumers = _nodes_and_depths(root)
     if len(order) > _MAX_NODES:
         raise ValueError(f"this graph has {len(order)} nodes; draw_graph draws up to "

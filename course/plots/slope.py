@@ -38,8 +38,8 @@ def learner_slope(learner, net, I: float) -> tuple[float | None, str]:
     """
     if learner is None:
         return None, ""
-    from course.checks.answers import Evaluator, as_number
-    from course.checks.sandbox import LearnerError, NotAttempted, call_learner, time_limit
+    from course._grading.answers import Evaluator, as_number
+    from course._grading.guards import LearnerError, NotAttempted, call_learner, time_limit
 
     point = {"I": float(I), **{k: float(v) for k, v in net.params.items()},
              **{k: float(v) for k, v in net.forward(float(I)).items()}}
@@ -55,8 +55,8 @@ def learner_slope(learner, net, I: float) -> tuple[float | None, str]:
         return None, NOT_WRITTEN
     except LearnerError as err:
         return None, str(err).splitlines()[0]
-    except ImportError:             # the formula parser ships with course.checks.formula
-        return None, ("formula strings cannot be evaluated here (course.checks.formula is "
+    except ImportError:             # the formula parser ships with course.formula
+        return None, ("formula strings cannot be evaluated here (course.formula is "
                       "missing) — pass a Python function instead")
     except Exception as err:        # a bug in a formula's evaluation, say: one line, no trace
         return None, f"your derivative raised {type(err).__name__}: {err}".splitlines()[0]
@@ -97,7 +97,7 @@ class SlopePicture:
     def __init__(self, ax, param="w1", net=None, I=1.0, learner=None, span=(-4.0, 4.0),
                  show_text: bool = True):
         if net is None:
-            from course.networks import DiamondNet
+            from course.nn.networks import DiamondNet
             net = DiamondNet()
         if param not in net.params:
             raise ValueError(f"param must be one of {', '.join(net.params)}; got {param!r}")
@@ -207,7 +207,7 @@ def slope_plot(param: str = "w1", net=None, I: float = 1.0, learner=None, ax=Non
     --------
     The worked example's mistake (the path weights dropped) draws a line 4x too steep:
 
-    >>> from course.activations import sigmoid, sigmoid_prime as d
+    >>> from course.nn.activations import sigmoid, sigmoid_prime as d
     >>> def dO_dw1(I, w1, w2, w3, w4, w5):
     ...     h1 = sigmoid(I * w1 + 1)
     ...     h2, h3 = sigmoid(h1 * w2 + 1), sigmoid(h1 * w3 + 1)

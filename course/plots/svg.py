@@ -56,13 +56,13 @@ def network_svg(net=None, I: float = 1.0, gradients=None, highlight=None, deltas
 
     Examples
     --------
-    >>> from course.networks import DiamondNet
+    >>> from course.nn.networks import DiamondNet
     >>> svg = network_svg(DiamondNet(), 1.0, gradients=True)
     >>> svg.startswith("<svg") and "∂O/∂w1 = 0.00143" in svg
     True
     """
     if net is None:
-        from course.networks import DiamondNet
+        from course.nn.networks import DiamondNet
         net = DiamondNet()
     scene = diamond_scene(net, I, gradients, highlight, deltas)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '

@@ -62,7 +62,7 @@ def decision_boundary(model, X, y, ax=None, resolution: int = 90):
     Parameters
     ----------
     model
-        Anything with ``forward(points) -> (n, 1)`` probabilities (e.g. ``course.mlp.MLP``).
+        Anything with ``forward(points) -> (n, 1)`` probabilities (e.g. ``course.nn.mlp.MLP``).
     X : ndarray (n, 2)
     y : ndarray (n, 1) of 0/1
     ax : matplotlib.axes.Axes, optional
@@ -122,7 +122,7 @@ def gradient_norms_plot(norms_by_activation: dict, ax=None):
     Parameters
     ----------
     norms_by_activation : dict[str, sequence of float]
-        E.g. ``{"sigmoid": course.train.gradient_norms(model_s, X, y), "tanh": ...}``,
+        E.g. ``{"sigmoid": course.nn.train.gradient_norms(model_s, X, y), "tanh": ...}``,
         input layer first (all the same number of layers).
 
     Returns

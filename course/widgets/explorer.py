@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from course.networks import PARAMS, DiamondNet
+from course.nn.networks import PARAMS, DiamondNet
 from course.plots import palette as pal
 from course.plots.svg import network_svg
 from course.widgets._html import readout_html

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from course.networks import DiamondNet
+from course.nn.networks import DiamondNet
 from course.plots import palette as pal
 from course.plots.slope import SlopePicture
 from course.widgets._figure import FigureView

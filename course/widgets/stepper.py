@@ -12,7 +12,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from course.networks import DiamondNet
+from course.nn.networks import DiamondNet
 from course.plots import palette as pal
 from course.plots.svg import network_svg
 from course.widgets._html import number, readout_html

@@ -12,10 +12,10 @@ import ipywidgets as widgets
 import numpy as np
 
 from course._env import grading_mode
-from course.datasets import DATASETS, load
-from course.mlp import MLP
+from course.nn.datasets import DATASETS, load
+from course.nn.mlp import MLP
+from course.nn.train import accuracy
 from course.plots.training import TrainingPicture
-from course.train import accuracy
 from course.widgets._figure import FigureView
 from course.widgets._html import readout_html
 
@@ -52,7 +52,7 @@ class TrainingDashboard(widgets.VBox):
         Epochs run out of the play range.
     readout : ipywidgets.HTML
         ``data-quantity`` cells ``epoch``, ``loss``, ``accuracy``; errors as a note.
-    model : course.mlp.MLP
+    model : course.nn.mlp.MLP
     epoch : int
     losses : list[float]
         The loss before each epoch's step (``MLP.step``'s return value).

@@ -15,16 +15,16 @@ import math
 import pytest
 
 from course import check
-from course.checks import GradeOptions
-from course.checks.scalar import sample_points
-from course.exercises import diamond
+from course._grading.exercises import diamond
+from course._grading.scalar import sample_points
+from course.checks import CheckOptions
 
 UNMATCHED = "d(zO)*(w4*d(z2)*w2 + w5*d(z3))*d(z1)*I"           # w3 missing on one path
 WORKED_MISTAKE = "d(zO)*(d(z2)*d(z1)*I + d(z3)*d(z1)*I)"
 
 
 def vectorized(I, w2, w3, w4, w5, z1, z2, z3, zO):
-    from course.activations import sigmoid_prime as d
+    from course.nn.activations import sigmoid_prime as d
 
     return d(zO) * (w4 * d(z2) * w2 + w5 * d(z3) * w3) * d(z1) * I
 
@@ -73,5 +73,5 @@ def test_check_correct_scalar_only_function(benchmark):
 @pytest.mark.benchmark(group="check")
 def test_reference_alone_baseline(benchmark):
     spec = diamond.SPECS["w1"]
-    pts = sample_points(spec, GradeOptions(), diamond.VARIABLES)
+    pts = sample_points(spec, CheckOptions(), diamond.VARIABLES)
     benchmark(lambda: spec.reference(**pts))

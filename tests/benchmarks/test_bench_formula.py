@@ -12,8 +12,8 @@ import timeit
 import numpy as np
 import pytest
 
-from course.checks.formula import parse_formula
-from course.networks import PARAMS, DiamondNet
+from course.formula import parse_formula
+from course.nn.networks import PARAMS, DiamondNet
 
 DIAMOND = ("I", *PARAMS)
 LATEX = (

@@ -18,8 +18,8 @@ import pytest
 from bench_report import write_summary
 from nbclient import NotebookClient
 
-from course.grade import grade
-from course.grade.model import GradingOptions
+from course._grading.batch import grade
+from course._grading.batch.model import GradingOptions
 from course.release import release_notebook
 
 REPO = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ Run with::
 
     python -m pytest tests/benchmarks/test_bench_train.py -o addopts="" --benchmark-only -q
 
-Each benchmark group puts ``course.mlp.MLP.step`` beside a baseline doing the same
+Each benchmark group puts ``course.nn.mlp.MLP.step`` beside a baseline doing the same
 computation on the same data from the same initial weights (checked before timing), so the
 ratio in parentheses in pytest-benchmark's table is the comparison (1.0 = the fastest):
 
@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 from bench_report import write_summary
 
-from course.datasets import load
-from course.mlp import MLP
+from course.nn.datasets import load
+from course.nn.mlp import MLP
 
 LR = 1e-3                                   # small: the weights barely move while timing
 RESULTS = {}                                # (group, who) -> min seconds of one step

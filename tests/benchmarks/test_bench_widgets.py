@@ -30,7 +30,7 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from course.networks import DiamondNet  # noqa: E402
+from course.nn.networks import DiamondNet  # noqa: E402
 from course.plots import draw_network  # noqa: E402
 from course.plots.slope import SlopePicture  # noqa: E402
 from course.plots.training import TrainingPicture  # noqa: E402
@@ -94,8 +94,8 @@ def test_diamond_naive_full_redraw(benchmark):
 
 # ---- slope explorer -----------------------------------------------------------------------
 def _wrong(I, w1, w2, w3, w4, w5):
-    from course.activations import sigmoid
-    from course.activations import sigmoid_prime as d
+    from course.nn.activations import sigmoid
+    from course.nn.activations import sigmoid_prime as d
 
     z1 = I * w1 + 1
     h1 = sigmoid(z1)

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from course.networks import PARAMS, DiamondNet
+from course.nn.networks import PARAMS, DiamondNet
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ FIXTURE_EXPLORER = [
 from course._env import grading_mode
 if grading_mode():
     raise RuntimeError("the browser's kernel must run in learner mode, not grading mode")""",
-    "import ipywidgets as widgets\nfrom course.networks import DiamondNet",
+    "import ipywidgets as widgets\nfrom course.nn.networks import DiamondNet",
     """\
 sliders = {name: widgets.FloatSlider(value=v, min=-2, max=2, step=0.05, description=name)
            for name, v in [("w1", 0.5), ("I", 1.0)]}
@@ -49,7 +49,7 @@ explorer""",
 
 # The seed's mistake: both paths kept, the weights w2·w4 and w3·w5 on them dropped.
 WRONG_DO_DW1 = [
-    "import course\nfrom course.activations import sigmoid as s",
+    "import course\nfrom course.nn.activations import sigmoid as s",
     """\
 def d(z):
     return s(z) * (1 - s(z))

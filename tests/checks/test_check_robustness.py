@@ -13,16 +13,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import check, explain
-from course.checks import CheckFailed, CheckResult, registry
-from course.checks.registry import Exercise
-from course.checks.sandbox import LearnerError, call_learner, capture_output, time_limit
+from course._grading import registry
+from course._grading.guards import LearnerError, call_learner, capture_output, time_limit
+from course._grading.registry import Exercise
+from course.checks import CheckFailed, CheckResult
 
 EID = "diamond.dO_dw4"
 SHORT = 0.3   # seconds: the time limit used in these tests
 
 
 def right(I, w1, w2, w3, w4, w5):
-    from course.networks import DiamondNet
+    from course.nn.networks import DiamondNet
 
     return DiamondNet(w1, w2, w3, w4, w5).gradient(I)["w4"]
 

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from course import explain
+from course._grading.exercises import _diamond_catalogue, _diamond_messages, diamond
 from course.checks import CheckResult
-from course.exercises import _diamond_catalogue, _diamond_messages, diamond
 
 WRONG = "d(zO)*(d(z2)*d(z1)*I + d(z3)*d(z1)*I)"
 RIGHT = "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*I"

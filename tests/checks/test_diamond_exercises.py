@@ -1,4 +1,4 @@
-"""Lesson 03 exercises (course.exercises.diamond): references, accepted styles, named mistakes."""
+"""Lesson 03 exercises (exercises.diamond): references, accepted styles, named mistakes."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from course import explain
-from course.activations import sigmoid, sigmoid_prime
+from course._grading.exercises import diamond
 from course.checks import all_exercises, get_exercise
-from course.exercises import diamond
-from course.gradcheck import numerical_gradient
-from course.networks import BIASES, PARAMS, DiamondNet
+from course.nn.activations import sigmoid, sigmoid_prime
+from course.nn.gradcheck import numerical_gradient
+from course.nn.networks import BIASES, PARAMS, DiamondNet
 
 MAIN = ("diamond.dO_dw4", "diamond.dO_dw2", "diamond.dO_dw3", "diamond.dO_dw1")
 # the worked example's mistake, as written in COURSE.md and as pasted from a calculator
@@ -256,11 +256,11 @@ def test_catalogued_mistakes_are_named_with_the_biases_held_at_one(param, mistak
 
 
 def test_catalogue_entries_differ_from_each_other_and_from_the_truth():
-    from course.checks import GradeOptions
-    from course.checks.scalar import sample_points
+    from course._grading.scalar import sample_points
+    from course.checks import CheckOptions
 
     for p, spec in diamond.SPECS.items():
-        pts = sample_points(spec, GradeOptions(), diamond.VARIABLES)
+        pts = sample_points(spec, CheckOptions(), diamond.VARIABLES)
         truth = spec.reference(**pts)
         values = [(m.id, m.fn(**pts)) for m in spec.mistakes]
         for i, (a, va) in enumerate(values):
@@ -410,17 +410,17 @@ def test_exercise_lookup_suggests_close_ids():
 
 
 def test_a_notebook_answer_calling_the_reference_method_is_named():
-    from course.networks import DiamondNet
+    from course.nn.networks import DiamondNet
 
     original = DiamondNet.gradient
     notebook = {"__name__": "__main__"}            # what a cell's code sees in a kernel
-    source = ("from course.networks import DiamondNet\n"
+    source = ("from course.nn.networks import DiamondNet\n"
               "def dO_dw1(I, w1, w2, w3, w4, w5):\n"
               "    return DiamondNet(w1=w1, w2=w2, w3=w3, w4=w4, w5=w5).gradient(I)['w1']\n")
     exec(compile(source, "<cell>", "exec"), notebook)   # the test's own code, as a cell
     result = explain("diamond.dO_dw1", notebook["dO_dw1"])
     assert not result.passed and result.mistake == "uses-reference"
-    assert result.references == ("course.networks.DiamondNet.gradient",)
+    assert result.references == ("course.nn.networks.DiamondNet.gradient",)
     assert DiamondNet.gradient is original            # put back for the checker and widgets
     # the same call from library code (the checker, the explorer) is untouched
     assert DiamondNet().gradient(1.0)["w1"] == pytest.approx(0.0014291881022, abs=1e-12)

@@ -7,9 +7,9 @@ import sys
 import numpy as np
 import pytest
 
-from course.activations import sigmoid, sigmoid_prime
-from course.checks.formula import DEFAULT_FUNCTIONS, Formula, FormulaError, parse_formula
-from course.networks import PARAMS, DiamondNet
+from course.formula import DEFAULT_FUNCTIONS, Formula, FormulaError, parse_formula
+from course.nn.activations import sigmoid, sigmoid_prime
+from course.nn.networks import PARAMS, DiamondNet
 
 DIAMOND = ("I", *PARAMS)   # I, w1..w5, b1..b4
 WORKED = dict(I=1.0, w1=0.5, w2=0.5, w3=0.5, w4=0.5, w5=0.5, b1=1.0, b2=1.0, b3=1.0, b4=1.0)

@@ -7,8 +7,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course.activations import sigmoid, sigmoid_prime
-from course.checks.formula import Formula, FormulaError, parse_formula
+from course.formula import Formula, FormulaError, parse_formula
+from course.nn.activations import sigmoid, sigmoid_prime
 
 FAST = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VARIABLES = ("I", "w1", "w2", "b1", "x")

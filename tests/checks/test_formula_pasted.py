@@ -2,7 +2,7 @@
 
 import pytest
 
-from course.checks.formula import FormulaError, parse_formula
+from course.formula import FormulaError, parse_formula
 
 
 @pytest.mark.parametrize("text", ["y=6x-2", "f'(x) = 6x-2", "f(x)=6x-2", "$6x-2$",

@@ -98,10 +98,10 @@ def test_explain_and_unknown_ids_are_not_recorded(tmp_path):
 
 
 def test_run_check_grades_like_check_without_recording_or_raising(monkeypatch):
-    from course.checks import GradeOptions, run_check
+    from course.checks import CheckOptions, run_check
 
     monkeypatch.setenv("COURSE_GRADING", "1")       # check() would raise CheckFailed here
-    wrong = run_check(EID, WRONG, GradeOptions(n_cases=8))
+    wrong = run_check(EID, WRONG, CheckOptions(n_cases=8))
     assert wrong.passed is False and wrong.attempted and wrong.mistake
     assert run_check(EID, RIGHT).passed is True
     assert run_check("diamond.nothing", RIGHT).mistake == "unknown-exercise"

@@ -10,7 +10,7 @@ def test_threads_asking_at_once_all_see_every_exercise():
     code = textwrap.dedent("""
         import json
         import threading
-        from course.checks import registry
+        from course._grading import registry
 
         barrier = threading.Barrier(8)
         counts = []

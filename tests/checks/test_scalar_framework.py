@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course.checks import GradeOptions
-from course.checks.answers import Evaluator
-from course.checks.diagnose import factor_ratio, fill
-from course.checks.sandbox import LearnerError, NotAttempted
-from course.checks.scalar import Mistake, Probe, ScalarSpec, grade_scalar, sample_points
+from course._grading.answers import Evaluator
+from course._grading.diagnose import factor_ratio, fill
+from course._grading.guards import LearnerError, NotAttempted
+from course._grading.scalar import Mistake, Probe, ScalarSpec, grade_scalar, sample_points
+from course.checks import CheckOptions
 
 
 # f(a, b, c) = (a·b + c)·a with c held at 2 unless named; derived u = a·b + c
@@ -39,14 +39,14 @@ def spec(**changes) -> ScalarSpec:
 
 
 def grade(answer, s=None, **opts):
-    return grade_scalar("toy.f", s or spec(), answer, GradeOptions(**opts))
+    return grade_scalar("toy.f", s or spec(), answer, CheckOptions(**opts))
 
 
 def test_sample_points_put_the_worked_example_first_and_hold_defaults():
-    pts = sample_points(spec(), GradeOptions(n_cases=5), names=("a", "b"))
+    pts = sample_points(spec(), CheckOptions(n_cases=5), names=("a", "b"))
     assert pts["a"][0] == 1.0 and pts["b"][0] == 0.5
     assert (pts["c"] == 2.0).all() and len(pts["a"]) == 6
-    named = sample_points(spec(), GradeOptions(n_cases=5), names=("a", "b", "c"))
+    named = sample_points(spec(), CheckOptions(n_cases=5), names=("a", "b", "c"))
     assert named["c"][0] == 2.0 and len(set(named["c"][1:])) == 5
 
 

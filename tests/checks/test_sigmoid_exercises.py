@@ -1,4 +1,4 @@
-"""Lesson 01 exercises (course.exercises.sigmoid): a stable sigmoid and its derivative."""
+"""Lesson 01 exercises (course._grading.exercises.sigmoid): a stable sigmoid and its derivative."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from course import explain
-from course.activations import sigmoid, sigmoid_prime
-from course.exercises import sigmoid as ex
+from course._grading.exercises import sigmoid as ex
+from course.nn.activations import sigmoid, sigmoid_prime
 
 
 def stable(z):
@@ -73,7 +73,7 @@ def test_sigmoid_prime_in_any_style_passes(answer):
 
 
 def test_sigmoid_prime_matches_central_differences():
-    from course.gradcheck import numerical_gradient
+    from course.nn.gradcheck import numerical_gradient
 
     for z in (-3.0, -0.4, 0.0, 0.5, 2.5):
         numeric = numerical_gradient(lambda z: float(sigmoid(z)), {"z": z})["z"]
@@ -164,8 +164,8 @@ def test_sigmoid_prime_other_correct_forms_pass(answer):
 
 
 @pytest.mark.parametrize("eid, answer, name", [
-    ("sigmoid.sigmoid", sigmoid, "course.activations.sigmoid"),
-    ("sigmoid.derivative", sigmoid_prime, "course.activations.sigmoid_prime"),
+    ("sigmoid.sigmoid", sigmoid, "course.nn.activations.sigmoid"),
+    ("sigmoid.derivative", sigmoid_prime, "course.nn.activations.sigmoid_prime"),
 ])
 def test_the_courses_own_function_is_not_an_answer(eid, answer, name):
     result = explain(eid, answer)

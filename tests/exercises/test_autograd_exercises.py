@@ -1,4 +1,4 @@
-"""Lesson 08 exercises (course.exercises.autograd): references, accepted styles, named mistakes."""
+"""Lesson 08 exercises (exercises.autograd): references, accepted styles, named mistakes."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from collections import deque
 import pytest
 
 from course import explain, hint
-from course.activations import sigmoid
-from course.autograd import Value as LibraryValue
+from course._grading.exercises.autograd.graphs import Ops, build_diamond, reference_backward
+from course._grading.exercises.autograd.traversal import GRAPHS
 from course.checks import all_exercises
-from course.exercises.autograd.graphs import Ops, build_diamond, reference_backward
-from course.exercises.autograd.traversal import GRAPHS
-from course.gradcheck import numerical_gradient
-from course.networks import PARAMS, DiamondNet
+from course.nn.activations import sigmoid
+from course.nn.autograd import Value as LibraryValue
+from course.nn.gradcheck import numerical_gradient
+from course.nn.networks import PARAMS, DiamondNet
 
 IDS = ("autograd.mul_backward", "autograd.tanh_backward", "autograd.backward")
 

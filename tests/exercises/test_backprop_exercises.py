@@ -1,4 +1,4 @@
-"""Lesson 05 exercises (course.exercises.backprop): references, accepted styles, named mistakes."""
+"""Lesson 05 exercises (exercises.backprop): references, accepted styles, named mistakes."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from course import explain, hint
-from course.activations import sigmoid, sigmoid_prime
+from course._grading.exercises import backprop as bp
 from course.checks import all_exercises
-from course.exercises import backprop as bp
-from course.gradcheck import numerical_gradient
-from course.networks import PARAMS, DiamondNet
+from course.nn.activations import sigmoid, sigmoid_prime
+from course.nn.gradcheck import numerical_gradient
+from course.nn.networks import PARAMS, DiamondNet
 
 IDS = ("backprop.delta_h1", "backprop.backward")
 

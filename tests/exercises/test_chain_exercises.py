@@ -1,4 +1,4 @@
-"""Lesson 02 exercises (course.exercises.chain): references, accepted styles, named mistakes."""
+"""Lesson 02 exercises (exercises.chain): references, accepted styles, named mistakes."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from course import explain, hint
-from course.activations import sigmoid, sigmoid_prime
+from course._grading.exercises import chain
 from course.checks import all_exercises, get_exercise
-from course.exercises import chain
-from course.gradcheck import numerical_gradient
+from course.nn.activations import sigmoid, sigmoid_prime
+from course.nn.gradcheck import numerical_gradient
 
 IDS = ("chain.central_difference", "chain.dy_dw2", "chain.dy_dw1")
 
@@ -192,7 +192,7 @@ def test_probe_reports_where_the_answer_goes_wrong():
 
 
 def test_formula_answers_are_accepted_and_diagnosed():
-    pytest.importorskip("course.checks.formula")
+    pytest.importorskip("course.formula")
     good = explain("chain.dy_dw1", "d(w2*s(w1*x+1)+1)*w2*d(w1*x+1)*x")
     assert good.passed, str(good)
     latex = explain("chain.dy_dw2", r"d\left(w_2s\left(w_1x+1\right)+1\right)\cdot s(w_1x+1)")

@@ -1,4 +1,4 @@
-"""Lesson 06 exercises (course.exercises.dense) and the array-answer framework they use."""
+"""Lesson 06 exercises (course._grading.exercises.dense) and the array-answer framework they use."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 from course import explain, hint
-from course.activations import sigmoid, sigmoid_prime
-from course.checks import GradeOptions, all_exercises
-from course.exercises import dense as d
-from course.exercises._arrays import ratio_to, where_wrong
-from course.gradcheck import numerical_gradient
-from course.losses import mse
-from course.mlp import MLP
+from course._grading.arrays import ratio_to, where_wrong
+from course._grading.exercises import dense as d
+from course.checks import CheckOptions, all_exercises
+from course.nn.activations import sigmoid, sigmoid_prime
+from course.nn.gradcheck import numerical_gradient
+from course.nn.losses import mse
+from course.nn.mlp import MLP
 
 IDS = ("dense.forward", "dense.backward", "dense.mlp_backward")
 
@@ -298,7 +298,7 @@ def test_ratio_to_finds_a_constant_and_refuses_a_pattern():
 
 
 def test_the_default_options_give_four_fixed_shapes():
-    cases = d.BACKWARD.make_cases(GradeOptions())
+    cases = d.BACKWARD.make_cases(CheckOptions())
     assert [tuple(c.dims.values()) for c in cases] == [(5, 3, 4), (8, 4, 2), (6, 2, 5), (7, 5, 1)]
     for c in cases:                     # m, n_in, n_out all different: transposes show
         assert len(set(c.dims.values())) == 3
@@ -320,7 +320,7 @@ def test_a_shape_mistake_gets_the_shape_hint():
 @pytest.mark.parametrize("spec", [d.FORWARD, d.BACKWARD, d.MLP_BACKWARD],
                          ids=lambda s: s.exercise_id)
 def test_catalogue_entries_are_real_and_distinct_mistakes(spec):
-    cases = spec.make_cases(GradeOptions())
+    cases = spec.make_cases(CheckOptions())
     seen = {}
     for m in spec.mistakes:
         outs = [m.outputs(c) for c in cases]

@@ -1,4 +1,4 @@
-"""Lesson 04 exercises (course.exercises.gradcheck): references, accepted styles, named mistakes."""
+"""Lesson 04 exercises (exercises.gradcheck): references, accepted styles, named mistakes."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from course import explain, hint
+from course._grading.exercises import gradcheck as g
+from course._grading.exercises.gradcheck.bugs import _PROBE, LESSON_BUG
 from course.checks import all_exercises
-from course.exercises import gradcheck as g
-from course.exercises.gradcheck.bugs import _PROBE, LESSON_BUG
-from course.gradcheck import numerical_gradient as library_gradient
-from course.gradcheck import relative_error as library_relative_error
-from course.networks import PARAMS, DiamondNet
+from course.nn.gradcheck import numerical_gradient as library_gradient
+from course.nn.gradcheck import relative_error as library_relative_error
+from course.nn.networks import PARAMS, DiamondNet
 
 IDS = ("gradcheck.numerical_gradient", "gradcheck.relative_error", "gradcheck.find_bug")
 

@@ -1,4 +1,4 @@
-"""Lesson 07 exercises (course.exercises.sgd): references, accepted styles, named mistakes."""
+"""Lesson 07 exercises (exercises.sgd): references, accepted styles, named mistakes."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from course import explain, hint
+from course._grading.exercises import sgd as s
+from course._grading.exercises.sgd.train_loop import SETUP
 from course.checks import all_exercises
-from course.exercises import sgd as s
-from course.exercises.sgd.train_loop import SETUP
-from course.gradcheck import numerical_gradient
-from course.losses import bce, bce_grad
-from course.mlp import MLP, flatten_grads
+from course.nn.gradcheck import numerical_gradient
+from course.nn.losses import bce, bce_grad
+from course.nn.mlp import MLP, flatten_grads
 
 IDS = ("sgd.bce_grad", "sgd.sgd_step", "sgd.train")
 
@@ -49,7 +49,7 @@ def test_sgd_step_reference_moves_every_parameter_against_its_gradient():
 
 
 def test_train_reference_lowers_the_loss_of_the_seeded_problem():
-    from course.datasets import make_xor
+    from course.nn.datasets import make_xor
 
     X, y = make_xor(n=SETUP["n"], noise=SETUP["noise"], seed=SETUP["data_seed"])
     model = MLP(SETUP["sizes"], activation=SETUP["activation"], seed=SETUP["model_seed"])
@@ -290,10 +290,10 @@ def test_a_slow_loop_is_stopped_with_a_message():
 
 
 def test_bce_catalogue_entries_are_real_and_distinct_mistakes():
-    from course.checks import GradeOptions
-    from course.exercises.sgd.bce import BCE_GRAD
+    from course._grading.exercises.sgd.bce import BCE_GRAD
+    from course.checks import CheckOptions
 
-    cases = BCE_GRAD.make_cases(GradeOptions())
+    cases = BCE_GRAD.make_cases(CheckOptions())
     variants = {m.id: [m.outputs(c)["dL/da"] for c in cases] for m in BCE_GRAD.mistakes}
     truth = [c.expected["dL/da"] for c in cases]
     for mid, values in variants.items():

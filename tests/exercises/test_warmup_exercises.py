@@ -1,11 +1,11 @@
-"""Lesson 00 warm-up (course.exercises.warmup): accepted styles and named mistakes."""
+"""Lesson 00 warm-up (course._grading.exercises.warmup): accepted styles and named mistakes."""
 
 from __future__ import annotations
 
 import pytest
 
 from course import explain
-from course.exercises import warmup
+from course._grading.exercises import warmup
 
 
 @pytest.mark.parametrize("answer", [

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.grade.collect import lesson_exercises
+from course._grading.batch.collect import lesson_exercises
 from course.release import release_notebook
 
 REPO = Path(__file__).resolve().parents[2]
@@ -171,15 +171,15 @@ subprocess.Popen([sys.executable, "-c", forger], start_new_session=True,
 # the course's own reference in place of the learner's work: a method (seen when it is
 # called) for the last answer, a function named in the code (seen statically) for the first
 REFERENCE = '''\
-import course.networks
-from course.gradcheck import numerical_gradient
+import course.nn.networks
+from course.nn.gradcheck import numerical_gradient
 
 def {last}(I, w1, w2, w3, w4, w5):
-    net = course.networks.DiamondNet(w1=w1, w2=w2, w3=w3, w4=w4, w5=w5)
+    net = course.nn.networks.DiamondNet(w1=w1, w2=w2, w3=w3, w4=w4, w5=w5)
     return net.gradient(I)["w1"]
 
 def {first}(I, w1, w2, w3, w4, w5):
-    out = lambda w4: course.networks.DiamondNet(w1=w1, w2=w2, w3=w3, w4=w4, w5=w5).output(I)
+    out = lambda w4: course.nn.networks.DiamondNet(w1=w1, w2=w2, w3=w3, w4=w4, w5=w5).output(I)
     return numerical_gradient(out, {{"w4": w4}})["w4"]
 '''
 

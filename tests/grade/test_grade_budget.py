@@ -9,8 +9,8 @@ import nbformat
 import pytest
 from grade_fixtures import insert_after_imports, run_grade, solution
 
-from course.grade.checkrun import _read_results
-from course.grade.worker import sign
+from course._grading.batch.checkrun import _read_results
+from course._grading.batch.worker import sign
 
 pytestmark = pytest.mark.slow
 

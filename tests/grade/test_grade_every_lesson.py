@@ -14,7 +14,7 @@ from pathlib import Path
 
 from grade_fixtures import REPO, run_grade
 
-from course.grade.collect import known_lessons
+from course._grading.batch.collect import known_lessons
 
 
 def test_solutions_score_full_and_unfilled_lessons_zero(tmp_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from grade_fixtures import LESSON, LINGERER_MARK, TIMEOUT, answer_names
 
-from course.grade.collect import lesson_exercises
+from course._grading.batch.collect import lesson_exercises
 
 pytestmark = pytest.mark.slow
 
@@ -208,6 +208,6 @@ def test_calling_the_courses_own_reference_is_not_an_answer(graded_batch):
     assert row[first] == row[last] == "0" and points(row) == MAX - 2
     by_id = {e["exercise_id"]: e for e in detail["reference.ipynb"]["exercises"]}
     assert by_id[last]["mistake"] == by_id[first]["mistake"] == "uses-reference"
-    assert "course.networks.DiamondNet.gradient" in by_id[last]["summary"]     # at run time
-    assert "course.gradcheck.numerical_gradient" in by_id[first]["summary"]    # in the code
-    assert "course.networks.DiamondNet.gradient" in row["review"]
+    assert "course.nn.networks.DiamondNet.gradient" in by_id[last]["summary"]     # at run time
+    assert "course.nn.gradcheck.numerical_gradient" in by_id[first]["summary"]    # in the code
+    assert "course.nn.networks.DiamondNet.gradient" in row["review"]

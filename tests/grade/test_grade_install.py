@@ -7,8 +7,8 @@ import nbformat
 import pytest
 from grade_fixtures import insert_after_imports, solution
 
-from course.grade import grade
-from course.grade.model import GradingOptions
+from course._grading.batch import grade
+from course._grading.batch.model import GradingOptions
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 from grade_fixtures import TIMEOUT, insert_after_imports, run_grade, solution
 
-from course.grade import _read_journal, journal_path
-from course.grade.model import SubmissionGrade
+from course._grading.batch import _read_journal, journal_path
+from course._grading.batch.model import SubmissionGrade
 
 KILL_GRADER = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
 

@@ -9,14 +9,14 @@ import nbformat
 import pytest
 from grade_fixtures import blank, run_grade, solution
 
-from course.grade.collect import (
+from course._grading.batch.collect import (
     detect_lesson,
     find_submissions,
     read_submission,
 )
-from course.grade.integrity import Snapshot
-from course.grade.model import ExerciseGrade, GradingOptions, SubmissionGrade
-from course.grade.report import csv_columns, feedback_names, write_outputs
+from course._grading.batch.integrity import Snapshot
+from course._grading.batch.model import ExerciseGrade, GradingOptions, SubmissionGrade
+from course._grading.batch.report import csv_columns, feedback_names, write_outputs
 
 
 # --- command line ---------------------------------------------------------------------

@@ -17,9 +17,9 @@ import cloudpickle
 import numpy as np
 import pytest
 
-from course.activations import sigmoid as s
-from course.grade.review import library_references, scan
-from course.grade.unpickle import SAFE_BUILTINS, RefusedGlobal, allowed_module, load_answer
+from course._grading.batch.review import library_references, scan
+from course._grading.batch.unpickle import SAFE_BUILTINS, RefusedGlobal, allowed_module, load_answer
+from course.nn.activations import sigmoid as s
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -111,11 +111,11 @@ def test_dangerous_globals_are_refused_by_name(obj, named):
 
 
 def test_the_checker_and_the_reference_exercises_are_refused():
+    from course._grading.exercises.warmup import f_prime
     from course.checks import check
-    from course.exercises.warmup import f_prime
 
     for obj in (check, f_prime):
-        with pytest.raises(RefusedGlobal, match=r"course\.(checks|exercises)"):
+        with pytest.raises(RefusedGlobal, match=r"course\.(checks|_grading)"):
             roundtrip(obj)
 
 
@@ -156,13 +156,13 @@ def test_modules_reach_answers_read_only_so_the_checkers_numpy_stays_intact():
 
 def test_allowed_module_keeps_file_and_process_access_out():
     assert allowed_module("numpy") and allowed_module("numpy.linalg")
-    assert allowed_module("course.networks")
+    assert allowed_module("course.nn.networks")
     for name in ("os", "numpy.ctypeslib", "numpy.f2py", "course.checks",
-                 "course.exercises.sigmoid", "subprocess", "ctypes", "builtins"):
+                 "course._grading.exercises.sigmoid", "subprocess", "ctypes", "builtins"):
         assert not allowed_module(name), name
 
 
 def test_review_flags_introspection_but_not_maths():
     assert scan(roundtrip(sigmoid_prime)) == []
     assert scan(roundtrip(calls_the_climber)) == ["__base__", "__subclasses__"]  # via helper
-    assert library_references(roundtrip(sigmoid_prime)) == ["course.activations.sigmoid"]
+    assert library_references(roundtrip(sigmoid_prime)) == ["course.nn.activations.sigmoid"]

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from grade_fixtures import REPO, solution, wrong_answers
 
-from course.grade.model import ExerciseGrade, SubmissionGrade
+from course._grading.batch.model import ExerciseGrade, SubmissionGrade
 from course.release import release
 from course.validate import problems
 

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from course.networks import PARAMS, DiamondNet
+from course.nn.networks import PARAMS, DiamondNet
 from course.plots import draw_mlp, draw_network
 from course.plots import palette as pal
 from course.plots.svg import network_svg

@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from course.activations import sigmoid
-from course.activations import sigmoid_prime as d
-from course.networks import PARAMS, DiamondNet
+from course.nn.activations import sigmoid
+from course.nn.activations import sigmoid_prime as d
+from course.nn.networks import PARAMS, DiamondNet
 from course.plots import slope_plot
 from course.plots.slope import NOT_WRITTEN, learner_slope
 
@@ -132,8 +132,8 @@ WRONG_FORMULA = ("d(s(s(I*w1+1)*w2+1)*w4 + s(s(I*w1+1)*w3+1)*w5 + 1)"
                  " * (d(s(I*w1+1)*w2+1)*d(I*w1+1)*I + d(s(I*w1+1)*w3+1)*d(I*w1+1)*I)")
 
 
-@pytest.mark.skipif(importlib.util.find_spec("course.checks.formula") is None,
-                    reason="the formula parser (course.checks.formula) is not there yet")
+@pytest.mark.skipif(importlib.util.find_spec("course.formula") is None,
+                    reason="the formula parser (course.formula) is not there yet")
 def test_a_formula_string_draws_like_the_function():
     slope, message = learner_slope(WRONG_FORMULA, DiamondNet(), 1.0)
     assert message == ""

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from course.networks import PARAMS, DiamondNet
+from course.nn.networks import PARAMS, DiamondNet
 from course.plots import palette as pal
 from course.plots.layout import diamond_scene
 from course.plots.svg import network_svg

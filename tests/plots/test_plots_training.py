@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course.autograd import Value, diamond_values
-from course.datasets import load
-from course.mlp import MLP
-from course.networks import DiamondNet
+from course.nn.autograd import Value, diamond_values
+from course.nn.datasets import load
+from course.nn.mlp import MLP
+from course.nn.networks import DiamondNet
+from course.nn.train import gradient_norms, train
 from course.plots import decision_boundary, draw_graph, gradient_norms_plot, loss_curve
-from course.train import gradient_norms, train
 
 
 def test_decision_boundary_shows_the_models_probabilities(save_png):

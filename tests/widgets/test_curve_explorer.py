@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.activations import sigmoid
+from course.nn.activations import sigmoid
 from course.sliders import CurveExplorer, curve_explorer
 
 

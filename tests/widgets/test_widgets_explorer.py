@@ -8,7 +8,7 @@ import re
 import ipywidgets as widgets
 import pytest
 
-from course.networks import PARAMS, DiamondNet
+from course.nn.networks import PARAMS, DiamondNet
 from course.widgets import diamond_explorer, quantities
 
 CELL = re.compile(r'data-quantity="([^"]+)"[^>]*>([^<]+)<')

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from course.networks import DiamondNet
+from course.nn.networks import DiamondNet
 from course.widgets._figure import FigureView, encode_png, ipympl_active
 
 

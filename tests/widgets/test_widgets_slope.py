@@ -7,9 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from course.activations import sigmoid
-from course.activations import sigmoid_prime as d
-from course.networks import DiamondNet
+from course.nn.activations import sigmoid
+from course.nn.activations import sigmoid_prime as d
+from course.nn.networks import DiamondNet
 from course.plots.slope import NOT_WRITTEN
 from course.widgets import quantities, slope_explorer
 

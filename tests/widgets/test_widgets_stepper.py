@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.networks import PARAMS, DiamondNet
+from course.nn.networks import PARAMS, DiamondNet
 from course.widgets import backward_stepper, quantities
 
 

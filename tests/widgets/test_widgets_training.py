@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course.datasets import load
-from course.mlp import MLP
+from course.nn.datasets import load
+from course.nn.mlp import MLP
 from course.widgets import quantities, training_dashboard
 from course.widgets.training import parse_hidden
 

@@ -1,0 +1,234 @@
+"""``python -m course grade``: grade a folder of submitted notebooks into a CSV.
+
+Each submission runs in a fresh kernel (``execute``); its answers are copied out
+(``extract``) and checked by a fresh Python process the notebook never touched
+(``worker``, loading them through ``unpickle``); results become one CSV row, a JSON
+record and a feedback file (``report``). Every submission gets a row, whatever it is.
+
+Exit code: 0 when every submission was fully graded, 1 when any could not be (the
+``reason`` column says why), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from course._grading.batch.model import ExerciseGrade, GradingOptions, SubmissionGrade
+
+__all__ = ["add_arguments", "main", "grade", "GradingOptions", "SubmissionGrade",
+           "ExerciseGrade"]
+
+
+def _positive(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+    return parse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m course grade``."""
+    parser.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
+                        help="notebooks (.ipynb) or folders of them (searched recursively)")
+    parser.add_argument("--out", type=Path, default=Path("grades.csv"),
+                        help="the CSV to write (default grades.csv); a .json with every "
+                             "detail and a <name>_feedback/ folder are written beside it")
+    parser.add_argument("--timeout", type=_positive(float), default=30.0, metavar="SECONDS",
+                        help="time limit per notebook cell (default 30)")
+    parser.add_argument("--budget", type=_positive(float), default=None, metavar="SECONDS",
+                        help="time limit per submission, restarts included "
+                             "(default 10 × timeout + 60)")
+    parser.add_argument("--jobs", "-j", type=_positive(int), default=1, metavar="N",
+                        help="submissions graded in parallel (default 1)")
+    parser.add_argument("--lesson", metavar="NN_name",
+                        help="the lesson every submission should be; others score 0")
+    parser.add_argument("--cases", type=_positive(int), default=200, metavar="N",
+                        help="random cases per exercise (default 200; the notebook uses 48)")
+    parser.add_argument("--seed", type=int, default=GradingOptions.seed,
+                        help="seed of the grading cases")
+    parser.add_argument("--no-install-check", action="store_true",
+                        help="do not compare the installation before and after each kernel "
+                             "(when it is read-only to the grader anyway, e.g. a container)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    parser.add_argument("--resume", action="store_true",
+                        help="after a run that was killed: keep the rows it finished (from "
+                             "<out>.journal.jsonl) and do not run again the notebook that was "
+                             "running when it stopped")
+
+
+def journal_path(out: Path) -> Path:
+    """Where a run records each submission as it starts and ends (removed when it ends)."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}.journal.jsonl")
+
+
+def _read_journal(path: Path) -> tuple[dict, set]:
+    """``(rows finished, names started but never finished)`` of an interrupted run."""
+    import json
+
+    done, started = {}, set()
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return done, started
+    for line in lines:
+        try:
+            event = json.loads(line)
+            name = str(event["file"])
+            if event["event"] == "start":
+                started.add(name)
+            elif event["event"] == "done":
+                done[name] = SubmissionGrade.from_json(event["row"])
+        except (ValueError, KeyError, TypeError):
+            continue                  # a line cut short when the run was killed
+    return done, started - set(done)
+
+
+def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
+          progress: bool = True, between=None, resume: bool = False) -> list[SubmissionGrade]:
+    """Grade ``paths`` (files or folders) and write ``out``; the rows, one per submission.
+
+    With ``resume``, the rows an interrupted run (killed, e.g. by a notebook) finished are
+    kept from its journal, and a notebook that was running when it stopped is not run again:
+    its row says so.
+
+    Raises
+    ------
+    course._grading.batch.collect.UsageError
+        Nothing to grade, or a path does not exist.
+    """
+    import json
+    import os
+
+    from course._grading.batch.collect import find_submissions
+    from course._grading.batch.pipeline import grade_all
+    from course._grading.batch.report import write_outputs
+
+    start = time.monotonic()
+    found = find_submissions(paths)
+    names = [str(p) for p in found]
+    journal = journal_path(out)
+    kept, stopped_in = _read_journal(journal) if resume else ({}, set())
+    for name in stopped_in:
+        kept[name] = SubmissionGrade(file=name, notes=[
+            "grading stopped while this notebook ran (did it kill the grader?); on --resume "
+            "it was not run again: not graded"])
+    todo = [(p, n) for p, n in zip(found, names) if n not in kept]
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    with open(journal, "a" if resume else "w", encoding="utf-8",
+              errors="backslashreplace") as fh:
+
+        def record(event: str, name: str, row: SubmissionGrade | None) -> None:
+            entry = {"event": event, "file": name}
+            if row is not None:
+                entry["row"] = row.to_json()
+            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+        graded = grade_all([p for p, _ in todo], options, jobs=jobs, progress=progress,
+                           names=[n for _, n in todo], between=between, journal=record)
+    by_name = {**kept, **{row.file: row for row in graded}}
+    rows = [by_name[n] for n in names]
+    write_outputs(rows, out, options, elapsed=time.monotonic() - start)
+    journal.unlink(missing_ok=True)
+    return rows
+
+
+def _check_usage(args) -> str | None:
+    from course._grading.batch.collect import known_lessons
+
+    if args.out.suffix.lower() == ".json":
+        return f"--out {args.out}: give the CSV's name (the JSON is written beside it)"
+    if args.out.exists() and args.out.is_dir():
+        return f"--out {args.out} is a folder; give a file name such as grades.csv"
+    if args.lesson and args.lesson not in known_lessons():
+        return (f"--lesson {args.lesson!r} is not a lesson with checked exercises; expected "
+                f"one of: {', '.join(known_lessons())}")
+    return None
+
+
+def _adopt_orphans() -> None:
+    """Become the parent of every process a notebook starts and then abandons (Linux's
+    child subreaper), so that none outlives grading (one that waits to rewrite the CSV)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)    # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass                     # not Linux: kernels' process groups are still ended
+
+
+def _end_leftovers() -> int:
+    """Kill and reap every child still alive (kernels and checkers are done by now:
+    what is left was started by a notebook); how many there were."""
+    import os
+    import signal
+
+    ended = 0
+    for _ in range(20):                       # orphans of the ones killed come up next
+        kids = []
+        for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == os.getpid():
+                kids.append(int(entry))
+        if not kids:
+            break
+        for pid in kids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                ended += 1
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        time.sleep(0.05)
+    return ended
+
+
+def main(args) -> int:
+    """Run ``python -m course grade`` with parsed ``args``; the exit code."""
+    from course._grading.batch.collect import UsageError
+
+    problem = _check_usage(args)
+    if problem:
+        print(f"grade: {problem}", file=sys.stderr)
+        return 2
+    options = GradingOptions(timeout=args.timeout, budget=args.budget, lesson=args.lesson,
+                             n_cases=args.cases, seed=args.seed,
+                             check_install=not args.no_install_check)
+    journal = journal_path(args.out)
+    if journal.exists() and not args.resume:
+        print(f"grade: {journal} is left from a run that stopped before it ended (a notebook "
+              "may have killed it): add --resume to keep that run's rows and skip the notebook "
+              "it stopped in; starting over now", file=sys.stderr)
+    _adopt_orphans()
+    try:
+        rows = grade(args.submissions, args.out, options, jobs=args.jobs,
+                     progress=not args.quiet, between=_end_leftovers, resume=args.resume)
+    except UsageError as err:
+        print(f"grade: {err}", file=sys.stderr)
+        return 2
+    finally:
+        leftovers = _end_leftovers()
+    if leftovers:
+        print(f"grade: ended {leftovers} process(es) that notebooks had left running",
+              file=sys.stderr)
+    incomplete = [r for r in rows if not r.fully_graded]
+    print(f"graded {len(rows) - len(incomplete)} of {len(rows)} submissions fully; "
+          f"wrote {args.out}, {args.out.with_suffix('.json')} and "
+          f"{args.out.with_name(args.out.stem + '_feedback')}/")
+    for r in incomplete:
+        print(f"  not fully graded: {r.file}: {r.reason or 'see the JSON'}", file=sys.stderr)
+    return 1 if incomplete else 0

@@ -1,0 +1,199 @@
+"""Lesson 08, exercise 3: ``Value.backward()`` — seed, topological order, reversed.
+
+The checker builds graphs from the learner's class whose ``_backward`` closures are its
+own (correct) ones and record every call (``graphs.Ops``). After the learner's
+``root.backward()`` it reads the call log and the gradients:
+
+* no closure called, or the root's called with ``grad`` 0: the seed ``self.grad = 1`` is
+  missing (or nothing is called);
+* a closure called twice: the topological sort has no ``visited`` set;
+* a node's closure called before all its consumers' closures: not a reversed topological
+  order (children before parents everywhere: the order was not reversed);
+* a node never called; gradients wrong despite a good order.
+
+Graphs: a chain (no shared nodes), the diamond of lessons 03-05 (h1 feeds two nodes), a
+node needed at two depths (breadth-first order fails) and two chains meeting at one
+node (depth-first pre-order fails whichever way it turns).
+"""
+
+from __future__ import annotations
+
+import math
+
+from course._grading.exercises.autograd.graphs import (
+    Ops,
+    build_chain,
+    build_diamond,
+    build_two_chains,
+    build_two_depths,
+    reference_backward,
+)
+from course._grading.exercises.autograd.nodes import as_value_class
+from course._grading.guards import LearnerError, call_learner
+from course._grading.registry import Exercise, register
+from course._grading.result import CheckResult
+
+__all__ = ["GRAPHS", "MEANINGS"]
+
+LESSON = "08_autograd_from_scratch"
+_RANDOM = {"w1": -0.9, "w2": 1.4, "w3": -0.6, "w4": 0.8, "w5": -1.7, "b1": 0.3, "b2": -0.5,
+           "b3": 0.9, "b4": -0.2}
+#: (description, builder)
+GRAPHS = (
+    ("tanh(x·w + b)·c (no shared nodes)", build_chain),
+    ("the diamond at the worked example", lambda ops: build_diamond(ops, 1.0)),
+    ("the diamond at I = -0.7 and random weights", lambda ops: build_diamond(ops, -0.7,
+                                                                            **_RANDOM)),
+    ("w = tanh(tanh(u)) + u, u = x·a (u needed at depths 1 and 3)", build_two_depths),
+    ("w = tanh(tanh(u)) + s(s(u)), u = x·a (two paths meet at u)", build_two_chains),
+)
+
+MEANINGS = {
+    "no-seed": "self.grad = 1 is missing: every gradient stays 0",
+    "wrong-seed": "the root's gradient is seeded with something other than 1",
+    "no-calls": "no _backward closure is called",
+    "not-reversed": "the closures run in topological order, not reversed (leaves first)",
+    "wrong-order": "not a topological order: a node passes its gradient on before it is "
+                   "complete (e.g. breadth-first or depth-first pre-order)",
+    "visited-twice": "a shared node's closure runs twice (no visited set)",
+    "missing-nodes": "some nodes' closures are never called",
+    "wrong-grads": "the order looks right but the gradients are wrong",
+}
+
+
+def _consumers(root) -> dict:
+    """id(node) -> the nodes that use it, for every node reachable from root."""
+    out, stack, seen = {id(root): []}, [root], {id(root)}
+    while stack:
+        node = stack.pop()
+        for child in node._prev:
+            out.setdefault(id(child), []).append(node)
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return out
+
+
+def _analyse(root, log) -> tuple | None:
+    """``(mistake id, message)`` for a wrong call log, else None."""
+    inner = [(n, g) for n, g in log if n._prev]            # leaves' closures do nothing
+    if not inner:
+        return "no-calls", ("backward() called no node's _backward: walk the graph from self "
+                            "and call node._backward() for every node")
+    root_calls = [g for n, g in inner if n is root]
+    if root_calls and root_calls[0] == 0:
+        return "no-seed", ("the root's _backward ran while self.grad was still 0, so every "
+                           "gradient stays 0: set self.grad = 1 first (dL/dL = 1)")
+    if root_calls and not math.isclose(root_calls[0], 1.0):
+        return "wrong-seed", (f"the root's gradient was {root_calls[0]:.6g} when its _backward "
+                              "ran; seed it with exactly 1 (dL/dL = 1)")
+    counts: dict = {}
+    for n, _ in inner:
+        counts[id(n)] = counts.get(id(n), 0) + 1
+    if max(counts.values()) > 1:
+        return "visited-twice", (
+            "a node's _backward ran more than once: a node used by two others appears twice "
+            "in your order, so its gradient is passed on twice. Keep a `visited` set while "
+            "you build the topological order and add each node once.")
+    position = {id(n): i for i, (n, _) in enumerate(inner)}
+    consumers = _consumers(root)
+    internal = [n for n in _all(root) if n._prev]
+    if any(id(n) not in position for n in internal):
+        return "missing-nodes", ("some nodes' _backward never ran: visit every node of the "
+                                 "graph (recursively through node._prev), not only the root's "
+                                 "children")
+    late = [(n, p) for n in internal for p in consumers[id(n)] if position[id(p)] > position[id(n)]]
+    if late:
+        if all(position[id(p)] > position[id(n)] for n in internal for p in consumers[id(n)]):
+            return "not-reversed", ("the closures ran from the leaves towards the root — the "
+                                    "topological order itself; run them in reversed order, "
+                                    "root first: for node in reversed(topo): node._backward()")
+        early, user = next(((n, p) for n, p in late if n.label and p.label), late[0])
+        example = (f" Here {early.label}'s _backward ran before that of {user.label}, which "
+                   f"uses {early.label}." if early.label and user.label else "")
+        return "wrong-order", (
+            "a node passed its gradient on before all its users had added theirs: in your "
+            "order some node's _backward runs before the _backward of a node that uses it."
+            f"{example} Build a topological order (each node after all its children, "
+            "depth-first with a visited set) and run it reversed.")
+    return None
+
+
+def _all(root) -> list:
+    out, stack, seen = [], [root], {id(root)}
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        for child in node._prev:
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return out
+
+
+def _grade(answer, opts) -> CheckResult:
+    eid = "autograd.backward"
+    cls = as_value_class(answer, eid)
+    if not callable(getattr(cls, "backward", None)):
+        raise LearnerError("your Value class has no backward method yet: define "
+                           "backward(self) and attach it with Value.backward = backward",
+                           kind="type")
+    for description, build in GRAPHS:
+        log: list = []
+        try:
+            root, leaves = build(Ops(cls, log))
+        except Exception as err:
+            raise LearnerError(f"the checker could not build a graph with your class "
+                               f"({type(err).__name__}: {err}); keep the given __init__(self, "
+                               "data, _children=(), _op='')", kind="type") from None
+        call_learner(root.backward)
+        ref_root, ref_leaves = build(Ops(_Plain, []))
+        reference_backward(ref_root)
+        mine = {k: float(v.grad) for k, v in leaves.items()}
+        truth = {k: v.grad for k, v in ref_leaves.items()}
+        ok = all(math.isclose(mine[k], truth[k], rel_tol=1e-9, abs_tol=1e-13) for k in truth)
+        problem = _analyse(root, log)
+        if ok and problem is None:
+            continue
+        mid, message = problem or ("wrong-grads", "the order of the calls is right, but the "
+                                   "gradients differ: does backward() change .grad itself "
+                                   "(other than seeding self.grad = 1)?")
+        wrong = {k: _g(mine[k]) for k in truth if not math.isclose(mine[k], truth[k],
+                                                                   rel_tol=1e-9, abs_tol=1e-13)}
+        return CheckResult(eid, False, mistake=mid, summary=message, n_cases=len(GRAPHS),
+                           details=[f"Graph: {description}."],
+                           learner_value=wrong or None,
+                           expected_value={k: _g(truth[k]) for k in wrong} or None)
+    return CheckResult(eid, True, n_cases=len(GRAPHS), summary=(
+        f"correct — your backward() gives every gradient of {len(GRAPHS)} graphs, including "
+        "all nine of the diamond (= DiamondNet.gradient), calling each closure once, in "
+        "reversed topological order"))
+
+
+def _g(x: float) -> float:
+    return float(f"{x:.6g}")
+
+
+class _Plain:
+    """A minimal node class for the reference run."""
+
+    def __init__(self, data, _children=(), _op=""):
+        self.data, self.grad, self._prev, self._op = float(data), 0.0, set(_children), _op
+        self._backward = lambda: None
+        self.label = ""
+
+
+register(Exercise(
+    forbidden=("course.nn.autograd.Value",),
+    id="autograd.backward", lesson=LESSON, answer_name="Value",
+    title="Value.backward(): seed 1, topological order, every _backward in reverse",
+    grade=_grade, answer_kinds="the Value class", mistakes=MEANINGS,
+    hints=("A node may pass its gradient on only when it is complete — after every node that "
+           "uses it has added its share. Which order guarantees that?",
+           "Build a topological order with a depth-first search: visit a node's children "
+           "first (recursively, with a `visited` set), then append the node. Then set "
+           "self.grad = 1.",
+           "order, visited = [], set(); def build(v): if v not in visited: visited.add(v); "
+           "[build(c) for c in v._prev]; order.append(v) — build(self); self.grad = 1; "
+           "for v in reversed(order): v._backward()"),
+))

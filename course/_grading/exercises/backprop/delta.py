@@ -1,0 +1,99 @@
+"""Lesson 05, exercise 1: ``delta_h1(delta2, delta3, w2, w3, h1)``, the delta at h1.
+
+A scalar exercise (``course._grading.scalar``): δ1 = (δ2·w2 + δ3·w3)·h1(1 − h1). The
+catalogue names one path only, s'(z1) missing, on one path only (brackets) or taken at
+h1, swapped or missing weights, paths multiplied, the sigmoid for its slope, and the sign.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course._grading.exercises.backprop.reference import delta_h1
+from course._grading.references import DIAMOND_GRADIENT
+from course._grading.scalar import Mistake, Probe, ScalarSpec, scalar_exercise
+from course.nn.activations import sigmoid, sigmoid_prime
+from course.nn.networks import DiamondNet
+
+__all__ = ["DELTA_H1"]
+
+LESSON = "05_backprop_algorithm"
+d = sigmoid_prime                         # the lesson's d(z) = s'(z), taken at a pre-activation
+
+
+def _sample_h1(rng: np.random.Generator, n: int) -> dict:
+    return {"delta2": rng.uniform(-0.3, 0.3, n), "delta3": rng.uniform(-0.3, 0.3, n),
+            "w2": rng.uniform(-2, 2, n), "w3": rng.uniform(-2, 2, n),
+            "h1": sigmoid(rng.uniform(-3, 3, n))}
+
+
+_SEED = DiamondNet().backward(1.0)
+_PATHS = "h1 feeds both h2 and h3, so δ1 collects both: (δ2·w2 + δ3·w3)·h1(1 − h1)"
+
+DELTA_H1 = ScalarSpec(
+    variables=("delta2", "delta3", "w2", "w3", "h1"), reference=delta_h1, sample=_sample_h1,
+    worked={"delta2": _SEED["deltas"]["z2"], "delta3": _SEED["deltas"]["z3"], "w2": 0.5,
+            "w3": 0.5, "h1": _SEED["forward"]["h1"]},
+    quantity="δ1",
+    mistakes=(
+        Mistake("one-path", "only one of the two paths (through h2 or h3)",
+                lambda delta2, delta3, w2, w3, h1: delta2 * w2 * h1 * (1 - h1),
+                f"you used only the path through h2; {_PATHS}"),
+        Mistake("one-path", "only one of the two paths (through h2 or h3)",
+                lambda delta2, delta3, w2, w3, h1: delta3 * w3 * h1 * (1 - h1),
+                f"you used only the path through h3; {_PATHS}"),
+        Mistake("s-prime-missing", "(δ2·w2 + δ3·w3) without s'(z1)",
+                lambda delta2, delta3, w2, w3, h1: delta2 * w2 + delta3 * w3,
+                "you stopped at dO/dh1; δ1 = dO/dz1 goes one step further, through h1 = s(z1): "
+                "multiply by s'(z1) = h1(1 − h1)"),
+        Mistake("brackets", "s'(z1) on one path only: δ2·w2 + δ3·w3·h1(1 − h1)",
+                lambda delta2, delta3, w2, w3, h1: delta2 * w2 + delta3 * w3 * h1 * (1 - h1),
+                "only the h3 path is multiplied by h1(1 − h1) — brackets: both paths reach z1 "
+                "through h1, so (delta2*w2 + delta3*w3) * h1*(1 - h1)"),
+        Mistake("brackets", "s'(z1) on one path only: δ2·w2·h1(1 − h1) + δ3·w3",
+                lambda delta2, delta3, w2, w3, h1: delta2 * w2 * h1 * (1 - h1) + delta3 * w3,
+                "only the h2 path is multiplied by h1(1 − h1) — brackets: both paths reach z1 "
+                "through h1, so (delta2*w2 + delta3*w3) * h1*(1 - h1)"),
+        Mistake("weights-swapped", "δ2·w3 + δ3·w2",
+                lambda delta2, delta3, w2, w3, h1: (delta2 * w3 + delta3 * w2) * h1 * (1 - h1),
+                "you swapped the weights: δ2 comes back along the edge h1 → h2, which is w2, "
+                "and δ3 along w3"),
+        Mistake("d-of-activation", "s'(h1) instead of s'(z1) = h1(1 − h1)",
+                lambda delta2, delta3, w2, w3, h1: (delta2 * w2 + delta3 * w3) * d(h1),
+                "you applied s' to the activation h1; s' is taken at z1, and with the cached "
+                "h1 it is h1·(1 − h1) — not d(h1)"),
+        Mistake("s-instead-of-d", "·h1 instead of ·h1(1 − h1)",
+                lambda delta2, delta3, w2, w3, h1: (delta2 * w2 + delta3 * w3) * h1,
+                "you multiplied by h1 = s(z1), the sigmoid itself; its slope is h1·(1 − h1)"),
+        Mistake("weights-missing", "(δ2 + δ3)·h1(1 − h1)",
+                lambda delta2, delta3, w2, w3, h1: (delta2 + delta3) * h1 * (1 - h1),
+                "you left out the weights: each delta comes back along its edge and is "
+                "multiplied by that edge's weight, δ2·w2 and δ3·w3"),
+        Mistake("paths-multiplied", "δ2·w2·δ3·w3·h1(1 − h1)",
+                lambda delta2, delta3, w2, w3, h1: delta2 * w2 * delta3 * w3 * h1 * (1 - h1),
+                "you multiplied the two paths; they add (the sum rule): when h1 changes, h2 and "
+                "h3 both move, and both changes reach O"),
+        Mistake("sign", "the right magnitude, the wrong sign",
+                lambda delta2, delta3, w2, w3, h1: -delta_h1(delta2, delta3, w2, w3, h1),
+                "your δ1 has the wrong sign everywhere: no step of the backward pass brings a "
+                "minus sign"),
+    ),
+    probes=(
+        Probe({"delta3": 0.0}, "right whenever δ3 = 0: your h2 path is right, look at the h3 "
+              "path"),
+        Probe({"delta2": 0.0}, "right whenever δ2 = 0: your h3 path is right, look at the h2 "
+              "path"),
+    ),
+)
+
+scalar_exercise(
+    forbidden=DIAMOND_GRADIENT,
+    id="backprop.delta_h1", lesson=LESSON, answer_name="delta_h1",
+    title="δ1 = dO/dz1 from δ2, δ3, w2, w3 and the cached h1", spec=DELTA_H1,
+    hints=(
+        "A change of z1 moves h1, and h1 moves both z2 (by w2 per unit) and z3 (by w3).",
+        "dO/dh1 = δ2·w2 + δ3·w3 (the two paths add); then one more step back through "
+        "h1 = s(z1).",
+        "return (delta2 * w2 + delta3 * w3) * h1 * (1 - h1)",
+    ),
+)

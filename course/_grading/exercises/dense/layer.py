@@ -1,0 +1,198 @@
+"""Lesson 06, exercises 1 and 2: ``dense_forward`` and ``dense_backward`` of a sigmoid layer."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course._grading.arrays import (
+    GENERIC_MISTAKES,
+    ArrayMistake,
+    ArraySpec,
+    OutputSpec,
+    grade_arrays,
+)
+from course._grading.exercises.dense.reference import (
+    LESSON,
+    SHAPE_IDS,
+    dense_backward,
+    dense_forward,
+    layer_cases,
+    meanings,
+)
+from course._grading.registry import Exercise, register
+from course.nn.activations import sigmoid, sigmoid_prime
+
+#: the library's own backward passes (an answer may not hand them in)
+_MLP_GRADIENTS = ("course.nn.mlp.MLP.backward", "course.nn.mlp.MLP.loss_and_grads")
+
+__all__ = ["FORWARD", "BACKWARD"]
+
+
+# --- dense.forward -------------------------------------------------------------------------------
+
+def _f(fn):
+    """A forward variant: ``fn(A_prev, W, b) -> {"Z": ..., "A": ...}`` on a case."""
+    return lambda case: fn(**case.extra)
+
+
+_ROWS = "one row per example, one column per unit of the layer"
+FORWARD = ArraySpec(
+    exercise_id="dense.forward", signature="dense_forward(A_prev, W, b)",
+    outputs=(OutputSpec("Z", ("m", "n_out"), _ROWS,
+                        "Z = A_prev @ W + b: (m, n_in) @ (n_in, n_out) gives (m, n_out)."),
+             OutputSpec("A", ("m", "n_out"), f"A = s(Z) is elementwise: {_ROWS}")),
+    make_cases=lambda opts: layer_cases(opts, with_dA=False),
+    mistake_hints=dict.fromkeys(SHAPE_IDS, "(m, n_in) @ (n_in, n_out) gives (m, n_out): the "
+                                "inner sizes must agree. Z = A_prev @ W + b."),
+    mistakes=(
+        ArrayMistake("swapped-outputs", "returns (A, Z) instead of (Z, A)",
+                     _f(lambda A_prev, W, b: {"Z": dense_forward(A_prev, W, b)[1],
+                                              "A": dense_forward(A_prev, W, b)[0]}),
+                     "you returned (A, Z); return them in the order (Z, A)."),
+        ArrayMistake("bias-after-activation", "A = s(A_prev @ W) + b",
+                     _f(lambda A_prev, W, b: {"Z": A_prev @ W, "A": sigmoid(A_prev @ W) + b}),
+                     "you added b after the sigmoid; the bias belongs inside: "
+                     "Z = A_prev @ W + b, then A = s(Z)."),
+        ArrayMistake("missing-bias", "Z = A_prev @ W without + b",
+                     _f(lambda A_prev, W, b: {"Z": A_prev @ W, "A": sigmoid(A_prev @ W)}),
+                     "the bias is missing: Z = A_prev @ W + b (b has shape (1, n_out) and "
+                     "broadcasts over the m rows)."),
+        ArrayMistake("no-activation", "A = Z",
+                     _f(lambda A_prev, W, b: {"A": A_prev @ W + b}),
+                     "A equals Z: apply the sigmoid, A = s(Z)."),
+        ArrayMistake("wrong-activation", "tanh or ReLU instead of the sigmoid",
+                     _f(lambda A_prev, W, b: {"A": np.tanh(A_prev @ W + b)}),
+                     "A is tanh(Z); this lesson's layers use the sigmoid s(Z) = 1/(1 + e^(−Z))."),
+        ArrayMistake("wrong-activation", "tanh or ReLU instead of the sigmoid",
+                     _f(lambda A_prev, W, b: {"A": np.maximum(A_prev @ W + b, 0)}),
+                     "A is ReLU(Z); this lesson's layers use the sigmoid s(Z) = 1/(1 + e^(−Z))."),
+        ArrayMistake("sigmoid-sign", "A = 1/(1 + e^(+Z)): the minus sign in the exponent dropped",
+                     _f(lambda A_prev, W, b: {"A": sigmoid(-(A_prev @ W + b))}),
+                     "A is 1/(1 + e^(+Z)) = s(−Z) = 1 − s(Z): the exponent lost its minus sign. "
+                     "The sigmoid is s(Z) = 1/(1 + e^(−Z)), i.e. 1 / (1 + np.exp(-Z))."),
+    ),
+)
+
+
+# --- dense.backward ------------------------------------------------------------------------------
+
+def _b(dZ_of=None, **override):
+    """A backward variant: a mistaken dZ (all three outputs follow) and/or single outputs."""
+    def outputs(case):
+        e = case.extra
+        out = {}
+        if dZ_of is not None:
+            dZ = dZ_of(e)
+            out = {"dW": e["A_prev"].T @ dZ, "db": dZ.sum(axis=0, keepdims=True),
+                   "dA_prev": dZ @ e["W"].T}
+        dZ = e["dA"] * sigmoid_prime(e["Z"])
+        out.update({k: f(e, dZ) for k, f in override.items()})
+        return out
+    return outputs
+
+
+_AXIS0 = ("b is shared by all m examples, so db adds up their contributions over the batch: "
+          "db = dZ.sum(axis=0, keepdims=True), shape (1, n_out)")
+BACKWARD = ArraySpec(
+    exercise_id="dense.backward", signature="dense_backward(dA, A_prev, W, Z)",
+    outputs=(
+        OutputSpec("dW", ("n_in", "n_out"),
+                   "each entry dW[i, j] is dL/dW[i, j], so dW has W's shape",
+                   "BP4: dW = A_prev.T @ dZ — (n_in, m) @ (m, n_out), the batch axis m is "
+                   "summed over."),
+        OutputSpec("db", ("1", "n_out"), "each entry db[0, i] is dL/db[0, i], so db has b's shape"),
+        OutputSpec("dA_prev", ("m", "n_in"),
+                   "each entry dA_prev[k, j] is dL/dA_prev[k, j], so dA_prev has A_prev's shape",
+                   "dA_prev = dZ @ W.T — (m, n_out) @ (n_out, n_in)."),
+    ),
+    make_cases=lambda opts: layer_cases(opts, with_dA=True),
+    mistake_hints={
+        **dict.fromkeys(SHAPE_IDS, "Let the shapes decide: dW must be (n_in, n_out) from A_prev "
+                        "(m, n_in) and dZ (m, n_out), so the batch axis m is the inner one: "
+                        "A_prev.T @ dZ. db keeps b's shape (1, n_out)."),
+        **dict.fromkeys(("extra-1/m", "missing-1/m", "bias-mean"),
+                        "dA arrives from a mean loss and already carries the 1/m: dW = "
+                        "A_prev.T @ dZ and db = dZ.sum(axis=0, keepdims=True) only add up the "
+                        "examples' contributions, no further division."),
+        **dict.fromkeys(("bias-wrong-axis", "bias-not-summed"),
+                        "b is one row (1, n_out) shared by every example: add up dZ over the "
+                        "examples, axis 0, and keep the row shape with keepdims=True."),
+    },
+    mistakes=(
+        ArrayMistake("missing-s-prime", "dZ = dA, without ⊙ s'(Z)", _b(lambda e: e["dA"]),
+                     "the factor s'(Z) is missing: dZ = dA ⊙ s'(Z) (elementwise), because "
+                     "A = s(Z) — then dW, db and dA_prev all use dZ."),
+        ArrayMistake("s-prime-of-activation", "s'(A) instead of s'(Z)",
+                     _b(lambda e: e["dA"] * sigmoid_prime(sigmoid(e["Z"]))),
+                     "you took s' of the activation A = s(Z); s' is taken at the "
+                     "pre-activation Z: dZ = dA * sigmoid_prime(Z), or with A = s(Z), "
+                     "dA * A * (1 - A)."),
+        ArrayMistake("s-instead-of-s-prime", "dA ⊙ s(Z) instead of dA ⊙ s'(Z)",
+                     _b(lambda e: e["dA"] * sigmoid(e["Z"])),
+                     "you multiplied by s(Z), the sigmoid itself; its slope is "
+                     "s'(Z) = s(Z)(1 − s(Z))."),
+        ArrayMistake("s-prime-formula-on-Z", "dA ⊙ Z(1 − Z) instead of dA ⊙ s(Z)(1 − s(Z))",
+                     _b(lambda e: e["dA"] * e["Z"] * (1 - e["Z"])),
+                     "you multiplied by Z(1 − Z): the formula s' = s(1 − s) needs the sigmoid's "
+                     "output, not Z. With A = s(Z): dZ = dA * A * (1 - A), or "
+                     "dA * sigmoid_prime(Z)."),
+        ArrayMistake("extra-1/m", "dW and db divided by m",
+                     _b(dW=lambda e, dZ: e["A_prev"].T @ dZ / e["m"],
+                        db=lambda e, dZ: dZ.sum(axis=0, keepdims=True) / e["m"]),
+                     "dW and db are exactly 1/m of the expected values: you divided by m, "
+                     "but dA is dL/dA of the mean loss and already carries the 1/m. BP3 and "
+                     "BP4 only add up the m examples' contributions."),
+        ArrayMistake("bias-mean", "db = mean of dZ over the batch",
+                     _b(db=lambda e, dZ: dZ.mean(axis=0, keepdims=True)),
+                     f"db is the mean of dZ over the batch, 1/m of the expected value; {_AXIS0} "
+                     "(dA already carries the 1/m)."),
+        ArrayMistake("bias-wrong-axis", "db summed over axis 1 (the units)",
+                     _b(db=lambda e, dZ: dZ.sum(axis=1, keepdims=True)),
+                     f"db sums dZ over axis 1, the units: one number per example, shape "
+                     f"(m, 1). {_AXIS0}."),
+        ArrayMistake("bias-wrong-axis", "db summed over axis 1 (the units)",
+                     _b(db=lambda e, dZ: dZ.sum(axis=1)),
+                     f"db sums dZ over axis 1, the units: one number per example, shape "
+                     f"(m,). {_AXIS0}."),
+        ArrayMistake("bias-wrong-axis", "db summed over both axes",
+                     _b(db=lambda e, dZ: np.sum(dZ)),
+                     f"db sums dZ over everything: one number. {_AXIS0}."),
+        ArrayMistake("bias-not-summed", "db = dZ, one row per example",
+                     _b(db=lambda e, dZ: dZ),
+                     f"db is dZ itself, one row per example, shape (m, n_out). {_AXIS0}."),
+        ArrayMistake("dA-prev-skips-s-prime", "dA_prev = dA @ W.T",
+                     _b(dA_prev=lambda e, dZ: e["dA"] @ e["W"].T),
+                     "dA_prev passes back dA instead of dZ: go through this layer's sigmoid "
+                     "first, dA_prev = dZ @ W.T with dZ = dA ⊙ s'(Z)."),
+    ),
+)
+
+
+register(Exercise(
+    forbidden=_MLP_GRADIENTS,
+    reference=dense_forward,
+    id="dense.forward", lesson=LESSON, answer_name="dense_forward",
+    title="dense_forward(A_prev, W, b) -> (Z, A): a sigmoid layer on a batch",
+    grade=lambda answer, opts: grade_arrays(FORWARD, answer, opts),
+    answer_kinds="function of (A_prev, W, b)", mistakes=meanings(FORWARD),
+    hints=("A_prev has one example per row, (m, n_in); W is (n_in, n_out). Which product "
+           "gives (m, n_out)?",
+           "Z = A_prev @ W + b — b (1, n_out) broadcasts over the m rows.",
+           "Z = A_prev @ W + b; A = sigmoid(Z); return Z, A"),
+))
+
+register(Exercise(
+    forbidden=_MLP_GRADIENTS,
+    reference=dense_backward,
+    id="dense.backward", lesson=LESSON, answer_name="dense_backward",
+    title="dense_backward(dA, A_prev, W, Z) -> (dW, db, dA_prev): BP1-BP4 on a batch",
+    grade=lambda answer, opts: grade_arrays(BACKWARD, answer, opts),
+    answer_kinds="function of (dA, A_prev, W, Z)",
+    mistakes={**meanings(BACKWARD), "extra-1/m": GENERIC_MISTAKES["extra-1/m"]},
+    hints=("First dZ = dA ⊙ s'(Z) (elementwise, shape (m, n_out)); then everything uses dZ.",
+           "Let the shapes decide: dW must be (n_in, n_out) from A_prev (m, n_in) and dZ "
+           "(m, n_out); dA_prev must be (m, n_in) from dZ and W (n_in, n_out).",
+           "dZ = dA * sigmoid_prime(Z); dW = A_prev.T @ dZ; "
+           "db = dZ.sum(axis=0, keepdims=True); dA_prev = dZ @ W.T"),
+))
+

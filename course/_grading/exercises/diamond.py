@@ -1,0 +1,158 @@
+"""Lesson 03 exercises: the derivatives of the diamond network's output O.
+
+::
+
+    I --w1--> h1 --w2--> h2 --w4--> O        z1 = I·w1 + b1,  h1 = s(z1)
+                 \\--w3--> h3 --w5--/         z2 = h1·w2 + b2, h2 = s(z2)  (z3, h3 alike)
+                                             zO = h2·w4 + h3·w5 + b4, O = s(zO)
+
+An answer is a function or a formula of ``I, w1..w5, b1..b4`` — biases it does not
+name are held at 1, as in the worked example — and may also use the forward pass's
+``z1, h1, z2, h2, z3, h3, zO, O`` (computed from the same point, so
+``d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*I`` is an answer). ``d`` is s' = s(1 − s).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course._grading.exercises import _diamond_catalogue as cat
+from course._grading.exercises._diamond_messages import catalogue
+from course._grading.references import DIAMOND_GRADIENT, NUMERICAL_GRADIENT
+from course._grading.scalar import Probe, ScalarSpec, scalar_exercise
+from course.nn.networks import BIASES, PARAMS, WEIGHTS
+
+__all__ = ["LESSON", "VARIABLES", "DERIVED", "WORKED", "SPECS", "dO_d", "forward_values"]
+
+LESSON = "03_diamond_network"
+VARIABLES = ("I", *PARAMS)                      # I, w1..w5, b1..b4
+DERIVED = ("z1", "h1", "z2", "h2", "z3", "h3", "zO", "O")
+WORKED = {"I": 1.0, **{w: 0.5 for w in WEIGHTS}, **{b: 1.0 for b in BIASES}}
+HELD = {b: 1.0 for b in BIASES}
+
+
+def dO_d(param: str):
+    """The reference dO/d(param), a vectorized function of ``I, w1..w5, b1..b4``."""
+    return cat.reference(param)
+
+
+def forward_values(values: dict) -> dict:
+    """``z1, h1, ..., zO, O`` at the point(s) ``values`` (the names an answer may use)."""
+    return {k: v for k, v in cat.forward(values).items() if k in DERIVED}
+
+
+def _magnitudes(rng: np.random.Generator, n: int, low: float, high: float) -> np.ndarray:
+    """Random signs, magnitudes in [low, high] but never within 0.1 of 1."""
+    u = rng.uniform(low, high - 0.2, n)
+    u = np.where(u > 0.9, u + 0.2, u)
+    return np.where(rng.random(n) < 0.5, -u, u)
+
+
+def sample(rng: np.random.Generator, n: int) -> dict:
+    """``n`` random points: I and weights of either sign, |.| in [0.2, 2], none near ±1.
+
+    Biases are drawn too (|b| in [0.3, 1.5]); those an answer does not name are then
+    held at 1.
+    """
+    out = {"I": _magnitudes(rng, n, 0.2, 2.0)}
+    out.update({w: _magnitudes(rng, n, 0.2, 2.0) for w in WEIGHTS})
+    out.update({b: _magnitudes(rng, n, 0.3, 1.5) for b in BIASES})
+    return out
+
+
+def _probes(param: str) -> tuple[Probe, ...]:
+    probes = []
+    if cat.NODE[param] == "z1":
+        for path, other, keys in (("h3", "h2", ("w3", "w5")), ("h2", "h3", ("w2", "w4"))):
+            probes += [Probe(
+                {k: 0.0}, f"Your answer is right when the path through {path} is switched off "
+                f"({{when}}): your {other} path is right, so the {path} path is wrong.",
+                label=f"With the path through {path} switched off ({{when}})") for k in keys]
+    if cat.INPUT.get(param) == "I":
+        probes.append(Probe({"I": 1.0}, "Your answer is right whenever I = 1: look at how the "
+                                        "input I enters it."))
+    return tuple(probes)
+
+
+def _spec(param: str) -> ScalarSpec:
+    return ScalarSpec(
+        variables=VARIABLES, reference=dO_d(param), sample=sample, worked=WORKED,
+        defaults=HELD, mistakes=catalogue(param), probes=_probes(param),
+        quantity=f"dO/d{param}", rtol=1e-6, atol=1e-12, rtol32=1e-4,
+        derived=forward_values, derived_names=DERIVED, factors=cat.factors,
+    )
+
+
+#: the spec of every exercise, by parameter
+SPECS = {p: _spec(p) for p in PARAMS}
+
+_GENERIC = {
+    "only-right-at-one-point": "right at the worked example only",
+    "constant-factor": "off by a constant factor everywhere",
+    "missing-factor": "a factor (or a product of two) missing everywhere",
+    "extra-factor": "an extra factor (or product of two) everywhere",
+    "non-finite": "NaN or inf at some points",
+}
+
+_HINTS = {
+    "w4": ("O = s(zO) and zO = h2·w4 + h3·w5 + b4: w4 touches O through zO only.",
+           "dO/dw4 = (dO/dzO)·(dzO/dw4). The first is the sigmoid's slope at zO; the second is "
+           "what w4 multiplies.",
+           "dO/dw4 = d(zO)·h2, with d(z) = s(z)(1 − s(z)) taken at the pre-activation zO."),
+    "w5": ("w5 is w4's twin on the path through h3.",
+           "dO/dw5 = (dO/dzO)·(dzO/dw5): the slope at zO times what w5 multiplies.",
+           "dO/dw5 = d(zO)·h3."),
+    "b4": ("zO = h2·w4 + h3·w5 + b4: how much does zO move per unit of b4?",
+           "dO/db4 = (dO/dzO)·(dzO/db4), and dzO/db4 = 1.",
+           "dO/db4 = d(zO)."),
+    "w2": ("Follow a change of w2 to O: w2 → z2 → h2 → zO → O. One factor per arrow.",
+           "The factors: dz2/dw2 = h1, dh2/dz2 = d(z2), dzO/dh2 = w4, dO/dzO = d(zO).",
+           "dO/dw2 = d(zO)·w4·d(z2)·h1 — the weight w4 on the way out is easy to forget."),
+    "w3": ("w3 is w2's twin on the path through h3: w3 → z3 → h3 → zO → O.",
+           "The factors: dz3/dw3 = h1, dh3/dz3 = d(z3), dzO/dh3 = w5, dO/dzO = d(zO).",
+           "dO/dw3 = d(zO)·w5·d(z3)·h1."),
+    "b2": ("Like dO/dw2, but z2 = h1·w2 + b2 moves by exactly 1 per unit of b2.",
+           "dO/db2 = d(zO)·w4·d(z2)·(dz2/db2).",
+           "dO/db2 = d(zO)·w4·d(z2)."),
+    "b3": ("Like dO/dw3, but z3 = h1·w3 + b3 moves by exactly 1 per unit of b3.",
+           "dO/db3 = d(zO)·w5·d(z3)·(dz3/db3).",
+           "dO/db3 = d(zO)·w5·d(z3)."),
+    "w1": ("w1 reaches O along two paths, through h2 and through h3. Write the change along "
+           "each, then combine them.",
+           "Along a path, multiply one factor per arrow (a weight for every edge, d(z) for every "
+           "neuron); the two paths add — the sum rule.",
+           "dO/dw1 = d(zO)·(w4·d(z2)·w2 + w5·d(z3)·w3)·d(z1)·I: the weights on both paths "
+           "stay in."),
+    "b1": ("b1 reaches O along the same two paths as w1.",
+           "dO/db1 is dO/dw1 with the last factor dz1/dw1 = I replaced by dz1/db1 = 1.",
+           "dO/db1 = d(zO)·(w4·d(z2)·w2 + w5·d(z3)·w3)·d(z1)."),
+}
+
+_TITLES = {
+    "w4": "dO/dw4: the weight nearest the output",
+    "w5": "dO/dw5: the other weight into the output",
+    "b4": "dO/db4: the output neuron's bias",
+    "w2": "dO/dw2: one hidden layer back, a single path",
+    "w3": "dO/dw3: the twin of dO/dw2 through h3",
+    "b2": "dO/db2: the bias of h2",
+    "b3": "dO/db3: the bias of h3",
+    "w1": "dO/dw1: two paths to O, the worked example's question",
+    "b1": "dO/db1: the first bias, two paths to O",
+}
+
+#: the lesson asks for these; the others are extra practice (optional, 0 points)
+MAIN = ("w4", "w2", "w3", "w1")
+ORDER = ("w4", "w2", "w3", "w1", "b1", "w5", "b4", "b2", "b3")
+#: the variable the lesson's answer cell defines, where it is not ``dO_d<p>``
+#: (exercise 2b asks for dO/dw3 as a formula string)
+_ANSWER_NAMES = {"w3": "dO_dw3_formula"}
+
+for _p in ORDER:
+    scalar_exercise(
+        forbidden=DIAMOND_GRADIENT + NUMERICAL_GRADIENT,
+        id=f"diamond.dO_d{_p}", lesson=LESSON, answer_name=_ANSWER_NAMES.get(_p, f"dO_d{_p}"),
+        title=_TITLES[_p],
+        spec=SPECS[_p], hints=_HINTS[_p], points=1.0 if _p in MAIN else 0.0,
+        extra_mistakes=_GENERIC,
+        answer_kinds="function or formula of I, w1..w5, b1..b4 and z1, h1, ..., zO, O",
+    )

@@ -1,0 +1,206 @@
+"""Lesson 01 exercises: a numerically stable sigmoid and its derivative."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course._grading.guards import LearnerError, call_learner
+from course._grading.registry import Exercise, register
+from course._grading.result import CheckResult
+from course._grading.scalar import Mistake, ScalarSpec, grade_scalar
+from course.formula import DEFAULT_FUNCTIONS, FormulaError, parse_formula
+from course.nn.activations import sigmoid, sigmoid_prime
+
+LESSON = "01_neuron_and_sigmoid"
+_NO_D = {k: v for k, v in DEFAULT_FUNCTIONS.items() if k != "d"}
+
+
+def _sample_z(rng: np.random.Generator, n: int) -> dict:
+    return {"z": rng.uniform(-8, 8, n)}
+
+
+def _naive(z):
+    return 1 / (1 + np.exp(-z))
+
+
+SIGMOID = ScalarSpec(
+    variables=("z",), reference=sigmoid, sample=_sample_z, worked={"z": 0.5},
+    extra_points=({"z": 0.0}, {"z": -2.0}, {"z": 3.0}), quantity="s(z)",
+    mistakes=(
+        Mistake("sign-in-exponent", "e^{+z} instead of e^{-z} (gives s(-z))",
+                lambda z: sigmoid(-z),
+                "your values are s(-z), the sigmoid mirrored — what 1/(1 + e^{z}) gives, or the "
+                "z ≥ 0 and z < 0 branches swapped: the exponent needs a minus sign, "
+                "1/(1 + e^{-z}), and e^{z}/(1 + e^{z}) belongs to z < 0"),
+        Mistake("minus-in-denominator", "1/(1 - e^{-z})", lambda z: 1 / (1 - np.exp(-z)),
+                "you wrote 1/(1 - e^{-z}); the denominator is 1 + e^{-z}"),
+        Mistake("tanh-instead", "tanh(z) instead of the sigmoid", lambda z: np.tanh(z),
+                "that is tanh(z), whose values run from -1 to 1; the sigmoid runs from 0 to 1"),
+        Mistake("missing-reciprocal", "1 + e^{-z} without taking 1/(...)",
+                lambda z: 1 + np.exp(-z),
+                "you returned 1 + e^{-z}; the sigmoid is one over that"),
+    ),
+)
+
+SIGMOID_PRIME = ScalarSpec(
+    variables=("z",), reference=sigmoid_prime, sample=_sample_z, worked={"z": 0.5},
+    extra_points=({"z": 0.0}, {"z": -2.0}, {"z": 3.0}), quantity="s'(z)",
+    mistakes=(
+        Mistake("d-of-preactivation", "z(1 - z): the formula applied to z instead of s(z)",
+                lambda z: z * (1 - z),
+                "you computed z·(1 − z): the rule s' = s(1 − s) uses the sigmoid's value s(z), "
+                "not z itself"),
+        Mistake("forgot-derivative", "s(z) itself", sigmoid,
+                "you returned s(z) itself, not its derivative s(z)(1 − s(z))"),
+        Mistake("inner-s-missing", "s(z)(1 - z)", lambda z: sigmoid(z) * (1 - z),
+                "you wrote s(z)·(1 − z); the second factor is (1 − s(z))"),
+        Mistake("plus-instead-of-minus", "s(z)(1 + s(z))", lambda z: sigmoid(z) * (1 + sigmoid(z)),
+                "you wrote s(z)·(1 + s(z)); it is s(z)·(1 − s(z))"),
+        Mistake("sign", "-s(z)(1 - s(z))", lambda z: -sigmoid_prime(z),
+                "your derivative has the wrong sign: the sigmoid rises everywhere, so s'(z) > 0"),
+        Mistake("square-missing", "e^{-z}/(1 + e^{-z}): the square on the denominator lost",
+                lambda z: sigmoid(-z),
+                "you wrote e^{-z}/(1 + e^{-z}), which is 1 − s(z); the derivative of u^{-1} is "
+                "−u^{-2}, so the denominator is squared: e^{-z}/(1 + e^{-z})² = s(z)·(1 − s(z))"),
+        Mistake("squared", "s(z)^2", lambda z: sigmoid(z) ** 2,
+                "you returned s(z)²; the derivative is s(z)·(1 − s(z)) = s(z) − s(z)²"),
+        Mistake("inner-derivative-missing",
+                "-1/(1 + e^{-z})^2: the inner derivative of the chain rule left out",
+                lambda z: -sigmoid(z) ** 2,
+                "you wrote −1/(1 + e^{-z})², the outer derivative of u^{-1} alone; the chain "
+                "rule multiplies it by the inner derivative u' = −e^{-z} of u = 1 + e^{-z}, "
+                "which gives e^{-z}/(1 + e^{-z})²"),
+        Mistake("rule-applied-twice", "s'(s(z)): the rule applied to the activation",
+                lambda z: sigmoid_prime(sigmoid(z)),
+                "you computed s(a)·(1 − s(a)) with a = s(z) — the sigmoid applied twice. "
+                "s' = s(z)·(1 − s(z)) uses s(z) once: compute s = sigmoid(z), return "
+                "s * (1 - s)"),
+    ),
+)
+
+_LARGE = np.array([-1000.0, -710.0, -40.0, 40.0, 710.0, 1000.0])
+
+
+def _grade_sigmoid(answer, opts) -> CheckResult:
+    if isinstance(answer, str) and answer.strip():
+        raise LearnerError(
+            "this exercise asks for a Python function: how it computes s(z) — without "
+            "overflow for any z — is the point, and a formula cannot show that", kind="type")
+    result = grade_scalar("sigmoid.sigmoid", SIGMOID, answer, opts)
+    if not result.passed:
+        return result
+    array_problem = _fails_on_arrays(answer)
+    if array_problem:
+        return CheckResult("sigmoid.sigmoid", False, mistake="scalar-only",
+                           summary=array_problem, details=[
+                               "Later lessons call sigmoid on whole arrays of pre-activations. "
+                               "Use np.exp (not math.exp) and np.where (not if/else)."])
+    # Stability: exact and warning-free far from zero (z = ±1000 overflows e^{∓z} naively).
+    # No absolute tolerance: s(-710) ≈ 4.5e-309 is a float, and a formula that rounds it to 0
+    # (1/(1 + inf) with the overflow warning silenced, 1 + tanh(z/2), a clip) is not exact.
+    for z in _LARGE:
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                value = call_learner(answer, z=float(z))
+            value = float(np.asarray(value, dtype=float).reshape(()))
+        except (LearnerError, TypeError, ValueError) as err:
+            return CheckResult(
+                "sigmoid.sigmoid", False, mistake="unstable", point={"z": float(z)},
+                expected_value=float(sigmoid(z)),
+                summary=(f"your sigmoid is right for moderate z but fails at z = {z:g}: "
+                         f"{str(err) if isinstance(err, LearnerError) else err}"),
+                details=[_OVERFLOW_NEGATIVE if z < 0 else _OVERFLOW_POSITIVE],
+                hint=_STABLE_HINT)
+        if not np.isclose(value, sigmoid(z), rtol=1e-12, atol=0.0):
+            return CheckResult("sigmoid.sigmoid", False, mistake="unstable",
+                               point={"z": float(z)}, learner_value=value,
+                               expected_value=float(sigmoid(z)),
+                               summary=f"your sigmoid loses accuracy at z = {z:g}",
+                               details=[_LOST_ACCURACY], hint=_STABLE_HINT)
+    return result
+
+
+_OVERFLOW_NEGATIVE = (
+    "e^{-z} overflows a float when -z > 709 (numpy only warns, but the value is then built "
+    "from inf; the checker treats that as an error). For negative z use the equal form "
+    "e^{z}/(1 + e^{z}).")
+_OVERFLOW_POSITIVE = (
+    "e^{z} overflows a float when z > 709 (numpy only warns, but the value is then inf/inf = "
+    "nan; the checker treats that as an error). For positive z use 1/(1 + e^{-z}); keep "
+    "e^{z}/(1 + e^{z}) for negative z only.")
+_LOST_ACCURACY = (
+    "Far from 0 the sigmoid is a tiny positive number or a number just below 1, and a float "
+    "holds both: s(-40) ≈ 4.2e-18, s(-710) ≈ 4.5e-309, while s(-1000) is below the smallest "
+    "float and rounds to exactly 0. Formulas that overflow (1/(1 + e^{710}) = 1/inf = 0, "
+    "with the warning silenced), cancel (1 + tanh(z/2), 1 − s(−z)) or clip z lose that value. "
+    "e^{z}/(1 + e^{z}) with e^{z} computed as exp(−|z|) keeps it.")
+_STABLE_HINT = (
+    "compute e = np.exp(-np.abs(z)) once; then s = 1/(1 + e) for z ≥ 0 and e/(1 + e) for "
+    "z < 0. np.where evaluates both branches for every element, so neither branch may call "
+    "np.exp(-z) or np.exp(z) itself.")
+
+
+def _fails_on_arrays(answer) -> str:
+    """A message when ``answer`` works for single numbers but not for a numpy array.
+
+    Moderate values only: accuracy far out is the stability test's job, not this one's.
+    """
+    z = np.array([-3.0, -0.5, 0.0, 2.5, 6.0])
+    try:
+        with np.errstate(all="ignore"):
+            out = np.asarray(call_learner(answer, z=z.copy()), dtype=float)
+    except (LearnerError, TypeError, ValueError) as err:
+        return ("your sigmoid works for one number at a time but not for a numpy array: "
+                f"sigmoid(np.array([-3., -0.5, 0., 2.5, 6.])) fails ({err})")
+    if out.shape != z.shape or not np.allclose(out, sigmoid(z), rtol=1e-12, atol=0.0):
+        return ("your sigmoid gives the wrong result for a numpy array: "
+                f"sigmoid(np.array([-3., -0.5, 0., 2.5, 6.])) gives {_short(out)}, expected "
+                f"{_short(sigmoid(z))}, the sigmoid of each element")
+    return ""
+
+
+def _short(values) -> str:
+    return np.array2string(np.asarray(values, dtype=float), precision=4, separator=", ")
+
+
+def _grade_sigmoid_prime(answer, opts) -> CheckResult:
+    if isinstance(answer, str) and answer.strip():
+        try:
+            parse_formula(answer, ("z",), functions=_NO_D)
+        except FormulaError as err:
+            if "unknown name 'd'" in str(err):
+                raise LearnerError(
+                    "in formulas d(z) already means s'(z), so using it here answers nothing: "
+                    "write s'(z) with s (or with exp)", kind="formula") from None
+    return grade_scalar("sigmoid.derivative", SIGMOID_PRIME, answer, opts)
+
+
+register(Exercise(
+    forbidden=("course.nn.activations.sigmoid",),
+    id="sigmoid.sigmoid", lesson=LESSON, answer_name="sigmoid",
+    title="s(z) = 1/(1 + e^{-z}), exact and warning-free for |z| up to 1000 and beyond",
+    grade=_grade_sigmoid, answer_kinds="function of z",
+    mistakes={**{m.id: m.meaning for m in SIGMOID.mistakes},
+              "unstable": "overflows or warns for large |z|",
+              "scalar-only": "works for one number but not for a numpy array"},
+    hints=(
+        "Start from the definition s(z) = 1 / (1 + e^{-z}) with np.exp.",
+        "Try z = -1000: e^{-z} = e^{1000} overflows. Which equal form of s(z) only needs e^{z} "
+        "when z is negative?",
+        "Multiply top and bottom by e^{z}: s(z) = e^{z}/(1 + e^{z}). Use np.where(z >= 0, ...) "
+        "and feed each branch exp(-|z|), which never overflows.",
+    ),
+))
+
+register(Exercise(
+    forbidden=("course.nn.activations.sigmoid_prime",),
+    id="sigmoid.derivative", lesson=LESSON, answer_name="sigmoid_prime",
+    title="s'(z), the derivative of the sigmoid (a function of z, or a formula in s and exp)",
+    grade=_grade_sigmoid_prime, answer_kinds="function or formula",
+    mistakes={m.id: m.meaning for m in SIGMOID_PRIME.mistakes},
+    hints=(
+        "Differentiate 1/(1 + e^{-z}) with the chain rule: the outside is u^{-1}.",
+        "You should get e^{-z}/(1 + e^{-z})². Write it with s(z): e^{-z}/(1 + e^{-z}) = 1 − s(z).",
+        "s'(z) = s(z)·(1 − s(z)) — evaluate s at z first, then use it twice.",
+    ),
+))

@@ -1,0 +1,122 @@
+"""Check a learner's answer and name the mistake.
+
+>>> from course.checks import check
+>>> check("diamond.dO_dw1", "d(zO)*(d(z2)*d(z1)*I + d(z3)*d(z1)*I)")   # doctest: +SKIP
+
+``check`` never lets an exception from the learner's code (or from the checker)
+escape, except in grading mode, where a failing check raises ``CheckFailed`` so that
+a solution notebook whose own checks fail fails the run.
+"""
+
+from __future__ import annotations
+
+from course._env import grading_mode
+from course._grading.registry import CheckOptions, Exercise, all_exercises, get_exercise
+from course._grading.result import CheckResult
+from course._grading.run import run_check
+from course.tracker import record
+
+__all__ = [
+    "check", "explain", "run_check", "hint", "reset_hints", "CheckResult", "CheckFailed",
+    "CheckOptions", "Exercise", "all_exercises", "get_exercise",
+]
+
+_hint_level: dict[str, int] = {}
+
+
+class CheckFailed(AssertionError):
+    """Raised by ``check`` in grading mode when an attempted answer is wrong."""
+
+
+def _options(n_cases, seed, timeout) -> CheckOptions:
+    defaults = CheckOptions()
+    return CheckOptions(n_cases=n_cases or defaults.n_cases,
+                        seed=defaults.seed if seed is None else seed,
+                        timeout=defaults.timeout if timeout is None else timeout)
+
+
+def check(exercise_id: str, answer, *, n_cases: int | None = None,
+          seed: int | None = None, timeout: float | None = None) -> CheckResult:
+    """Check ``answer`` for the exercise ``exercise_id`` and record the result.
+
+    Parameters
+    ----------
+    exercise_id : str
+        ``<topic>.<name>``; ``python -m course exercises`` lists them.
+    answer : callable or str
+        A function (called with the keyword arguments it names) or a formula string
+        (Python syntax or LaTeX), as the exercise asks.
+    n_cases, seed, timeout : optional
+        How many random cases, their seed, and the time limit in seconds for the whole
+        check (defaults: ``CheckOptions``).
+
+    Returns
+    -------
+    CheckResult
+        Shows itself as a feedback box in a notebook and as text in a terminal.
+
+    Raises
+    ------
+    CheckFailed
+        Only in grading mode (``COURSE_GRADING=1``), for an attempted, wrong answer.
+    """
+    result = run_check(exercise_id, answer, _options(n_cases, seed, timeout))
+    if result.mistake != "unknown-exercise":
+        record(result)
+    if grading_mode() and result.attempted and not result.passed:
+        raise CheckFailed(str(result))
+    return result
+
+
+def explain(exercise_id: str, answer, *, n_cases: int | None = None,
+            seed: int | None = None, timeout: float | None = None) -> CheckResult:
+    """Like ``check`` but for demonstrations: not recorded, never raises in grading mode."""
+    return run_check(exercise_id, answer, _options(n_cases, seed, timeout))
+
+
+def hint(exercise_id: str, level: int | None = None) -> str:
+    """The next hint for an exercise, gentlest first, one level per call.
+
+    Parameters
+    ----------
+    exercise_id : str
+    level : int, optional
+        Show hint number ``level`` (1 = the gentlest) instead of the next one; the
+        following call then continues from there.
+
+    Returns
+    -------
+    str
+        ``"Hint 2 of 3 for <id>: ..."`` (repeats the last once all are shown).
+    """
+    try:
+        ex = get_exercise(exercise_id)
+    except KeyError as err:
+        return _Hint(err.args[0])
+    if not ex.hints:
+        return _Hint(f"{exercise_id} has no hints.")
+    count = len(ex.hints)
+    if level is not None:
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= count:
+            raise ValueError(f"level must be a whole number from 1 to {count} for "
+                             f"{exercise_id}, got {level!r}")
+        shown = level - 1
+    else:
+        shown = _hint_level.get(exercise_id, 0)
+    _hint_level[exercise_id] = min(shown + 1, count - 1)
+    return _Hint(f"Hint {shown + 1} of {count} for {exercise_id}: {ex.hints[shown]}")
+
+
+def reset_hints(exercise_id: str | None = None) -> None:
+    """Start the hints of one exercise (or of all) from the gentlest again."""
+    if exercise_id is None:
+        _hint_level.clear()
+    else:
+        _hint_level.pop(exercise_id, None)
+
+
+class _Hint(str):
+    """A string that displays as itself (no quotes) in a notebook."""
+
+    def __repr__(self) -> str:
+        return str(self)

@@ -1,0 +1,196 @@
+"""A Pratt parser from formula tokens to an expression tree.
+
+Binding powers (higher binds tighter), as in Python::
+
+    + -  (binary)                  10   left-associative
+    * /  and implicit products     20   left-associative: a/bc is (a/b)*c
+    + -  (unary)                   30   -x^2 is -(x^2), -a*b is (-a)*b
+    ^ ** (power)                   40   right-associative: 2^3^2 is 2^9
+
+Nesting (brackets, signs, powers, calls) is limited to ``MAX_DEPTH`` levels, so Python's
+recursion limit is never reached while parsing, evaluating or rendering.
+"""
+
+from __future__ import annotations
+
+import keyword
+
+import numpy as np
+
+from course.formula.errors import FormulaError, snippet, syntax_error
+from course.formula.lexer import Token, Vocabulary
+from course.formula.tree import Call, Neg, Num, Pow, Product, Sum, Var, combine
+
+__all__ = ["MAX_DEPTH", "Parser"]
+
+MAX_DEPTH = 100
+_INFIX = {"+": 10, "-": 10, "*": 20, "/": 20, "^": 40}
+_IMPLICIT = 20
+_UNARY = 30
+_STARTS_FACTOR = frozenset({"num", "name", "open", "frac", "unknown"})
+_OPERAND = "a number, a name or '('"
+
+
+def _describe(tok: Token) -> str:
+    """How a token is named in a message: ``end of formula``, ``the number 2``, ``'*'``."""
+    if tok.kind == "end":
+        return "end of formula"
+    if tok.kind == "num":
+        return f"the number {tok.text}"
+    if tok.kind == "bad" and tok.text == "end of formula":
+        return tok.text
+    if tok.text in ("'", '"'):
+        return f"a quote {tok.text}"
+    return f"'{tok.text}'"
+
+
+class Parser:
+    """Parse one token list; ``names`` collects the variables the formula uses."""
+
+    def __init__(self, text: str, tokens: list[Token], vocab: Vocabulary):
+        self.text, self.tokens, self.vocab = text, tokens, vocab
+        self.i = 0
+        self.depth = 0
+        self.names: set[str] = set()
+
+    # -- helpers ---------------------------------------------------------------------
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def advance(self) -> Token:
+        tok = self.tokens[self.i]
+        if tok.kind != "end":
+            self.i += 1
+        return tok
+
+    def fail(self, expected: str, note: str = "") -> FormulaError:
+        """The error for the current token (unknown names get their own message)."""
+        tok = self.tok
+        if tok.kind == "unknown":
+            return self.unknown_name(tok)
+        if tok.kind == "bad":
+            note = tok.note or note
+        return syntax_error(self.text, tok.pos, expected, _describe(tok), note)
+
+    def unknown_name(self, tok: Token) -> FormulaError:
+        vocab = self.vocab
+        functions = [f for f in vocab.functions]
+        allowed = ", ".join(vocab.variables)
+        if functions:
+            allowed = (allowed + " and the functions " if allowed else "the functions ")
+            allowed += ", ".join(functions)
+        message = (f"unknown name '{tok.text}' at position {tok.pos} — "
+                   f"the names you can use here are {allowed}")
+        word = str(tok.value)
+        lower = {name.lower(): name for name in vocab.kinds if name != "e"}
+        if keyword.iskeyword(word) or word in ("import", "eval", "exec", "print"):
+            message += f". '{word}' is Python code, not part of a formula"
+        elif word in ("\\partial", "\u2202"):
+            message += (". An answer is the derivative's value: paste only the right-hand side "
+                        "of your equation (what comes after '=')")
+        elif "0" in word and word.replace("0", "O") in vocab.kinds:
+            message += (f". Did you mean '{word.replace('0', 'O')}'? That is the letter O "
+                        "(for output), not the digit 0")
+        elif word.lower() in lower:
+            message += f". Did you mean '{lower[word.lower()]}'? Names are case-sensitive"
+        elif word.lower().lstrip("\\") in ("sigmoid", "logistic") and "s" in vocab.functions:
+            message += ". Write the sigmoid as s(...)"
+        message += "\n" + snippet(self.text, tok.pos)
+        return FormulaError(message, text=self.text, position=tok.pos,
+                            expected="one of the names " + allowed.replace(" and the", ","))
+
+    # -- grammar ---------------------------------------------------------------------
+    def parse(self):
+        """The whole formula."""
+        if self.tok.kind == "end":
+            raise syntax_error(self.text, 0, "a formula", "nothing",
+                               "type an expression such as 2*x + 1")
+        tree = self.expression(0)
+        if self.tok.kind != "end":
+            note = "it has no matching opening bracket" if self.tok.kind == "close" else ""
+            raise self.fail("an operator or the end of the formula", note)
+        return tree
+
+    def expression(self, rbp: int):
+        """Everything that binds tighter than ``rbp`` (the Pratt loop)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise syntax_error(self.text, self.tok.pos, f"at most {MAX_DEPTH} levels of nesting",
+                               "a deeper level", "simplify the brackets, signs or powers")
+        left = self.prefix()
+        while True:
+            tok = self.tok
+            if tok.kind == "op":
+                lbp = _INFIX[tok.value]
+                if lbp <= rbp:
+                    break
+                self.advance()
+                if tok.value == "^":
+                    left = Pow(left, self.expression(lbp - 1))
+                elif lbp == 10:
+                    left = combine(Sum, left, self.expression(lbp), 1 if tok.value == "+" else -1)
+                else:
+                    left = combine(Product, left, self.expression(lbp), tok.value)
+            elif tok.kind in _STARTS_FACTOR and _IMPLICIT > rbp:
+                if tok.kind == "num" and self.tokens[self.i - 1].kind == "num":
+                    raise self.fail("an operator", "put * between two numbers")
+                left = combine(Product, left, self.expression(_IMPLICIT), "*")
+            else:
+                break
+        self.depth -= 1
+        return left
+
+    def prefix(self):
+        """A number, a name, a call, a bracket, ``\\frac{}{}`` or a signed operand."""
+        tok = self.tok
+        if tok.kind == "num":
+            self.advance()
+            return Num(tok.value)
+        if tok.kind == "name":
+            return self.name()
+        if tok.kind == "open":
+            return self.group("'('")
+        if tok.kind == "frac":
+            self.advance()
+            numerator = self.group("'{' after \\frac")
+            return combine(Product, numerator, self.group("'{' (the denominator)"), "/")
+        if tok.kind == "op" and tok.value in "+-":
+            self.advance()
+            operand = self.expression(_UNARY)
+            return Neg(operand) if tok.value == "-" else operand
+        note = "the brackets are empty" if tok.kind == "close" else ""
+        raise self.fail(_OPERAND, note)
+
+    def name(self):
+        """A variable, a function call ``f(x)``, or Euler's ``e`` (``e^x`` is ``exp(x)``)."""
+        tok = self.advance()
+        name, kind = tok.value, self.vocab.kinds[tok.value]
+        if kind == "func" and (self.tok.kind == "open" or name not in self.vocab.variables):
+            if self.tok.kind != "open":
+                raise self.fail(f"'(' after the function {name}",
+                                f"write {name}(...) with its argument in brackets")
+            return Call(name, self.vocab.functions[name], self.group("'('"))
+        if kind == "e":
+            if self.tok.kind == "op" and self.tok.value == "^":
+                self.advance()
+                return Call("exp", np.exp, self.expression(_INFIX["^"] - 1))
+            return Call("exp", np.exp, Num(1.0))
+        self.names.add(name)
+        return Var(name)
+
+    def group(self, expected: str):
+        """A bracketed expression; its closing bracket must match the opening one."""
+        opening = self.tok
+        if opening.kind != "open":
+            raise self.fail(expected)
+        self.advance()
+        inner = self.expression(0)
+        closing = self.tok
+        if closing.kind == "close" and closing.value == opening.value:
+            self.advance()
+            return inner
+        closer = f"'{opening.note}'"
+        if closing.kind in ("end", "close"):
+            raise self.fail(closer, f"close the '{opening.text}' at position {opening.pos}")
+        raise self.fail(f"an operator or {closer}")

@@ -1,0 +1,105 @@
+"""The 1-1-2-1 "diamond" network of the worked example.
+
+::
+
+    I --w1--> h1 --w2--> h2 --w4--> O
+                 \\--w3--> h3 --w5--/
+
+    h1 = s(I*w1 + b1), h2 = s(h1*w2 + b2), h3 = s(h1*w3 + b3), O = s(h2*w4 + h3*w5 + b4)
+
+Every forward step is written beside its local derivative, as in the lessons.
+All methods accept floats or numpy arrays (broadcast elementwise), so the same
+network evaluates one point or many.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from course.nn.activations import sigmoid
+
+WEIGHTS = ("w1", "w2", "w3", "w4", "w5")
+BIASES = ("b1", "b2", "b3", "b4")
+PARAMS = WEIGHTS + BIASES
+
+
+@dataclass
+class DiamondNet:
+    """The diamond network; defaults are the worked example (weights 0.5, biases 1).
+
+    Examples
+    --------
+    >>> net = DiamondNet()
+    >>> round(net.gradient(1.0)["w1"], 13)
+    0.0014291881022
+    """
+
+    w1: float = 0.5
+    w2: float = 0.5
+    w3: float = 0.5
+    w4: float = 0.5
+    w5: float = 0.5
+    b1: float = 1.0
+    b2: float = 1.0
+    b3: float = 1.0
+    b4: float = 1.0
+
+    @property
+    def params(self) -> dict:
+        """The nine parameters as a dict ``{"w1": ..., "b4": ...}``."""
+        return asdict(self)
+
+    def replace(self, **changes) -> DiamondNet:
+        """A copy with some parameters changed (unknown names raise ``TypeError``)."""
+        return DiamondNet(**{**self.params, **changes})
+
+    def forward(self, I) -> dict:
+        """Every intermediate of the forward pass.
+
+        Returns
+        -------
+        dict
+            ``z1, h1, z2, h2, z3, h3, zO, O`` (floats, or arrays broadcast with ``I``
+            and the parameters).
+        """
+        z1 = I * self.w1 + self.b1
+        h1 = sigmoid(z1)
+        z2 = h1 * self.w2 + self.b2
+        h2 = sigmoid(z2)
+        z3 = h1 * self.w3 + self.b3
+        h3 = sigmoid(z3)
+        zO = h2 * self.w4 + h3 * self.w5 + self.b4
+        O = sigmoid(zO)
+        return {"z1": z1, "h1": h1, "z2": z2, "h2": h2, "z3": z3, "h3": h3, "zO": zO, "O": O}
+
+    def output(self, I):
+        """The network's output O for input I."""
+        return self.forward(I)["O"]
+
+    def backward(self, I) -> dict:
+        """One backward pass: the deltas dO/dz at every node and dO/d(param).
+
+        Returns
+        -------
+        dict
+            ``deltas`` (dO/dzO, dO/dz2, dO/dz3, dO/dz1) and ``grads`` (the nine
+            parameter gradients), plus ``forward`` (the cache it used).
+        """
+        f = self.forward(I)
+        # delta = dO/dz at each node; s'(z) = s(z)(1 - s(z)) uses the cached activation
+        delta_O = f["O"] * (1 - f["O"])                         # dO/dzO
+        delta_2 = delta_O * self.w4 * f["h2"] * (1 - f["h2"])   # dO/dz2: through w4
+        delta_3 = delta_O * self.w5 * f["h3"] * (1 - f["h3"])   # dO/dz3: through w5
+        # h1 feeds both h2 and h3, so its delta collects both paths (the sum rule)
+        delta_1 = (delta_2 * self.w2 + delta_3 * self.w3) * f["h1"] * (1 - f["h1"])
+        grads = {
+            "w1": delta_1 * I, "w2": delta_2 * f["h1"], "w3": delta_3 * f["h1"],
+            "w4": delta_O * f["h2"], "w5": delta_O * f["h3"],
+            "b1": delta_1, "b2": delta_2, "b3": delta_3, "b4": delta_O,
+        }
+        deltas = {"zO": delta_O, "z2": delta_2, "z3": delta_3, "z1": delta_1}
+        return {"forward": f, "deltas": deltas, "grads": grads}
+
+    def gradient(self, I) -> dict:
+        """dO/d(param) for ``w1..w5`` and ``b1..b4`` at input I."""
+        return self.backward(I)["grads"]
