@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from course.nn.activations import sigmoid
+from course.nn.graph import Graph
 
 WEIGHTS = ("w1", "w2", "w3", "w4", "w5")
 BIASES = ("b1", "b2", "b3", "b4")
@@ -103,3 +104,22 @@ class DiamondNet:
     def gradient(self, I) -> dict:
         """dO/d(param) for ``w1..w5`` and ``b1..b4`` at input I."""
         return self.backward(I)["grads"]
+
+    @staticmethod
+    def graph() -> Graph:
+        """The diamond as a computational graph (``course.nn.graph``): free names ``I``,
+        ``w1..w5``, ``b1..b4``; named nodes ``z1, h1, z2, h2, z3, h3, zO, O``.
+
+        >>> g = DiamondNet.graph()
+        >>> [" ".join(g.factor_names(p)) for p in g.paths("w1", "O")]  # doctest: +NORMALIZE_WHITESPACE
+        ["I 1 s'(z1) w2 1 s'(z2) w4 1 1 s'(zO)", "I 1 s'(z1) w3 1 s'(z3) w5 1 1 s'(zO)"]
+        """
+        g = Graph()
+        I, (w1, w2, w3, w4, w5), (b1, b2, b3, b4) = (
+            g.input("I"), [g.input(w) for w in WEIGHTS], [g.input(b) for b in BIASES])
+        h1 = g.sigmoid(g.add(g.mul(I, w1), b1, name="z1"), name="h1")
+        h2 = g.sigmoid(g.add(g.mul(h1, w2), b2, name="z2"), name="h2")
+        h3 = g.sigmoid(g.add(g.mul(h1, w3), b3, name="z3"), name="h3")
+        zO = g.add(g.add(g.mul(h2, w4), g.mul(h3, w5)), b4, name="zO")
+        g.sigmoid(zO, name="O")
+        return g
