@@ -25,6 +25,7 @@ _LAZY_FUNCS = {
     "explain": "course.checks",
     "reset_hints": "course.checks",
     "progress": "course.tracker",
+    "ask": "course.your_network",
 }
 #: the rooms: ``nn`` (the subject), the lesson tools, and the instructor's release command
 _SUBMODULES = {

@@ -58,6 +58,50 @@ def _cmd_check(args) -> int:
     return 0 if result.passed else 1
 
 
+def _cmd_ask(args) -> int:
+    from course.formula.network import NetworkError
+    from course.your_network import ask
+
+    text = args.network
+    if "=" not in text:                           # a file holding the network
+        try:
+            text = Path(text).read_text(encoding="utf-8")
+        except OSError as err:
+            print(f"ask: cannot read the network file {args.network!r} ({err.strerror}); "
+                  "give a file or the network itself, lines `name = expression`",
+                  file=sys.stderr)
+            return 2
+    try:
+        at = _point(args.at)
+    except NetworkError as err:
+        print(f"ask: {err}", file=sys.stderr)
+        return 2
+    result = ask(text, wrt=args.wrt, answer=args.answer, at=at, output=args.output)
+    print(result)
+    if result.passed:
+        return 0
+    bad_input = (result.mistake or "").startswith(("bad-network", "bad-answer", "bad-formula"))
+    return 2 if bad_input else 1
+
+
+def _point(text: str | None) -> dict | None:
+    """``I=1,w1=0.5`` -> {"I": "1", "w1": "0.5"} (numbers are checked by ``ask``)."""
+    from course.formula.network import NetworkError
+
+    if not text:
+        return None
+    point = {}
+    for item in text.replace(";", ",").split(","):
+        if not item.strip():
+            continue
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip():
+            raise NetworkError(f"--at takes name=value pairs separated by commas, e.g. "
+                               f"I=1,w1=0.5; got {item.strip()!r}")
+        point[name.strip()] = value.strip()
+    return point
+
+
 def _cmd_delegate(module: str):
     def run(args) -> int:
         import importlib
@@ -87,6 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("exercise", help="exercise id, e.g. diamond.dO_dw1")
     p.add_argument("formula", help="the formula, Python syntax or LaTeX (quote it)")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("ask", help="check a derivative of your own network")
+    p.add_argument("network", help="a file, or the network itself: lines `name = expression`")
+    p.add_argument("--wrt", required=True, help="the free name to differentiate by, e.g. w1")
+    p.add_argument("--answer", required=True, help="your derivative as a formula (quote it)")
+    p.add_argument("--at", help="your point, e.g. I=1,w1=0.5 (default 0.5 for every name)")
+    p.add_argument("--output", help="the output's name (default: the last assigned)")
+    p.set_defaults(func=_cmd_ask)
 
     for name, module, text in (
             ("grade", "course._grading.batch", "grade submitted notebooks into a CSV"),

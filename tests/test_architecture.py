@@ -8,7 +8,8 @@ Floors, bottom up (a module may import its own floor or any floor below):
 2. ``course._grading`` engine: results, guards, registry, scalar/array graders.
 3. ``course._grading.exercises``: the answer keys and mistake spaces.
 4. ``course._grading.batch``: the instructor's batch grader.
-5. lesson tools: ``checks``, ``tracker``, ``notebook``, ``sliders``, ``plots``, ``widgets``.
+5. lesson tools: ``checks``, ``your_network`` (ask), ``tracker``, ``notebook``,
+   ``sliders``, ``plots``, ``widgets``.
 6. the command line and instructor tools: ``__main__``, ``release``, ``validate``, ``course``.
 
 Every import statement counts, including those inside functions (an import hidden in a
@@ -30,7 +31,7 @@ FLOORS = (
     ("course.nn", 0), ("course._env", 0), ("course._lazy", 0),
     ("course.formula", 1),
     ("course._grading.exercises", 3), ("course._grading.batch", 4), ("course._grading", 2),
-    ("course.checks", 5), ("course.tracker", 5), ("course.notebook", 5),
+    ("course.checks", 5), ("course.your_network", 5), ("course.tracker", 5), ("course.notebook", 5),
     ("course.sliders", 5), ("course.plots", 5), ("course.widgets", 5),
     ("course.__main__", 6), ("course.release", 6), ("course.validate", 6), ("course", 6),
 )

@@ -146,7 +146,9 @@ class Graph:
         return self._add(Node(name, "input"))
 
     def const(self, value: float, name: str | None = None) -> Node:
-        return self._add(Node(name or f"{value:g}", "const", constant=float(value)))
+        """A constant (named after its value unless ``name`` is given)."""
+        return self._add(Node(name or self._unique(f"{value:g}"), "const",
+                              constant=float(value)))
 
     def op(self, op: str, *parents: Node, name: str | None = None,
            constant: float | None = None) -> Node:
@@ -157,10 +159,12 @@ class Graph:
                               tuple(parents), constant))
 
     def _auto_name(self, op, parents, constant) -> str:
-        base = (f"{parents[0].name}{_SYMBOL[op]}{parents[1].name}" if op in _SYMBOL
-                else f"{parents[0].name}^{constant:g}" if op == "pow"
-                else f"-{parents[0].name}" if op == "neg"
-                else f"{op}({parents[0].name})")
+        return self._unique(f"{parents[0].name}{_SYMBOL[op]}{parents[1].name}" if op in _SYMBOL
+                            else f"{parents[0].name}^{constant:g}" if op == "pow"
+                            else f"-{parents[0].name}" if op == "neg"
+                            else f"{op}({parents[0].name})")
+
+    def _unique(self, base: str) -> str:
         name, n = base, 2
         while name in self.nodes:
             name, n = f"{base}#{n}", n + 1
@@ -278,7 +282,10 @@ class Graph:
             return f"1/{parent.name}"
         if op == "div":
             return f"1/{names[1]}" if first else f"−{names[0]}/{names[1]}²"
-        return f"{child.constant:g}·{parent.name}^{child.constant - 1:g}"     # pow
+        base = f"({parent.name})" if not parent.name.isidentifier() else parent.name
+        power = child.constant - 1                                            # pow
+        return (f"{child.constant:g}·{base}" if power == 1 else f"{child.constant:g}"
+                if power == 0 else f"{child.constant:g}·{base}^{power:g}")
 
     def __repr__(self) -> str:
         return f"Graph({len(self.nodes)} nodes, inputs {', '.join(self.inputs)})"
