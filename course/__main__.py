@@ -59,7 +59,7 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_ask(args) -> int:
-    from course.formula.network import NetworkError
+    from course.formula.network import NetworkError, parse_point
     from course.your_network import ask
 
     text = args.network
@@ -72,7 +72,7 @@ def _cmd_ask(args) -> int:
                   file=sys.stderr)
             return 2
     try:
-        at = _point(args.at)
+        at = parse_point(args.at or "")
     except NetworkError as err:
         print(f"ask: {err}", file=sys.stderr)
         return 2
@@ -82,24 +82,6 @@ def _cmd_ask(args) -> int:
         return 0
     bad_input = (result.mistake or "").startswith(("bad-network", "bad-answer", "bad-formula"))
     return 2 if bad_input else 1
-
-
-def _point(text: str | None) -> dict | None:
-    """``I=1,w1=0.5`` -> {"I": "1", "w1": "0.5"} (numbers are checked by ``ask``)."""
-    from course.formula.network import NetworkError
-
-    if not text:
-        return None
-    point = {}
-    for item in text.replace(";", ",").split(","):
-        if not item.strip():
-            continue
-        name, eq, value = item.partition("=")
-        if not eq or not name.strip():
-            raise NetworkError(f"--at takes name=value pairs separated by commas, e.g. "
-                               f"I=1,w1=0.5; got {item.strip()!r}")
-        point[name.strip()] = value.strip()
-    return point
 
 
 def _cmd_delegate(module: str):

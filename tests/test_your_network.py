@@ -189,3 +189,21 @@ def test_many_points_are_compared_not_one():
     assert r.n_cases >= 40
     values = np.asarray(list(AT.values()), dtype=float)
     assert np.isfinite(values).all()
+
+
+def test_the_notebook_box_checks_what_its_fields_hold():
+    from course.widgets import ask_box
+
+    box = ask_box()
+    box.button.click()                                  # the worked example's question
+    assert box.result.mistake == "weights-dropped" and "<svg" in box.verdict.value
+    box.answer.value = TRUE
+    box.button.click()
+    assert box.result.passed and "Correct" in box.verdict.value
+    box.point.value = "I=1, w1"                         # malformed point: a message, no raise
+    box.button.click()
+    assert box.result is None and "name=value pairs" in box.verdict.value
+    box.point.value = ""
+    box.network.value = "h = s(w*x"
+    box.button.click()
+    assert box.result.mistake == "bad-network" and "line 1" in box.verdict.value

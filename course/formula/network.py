@@ -31,7 +31,8 @@ from course.formula.tree import Call, Neg, Num, Pow, Product, Sum, Var
 from course.nn.activations import relu
 from course.nn.graph import Graph, Node
 
-__all__ = ["parse_network", "values_at", "Network", "NetworkError", "NETWORK_FUNCTIONS"]
+__all__ = ["parse_network", "values_at", "parse_point", "Network", "NetworkError",
+           "NETWORK_FUNCTIONS"]
 
 #: functions a network line may use (``d``, the sigmoid's derivative, belongs in answers)
 NETWORK_FUNCTIONS = MappingProxyType({
@@ -281,3 +282,18 @@ def values_at(network: Network, at: dict | None) -> dict:
         if not np.isfinite(out[name]):
             raise NetworkError(f"the value of {name} must be finite, got {value!r}")
     return out
+
+
+def parse_point(text: str) -> dict | None:
+    """``"I=1, w1=0.5"`` -> ``{"I": "1", "w1": "0.5"}`` (``ask`` checks the numbers);
+    ``None`` for an empty box."""
+    point = {}
+    for item in text.replace(";", ",").split(","):
+        if not item.strip():
+            continue
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip():
+            raise NetworkError(f"the point takes name=value pairs separated by commas, e.g. "
+                               f"I=1, w1=0.5; got {item.strip()!r}")
+        point[name.strip()] = value.strip()
+    return point or None

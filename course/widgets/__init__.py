@@ -10,6 +10,7 @@ it, or drive it from code (set slider values, ``.click()`` buttons) and read its
 ``slope_explorer``        O against one weight, the true tangent, the learner's line
 ``backward_stepper``      Step/Back/Reset through the backward pass on the diagram
 ``training_dashboard``    play/step/reset SGD on a 2-D dataset: decision boundary, loss
+``ask_box``               your own network and derivative, checked by ``course.ask``
 ``quantities``            read a readout's numbers back (``data-quantity`` cells)
 ========================  =================================================================
 """
@@ -28,6 +29,8 @@ _WHERE = {
     "backward_stages": "stepper",
     "training_dashboard": "training",
     "TrainingDashboard": "training",
+    "ask_box": "ask",
+    "AskBox": "ask",
     "quantities": "_html",
     "ipympl_active": "_figure",
 }
