@@ -22,8 +22,10 @@ Accepted syntax
 - subscripts ``w_1``, ``w_{1}`` (the name ``w1``); ``\\cdot``, ``\\times``, ``·``, ``×``,
   ``−``; ``\\frac{a}{b}``; ``e^{x}`` (``exp``, unless ``e`` is a variable);
 - functions ``s`` (sigmoid; also ``sigma``, ``\\sigma``, ``σ``), ``d`` (the sigmoid's
-  derivative at its argument), ``exp``, ``log`` (natural; also ``ln``), ``tanh``, ``sqrt``,
-  as ``f(x)``, ``\\tanh\\left(x\\right)``, ``\\operatorname{f}(x)`` or ``\\sqrt{x}``;
+  derivative at its argument), ``exp``, ``log`` (natural; also ``ln``), ``tanh``, ``cosh``,
+  ``sech``, ``sqrt``, as ``f(x)``, ``\\tanh\\left(x\\right)``, ``\\operatorname{f}(x)`` or
+  ``\\sqrt{x}``; a power of a call as calculators write it, ``\\tanh^{2}(x)`` = ``tanh(x)^2``
+  (a positive power only: ``\\tanh^{-1}`` would be the inverse function);
 - spacing ``\\,`` ``\\;`` ``\\ `` ``\\quad`` and whitespace are ignored.
 """
 
@@ -45,6 +47,12 @@ __all__ = ["parse_formula", "Formula", "FormulaError", "DEFAULT_FUNCTIONS", "MAX
 #: the longest formula read, in characters
 MAX_LENGTH = 5000
 
+def _sech(x):
+    """sech(x) = 1/cosh(x); tanh'(x) = sech(x)², as calculators write it."""
+    with np.errstate(over="ignore"):
+        return 1 / np.cosh(x)
+
+
 #: name -> function of one array argument
 DEFAULT_FUNCTIONS = MappingProxyType({
     "s": sigmoid,
@@ -52,6 +60,8 @@ DEFAULT_FUNCTIONS = MappingProxyType({
     "exp": np.exp,
     "log": np.log,          # natural logarithm
     "tanh": np.tanh,
+    "cosh": np.cosh,
+    "sech": _sech,
     "sqrt": np.sqrt,
 })
 #: other spellings of the functions (a LaTeX command ``\\ln`` is looked up without its ``\\``)

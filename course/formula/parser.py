@@ -167,10 +167,12 @@ class Parser:
         tok = self.advance()
         name, kind = tok.value, self.vocab.kinds[tok.value]
         if kind == "func" and (self.tok.kind == "open" or name not in self.vocab.variables):
+            power = self.function_power(name)
             if self.tok.kind != "open":
                 raise self.fail(f"'(' after the function {name}",
                                 f"write {name}(...) with its argument in brackets")
-            return Call(name, self.vocab.functions[name], self.group("'('"))
+            call = Call(name, self.vocab.functions[name], self.group("'('"))
+            return call if power is None else Pow(call, power)
         if kind == "e":
             if self.tok.kind == "op" and self.tok.value == "^":
                 self.advance()
@@ -178,6 +180,22 @@ class Parser:
             return Call("exp", np.exp, Num(1.0))
         self.names.add(name)
         return Var(name)
+
+    def function_power(self, name: str):
+        """The ``2`` of ``\\tanh^{2}(x)`` (= ``tanh(x)^2``), or ``None`` without a ``^``.
+
+        Only a positive number: ``tanh^{-1}`` means the inverse function, not 1/tanh."""
+        if not (self.tok.kind == "op" and self.tok.value == "^"):
+            return None
+        self.advance()
+        start = self.tok
+        power = self.prefix()
+        if not (isinstance(power, Num) and power.value > 0):
+            written = self.text[start.pos:self.tok.pos].strip()
+            raise syntax_error(self.text, start.pos, f"a positive number as the power of {name}",
+                               f"'{written}'", f"{name}^{{n}}(x) means {name}(x)^n; for "
+                               f"1/{name}(x) write that, {name}^{{-1}} would be the inverse")
+        return power
 
     def group(self, expected: str):
         """A bracketed expression; its closing bracket must match the opening one."""

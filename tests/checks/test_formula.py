@@ -230,7 +230,7 @@ def test_custom_functions_replace_the_defaults():
 
 def test_default_functions_are_the_course_activations():
     assert DEFAULT_FUNCTIONS["s"] is sigmoid and DEFAULT_FUNCTIONS["d"] is sigmoid_prime
-    assert set(DEFAULT_FUNCTIONS) == {"s", "d", "exp", "log", "tanh", "sqrt"}
+    assert set(DEFAULT_FUNCTIONS) == {"s", "d", "exp", "log", "tanh", "cosh", "sech", "sqrt"}
     with pytest.raises(TypeError):
         DEFAULT_FUNCTIONS["eval"] = eval   # read-only
 
@@ -315,7 +315,7 @@ def test_unknown_names_are_named_with_the_allowed_ones(text, name, position, ext
     message = str(info.value)
     assert message.startswith(
         f"unknown name '{name}' at position {position} — the names you can use here are "
-        "I, w1, w2, w3, w4, w5, b1, b2, b3, b4 and the functions s, d, exp, log, tanh, sqrt")
+        "I, w1, w2, w3, w4, w5, b1, b2, b3, b4 and the functions s, d, exp, log, tanh, cosh, sech, sqrt")
     assert extra in message
     assert info.value.position == position
 
