@@ -95,3 +95,25 @@ def test_every_checked_answer_in_a_lesson_is_what_batch_grading_reads():
                 assert ex.points > 0, (path.name, eid, "checked in the lesson but worth 0 points")
                 seen.add(eid)
     assert len(seen) >= 20
+
+
+def test_every_exercise_is_checked_in_its_own_lesson():
+    """The other direction: a new exercise module is picked up by the registry on its own,
+    so this is what notices one whose lesson cells were forgotten (or named differently)."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    call = re.compile(r"""\bcheck\(\s*[rRuU]?["']([\w.]+)["']""")
+    root = Path(__file__).parents[1] / "lessons"
+    checked: dict[str, set[str]] = {}
+    for path in sorted(root.glob("[0-9][0-9]_*.ipynb")):
+        cells = nbformat.read(path, as_version=4).cells
+        checked[path.stem] = {eid for c in cells if c.cell_type == "code"
+                              for eid in call.findall(c.source)}
+    for ex in all_exercises():
+        if ex.points > 0:
+            assert ex.id in checked.get(ex.lesson, set()), (
+                f"{ex.id} belongs to {ex.lesson}, but no cell of lessons/{ex.lesson}.ipynb "
+                f"runs check({ex.id!r}, {ex.answer_name})")

@@ -11,6 +11,8 @@ the biases, or only some layers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from course._grading.arrays import ratio_to
@@ -38,118 +40,177 @@ MEANINGS = {
 }
 
 
+@dataclass
+class _Row:
+    """One parameter after the learner's step: ``ratio`` is its change / (−lr·gradient)
+    (0.0 unchanged, None not a multiple, "shape" when its shape changed)."""
+
+    kind: str                    # "W" or "b"
+    layer: int
+    ratio: float | str | None
+    before: np.ndarray
+    after: np.ndarray
+
+    @property
+    def where(self) -> str:
+        return f"model.{'weights' if self.kind == 'W' else 'biases'}[{self.layer}]"
+
+
+@dataclass
+class _Run:
+    """One network stepped by the learner's ``sgd_step``."""
+
+    sizes: tuple
+    lr: float
+    rows: list[_Row]
+    returned: object
+    changed_grads: bool
+
+
 def _params(model) -> list:
     """``[("W", 0, array), ("b", 0, array), ...]`` copies of the model's parameters."""
     return [(k, l, np.array(p, dtype=float)) for l in range(len(model.weights))
             for k, p in (("W", model.weights[l]), ("b", model.biases[l]))]
 
 
-def _run(answer, sizes, lr, seed):
+def _run(answer, sizes, lr, seed) -> _Run:
     model = MLP(sizes, activation="tanh", seed=seed)
     rng = np.random.default_rng(seed)
     grads = {"W": [rng.normal(size=W.shape) for W in model.weights],
              "b": [rng.normal(size=b.shape) for b in model.biases]}
     given = {k: [g.copy() for g in v] for k, v in grads.items()}
     before = _params(model)
-    out = call_learner(answer, model, given, lr)
+    returned = call_learner(answer, model, given, lr)
     if not isinstance(model.weights, list) or len(model.weights) != len(before) // 2:
         raise LearnerError("after your sgd_step, model.weights is no longer a list with one "
                            "array per layer; update the arrays it holds", kind="type")
-    after = _params(model)
     changed_grads = any(not np.array_equal(a, b) for k in grads
                         for a, b in zip(grads[k], given[k]))
-    rows = []
-    for (k, l, p0), (_, _, p1) in zip(before, after):
-        g = grads[k][l]
-        if p1.shape != p0.shape:
-            rows.append((k, l, "shape", p0.shape, p1.shape))
-            continue
-        r = 0.0 if np.array_equal(p1, p0) else ratio_to(p1 - p0, -lr * g, 1e-6, 1e-12)
-        rows.append((k, l, r, p0, p1))
-    return rows, out, changed_grads
+    rows = [_Row(k, l, _ratio(p0, p1, -lr * grads[k][l]), p0, p1)
+            for (k, l, p0), (_, _, p1) in zip(before, _params(model))]
+    return _Run(sizes, lr, rows, returned, changed_grads)
+
+
+def _ratio(before, after, expected_change):
+    if after.shape != before.shape:
+        return "shape"
+    if np.array_equal(after, before):
+        return 0.0
+    return ratio_to(after - before, expected_change, 1e-6, 1e-12)
 
 
 def _is(r, value) -> bool:
     return isinstance(r, float) and bool(np.isclose(r, value, rtol=1e-5, atol=1e-9))
 
 
+def _all(runs, value, kind=None) -> bool:
+    """Every parameter (of ``kind``, "W" or "b") moved by ``value``·(−lr·gradient)."""
+    return all(_is(row.ratio, value) for run in runs for row in run.rows
+               if kind is None or row.kind == kind)
+
+
+# -- the diagnosis: each step returns (mistake, summary) or None; the first that answers wins
+
+def _shape_changed(runs):
+    row = next((row for run in runs for row in run.rows if row.ratio == "shape"), None)
+    if row is None:
+        return None
+    k = row.kind
+    return "shape-changed", (
+        f"after your step, {row.where} has shape {row.after.shape} instead of "
+        f"{row.before.shape}. A parameter keeps its shape: {k} -= lr * d{k}, where d{k} has "
+        f"the shape of {k}.")
+
+
+def _nothing_changed(runs):
+    if not _all(runs, 0.0):
+        return None
+    if any(run.returned is not None for run in runs):
+        return "returned-new", (
+            "your function returned something, but the model's parameters did not change. "
+            "sgd_step must update the model itself — train() calls it and ignores what it "
+            "returns. Change the arrays in place: W -= lr * dW.")
+    return "not-in-place", (
+        "nothing in the model changed. `W = W - lr * dW` inside a loop only points the "
+        "loop variable W at a new array; the model still holds the old one. Change the "
+        "array itself, in place: `W -= lr * dW`.")
+
+
+def _uphill(runs):
+    if not _all(runs, -1.0):
+        return None
+    return "plus", (
+        "every parameter moved by +lr·gradient: that is a step uphill, making the loss "
+        "larger. The gradient points uphill; step against it: W -= lr * dW.")
+
+
+def _no_learning_rate(runs):
+    if not all(_is(row.ratio, 1 / run.lr) for run in runs for row in run.rows):
+        return None
+    return "no-lr", ("every parameter moved by the whole gradient, −gradient: the learning "
+                     "rate is missing. W -= lr * dW.")
+
+
+def _forgot_biases(runs):
+    if not (_all(runs, 1.0, "W") and _all(runs, 0.0, "b")):
+        return None
+    return "forgot-biases", (
+        "the weights are updated, the biases are not. Update model.biases with grads['b'] "
+        "too, in place: `b = b - lr * db` in a loop only rebinds the name b; "
+        "`b -= lr * db` changes the model's array.")
+
+
+def _forgot_weights(runs):
+    if not (_all(runs, 1.0, "b") and _all(runs, 0.0, "W")):
+        return None
+    return "forgot-weights", (
+        "the biases are updated, the weights are not. Update model.weights with "
+        "grads['W'] too, in place: W -= lr * dW.")
+
+
+def _missed_layers(runs):
+    if not all(_is(row.ratio, 1.0) or _is(row.ratio, 0.0) for run in runs for row in run.rows):
+        return None
+    run = next(run for run in runs if any(_is(row.ratio, 0.0) for row in run.rows))
+    missed = [row.where.removeprefix("model.")
+              for row in sorted(run.rows, key=lambda row: (row.kind == "b", row.layer))
+              if _is(row.ratio, 0.0)]
+    return "missed-layers", (
+        f"some parameters were not updated: in an MLP{run.sizes} with {len(run.rows) // 2} "
+        f"layers, model.{', model.'.join(missed)} did not change, the others moved by "
+        "−lr·gradient. Loop over every layer: zip(model.weights, grads['W']) and "
+        "zip(model.biases, grads['b']).")
+
+
+def _wrong_update(runs):
+    row = next(row for run in runs for row in run.rows if not _is(row.ratio, 1.0))
+    what = "not by a constant multiple of it" if row.ratio is None else f"by {row.ratio:.4g}× that"
+    return "wrong-update", f"{row.where} moved {what}: it should move by exactly −lr·gradient."
+
+
+DIAGNOSES = (_shape_changed, _nothing_changed, _uphill, _no_learning_rate, _forgot_biases,
+             _forgot_weights, _missed_layers, _wrong_update)
+
+_GRADS_CHANGED = ("Note: your function also changed the grads it was given (e.g. `dW *= lr`); "
+                  "that is harmless here, but a caller that plots or reuses the gradients "
+                  "would see the scaled values.")
+
+
 def _grade(answer, opts) -> CheckResult:
+    """Step two fresh networks, then name the first diagnosis that fits."""
     eid = "sgd.sgd_step"
     if isinstance(answer, (str, type)) or not callable(answer):
         raise LearnerError("this exercise wants your function sgd_step(model, grads, lr), not "
                            f"a {type(answer).__name__}", kind="type")
-    runs = [(sizes, lr, *_run(answer, sizes, lr, opts.seed + i))
-            for i, (sizes, lr) in enumerate(CASES)]
-    all_rows = [row for _, _, rows, _, _ in runs for row in rows]
-    n = len(all_rows)
-    note = ([] if not any(r[4] for r in runs) else
-            ["Note: your function also changed the grads it was given (e.g. `dW *= lr`); "
-             "that is harmless here, but a caller that plots or reuses the gradients would "
-             "see the scaled values."])
-    if all(_is(r[2], 1.0) for r in all_rows):
+    runs = [_run(answer, sizes, lr, opts.seed + i) for i, (sizes, lr) in enumerate(CASES)]
+    n = sum(len(run.rows) for run in runs)
+    note = [_GRADS_CHANGED] if any(run.changed_grads for run in runs) else []
+    if _all(runs, 1.0):
         return CheckResult(eid, True, n_cases=n, details=note, summary=(
             f"correct — all {n} parameters of two networks moved by exactly −lr·gradient "
             f"(lr = {CASES[0][1]} and {CASES[1][1]})"))
-    result = CheckResult(eid, False, n_cases=n, details=note)
-    shapes = [r for r in all_rows if r[2] == "shape"]
-    if shapes:
-        k, l, _, old, new = shapes[0]
-        result.mistake, result.summary = "shape-changed", (
-            f"after your step, model.{'weights' if k == 'W' else 'biases'}[{l}] has shape {new} "
-            f"instead of {old}. A parameter keeps its shape: {k} -= lr * d{k}, where d{k} has "
-            f"the shape of {k}.")
-        return result
-    ratios = {(k, l): r for k, l, r, _, _ in all_rows}
-    W_ok = all(_is(r, 1.0) for (k, _), r in ratios.items() if k == "W")
-    b_ok = all(_is(r, 1.0) for (k, _), r in ratios.items() if k == "b")
-    W_zero = all(_is(r, 0.0) for (k, _), r in ratios.items() if k == "W")
-    b_zero = all(_is(r, 0.0) for (k, _), r in ratios.items() if k == "b")
-    if W_zero and b_zero:
-        if any(out is not None for _, _, _, out, _ in runs):
-            result.mistake, result.summary = "returned-new", (
-                "your function returned something, but the model's parameters did not change. "
-                "sgd_step must update the model itself — train() calls it and ignores what it "
-                "returns. Change the arrays in place: W -= lr * dW.")
-        else:
-            result.mistake, result.summary = "not-in-place", (
-                "nothing in the model changed. `W = W - lr * dW` inside a loop only points the "
-                "loop variable W at a new array; the model still holds the old one. Change the "
-                "array itself, in place: `W -= lr * dW`.")
-    elif all(_is(r, -1.0) for r in ratios.values()):
-        result.mistake, result.summary = "plus", (
-            "every parameter moved by +lr·gradient: that is a step uphill, making the loss "
-            "larger. The gradient points uphill; step against it: W -= lr * dW.")
-    elif all(_is(r, 1 / lr) for (sizes, lr, rows, _, _) in runs for _, _, r, _, _ in rows):
-        result.mistake, result.summary = "no-lr", (
-            "every parameter moved by the whole gradient, −gradient: the learning rate is "
-            "missing. W -= lr * dW.")
-    elif W_ok and b_zero:
-        result.mistake, result.summary = "forgot-biases", (
-            "the weights are updated, the biases are not. Update model.biases with grads['b'] "
-            "too, in place: `b = b - lr * db` in a loop only rebinds the name b; "
-            "`b -= lr * db` changes the model's array.")
-    elif b_ok and W_zero:
-        result.mistake, result.summary = "forgot-weights", (
-            "the biases are updated, the weights are not. Update model.weights with "
-            "grads['W'] too, in place: W -= lr * dW.")
-    elif all(_is(r, 1.0) or _is(r, 0.0) for r in ratios.values()):
-        sizes, _, rows, _, _ = next(run for run in runs
-                                    if any(_is(row[2], 0.0) for row in run[2]))
-        missed = [f"{'weights' if k == 'W' else 'biases'}[{l}]"
-                  for k, l, r, _, _ in sorted(rows, key=lambda row: (row[0] == "b", row[1]))
-                  if _is(r, 0.0)]
-        result.mistake, result.summary = "missed-layers", (
-            f"some parameters were not updated: in an MLP{sizes} with {len(rows) // 2} layers, "
-            f"model.{', model.'.join(missed)} did not change, the others moved by "
-            "−lr·gradient. Loop over every layer: zip(model.weights, grads['W']) and "
-            "zip(model.biases, grads['b']).")
-    else:
-        k, l, r, p0, p1 = next(row for row in all_rows if not _is(row[2], 1.0))
-        what = "not by a constant multiple of it" if r is None else f"by {r:.4g}× that"
-        result.mistake, result.summary = "wrong-update", (
-            f"model.{'weights' if k == 'W' else 'biases'}[{l}] moved {what}: it should move "
-            "by exactly −lr·gradient.")
-    return result
+    mistake, summary = next(found for step in DIAGNOSES if (found := step(runs)))
+    return CheckResult(eid, False, n_cases=n, details=note, mistake=mistake, summary=summary)
 
 
 register(Exercise(
