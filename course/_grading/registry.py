@@ -4,7 +4,8 @@ An exercise is one self-contained unit: its id, lesson, answer name, points, gra
 the reference and the mistakes), hints, the course functions that must not be handed in as
 the answer, and the reference a lesson's picture may fall back on. Every module and package
 under ``course._grading.exercises`` whose name does not start with ``_`` is imported on first
-use; importing it registers its exercises. There is no central table to edit.
+use, inside packages too (``sgd/step.py``); importing it registers its exercises. There is no
+central table to edit.
 """
 
 from __future__ import annotations
@@ -104,10 +105,27 @@ LOAD_ERRORS: dict[str, BaseException] = {}
 
 
 def exercise_modules() -> list[str]:
-    """The exercise modules and packages, by name (those starting with ``_`` are helpers)."""
+    """The exercise modules and packages at any depth, by dotted name relative to the
+    exercises package, a package before its modules (a name part starting with ``_`` marks
+    a helper, which is not imported here)."""
     package = importlib.import_module(EXERCISES_PACKAGE)
-    return sorted(info.name for info in pkgutil.iter_modules(package.__path__)
-                  if not info.name.startswith("_"))
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):
+            continue
+        found.append(info.name)
+        if info.ispkg:
+            found += _submodules(info.name)
+    return found
+
+
+def _submodules(name: str) -> list[str]:
+    try:
+        sub = importlib.import_module(f"{EXERCISES_PACKAGE}.{name}")
+    except Exception:               # reported when _load_all imports it
+        return []
+    return [f"{name}.{info.name}" for info in pkgutil.iter_modules(sub.__path__)
+            if not info.name.startswith("_")]
 
 
 def _load_all() -> None:

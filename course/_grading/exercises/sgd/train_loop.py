@@ -15,10 +15,15 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from course._grading.arrays import ratio_to
+from course._grading.exercises.sgd._recording import (
+    RecordingMLP,
+    first_step_problem,
+    stale_gradients,
+)
 from course._grading.exercises.sgd._stubs import OtherStub, StubWatch
 from course._grading.exercises.sgd.reference import train
 from course._grading.guards import LearnerError, NotAttempted, call_learner, time_limit
@@ -26,7 +31,6 @@ from course._grading.registry import Exercise, register
 from course._grading.result import CheckResult
 from course.nn.datasets import make_xor
 from course.nn.losses import bce
-from course.nn.mlp import MLP
 
 __all__ = ["MEANINGS", "SETUP", "RecordingMLP"]
 
@@ -48,38 +52,6 @@ MEANINGS = {
     "wrong-losses": "the returned losses are not the model's loss",
     "too-slow": "the loop does not finish in the time limit",
 }
-
-
-class RecordingMLP(MLP):
-    """An ``MLP`` that remembers every ``loss_and_grads`` call (the loss name, the
-    parameters flattened, the batch) and the learning rate of every ``step``."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.calls: list = []
-        self.step_lrs: list = []
-
-    def loss_and_grads(self, X, y, loss="mse"):
-        self.calls.append((loss, self.flat(), X, y))
-        return super().loss_and_grads(X, y, loss)
-
-    def step(self, X, y, lr, loss="mse"):
-        self.step_lrs.append(lr)
-        return super().step(X, y, lr, loss)
-
-    def flat(self) -> np.ndarray:
-        return np.concatenate([np.ravel(p) for p in self.parameters()])
-
-    def load(self, flat) -> RecordingMLP:
-        """Set every parameter from a flat vector (as ``flat`` returns it)."""
-        i = 0
-        for p in self.parameters():
-            p[...] = np.reshape(flat[i:i + p.size], p.shape)
-            i += p.size
-        return self
-
-
-RecordingMLP.__name__ = RecordingMLP.__qualname__ = "MLP"
 
 
 def _problem():
@@ -145,86 +117,141 @@ def _fail(mid, summary, **kw) -> CheckResult:
     return CheckResult("sgd.train", False, mistake=mid, summary=summary, **kw)
 
 
+@dataclass
+class _Attempt:
+    """The learner's main run on the seeded problem, and what it is compared with."""
+
+    answer: object
+    X: np.ndarray                      # (n, 2)
+    y: np.ndarray                      # (n, 1)
+    fresh: object                      # () -> a new RecordingMLP at the seeded start
+    model: RecordingMLP                # after the learner's loop
+    theta0: np.ndarray                 # its parameters before, flattened
+    losses: np.ndarray                 # what the loop returned
+    initial: float                     # the cross-entropy before ...
+    final: float                       # ... and after the loop
+    ref_final: float                   # where the course's loop gets
+    ref_seconds: float
+
+    @property
+    def point(self) -> dict:
+        return {"epochs": SETUP["epochs"], "lr": SETUP["lr"]}
+
+    @property
+    def shown(self) -> dict:
+        return {"point": self.point, "learner_value": self.final,
+                "expected_value": self.ref_final,
+                "details": ["Your value: the cross-entropy of the model after your loop; "
+                            "expected: the course's loop from the same start."]}
+
+
 def _grade(answer, opts) -> CheckResult:
+    """Run the learner's loop once, then the checks in order; the first that fails names
+    the mistake."""
     if isinstance(answer, (str, type)) or not callable(answer):
         raise LearnerError("this exercise wants your function train(model, X, y, epochs, lr), "
                            f"not a {type(answer).__name__}", kind="type")
+    try:
+        attempt = _attempt(answer)
+    except OtherStub as stub:
+        return _other_stub(stub.args[0])
+    for check in CHECKS:
+        failed = check(attempt)
+        if failed is not None:
+            return failed
+    return CheckResult("sgd.train", True, n_cases=2, summary=(
+        f"correct — your loop took the cross-entropy on XOR from {attempt.initial:.3f} to "
+        f"{attempt.final:.4f} in {SETUP['epochs']} epochs (the course's loop: "
+        f"{attempt.ref_final:.4f}) and steps by −lr·gradient"))
+
+
+def _attempt(answer) -> _Attempt:
     X, y, fresh = _problem()
-    epochs, lr = SETUP["epochs"], SETUP["lr"]
     ref_final, ref_seconds = _reference_run()
     model = fresh()
-    initial = bce(model.forward(X), y)
-    theta0 = model.flat()
-    try:
-        losses = _losses(_call(answer, model, X, y, epochs, lr, ref_seconds), epochs)
-    except OtherStub as stub:
-        name = stub.args[0]
-        return CheckResult("sgd.train", False, attempted=False, summary=(
-            f"not attempted yet — your train calls {name}, which still raises "
-            f"NotImplementedError. Write {name} first"
-            + (f" (exercise 2; check('sgd.sgd_step', {name}) tells you when it is right)"
-               if "step" in name else "")
-            + ", run its cell, then run this check again."))
-    final = bce(model.forward(X), y)
-    point = {"epochs": epochs, "lr": lr}
-    shown = {"point": point, "learner_value": final, "expected_value": ref_final,
-             "details": ["Your value: the cross-entropy of the model after your loop; expected: "
-                         "the course's loop from the same start."]}
-    if len(losses) != epochs:
-        early = (" If your loop stopped after one epoch, `return losses` is probably indented "
-                 "inside the loop; it belongs after it." if len(losses) == 1 else "")
-        return _fail("wrong-length", f"train returned {len(losses)} "
-                     f"loss{'' if len(losses) == 1 else 'es'} for epochs = {epochs}; return one "
-                     "loss per epoch (append inside the loop, and loop `epochs` times)." + early,
-                     point=point)
-    names = {name for name, _, _, _ in model.calls}
-    if names and names != {"bce"}:
-        return _fail("wrong-loss", f"your loop called model.loss_and_grads with loss="
-                     f"{sorted(names)[0]!r}; this exercise trains the cross-entropy: "
-                     "model.loss_and_grads(X, y, loss='bce').", point=point)
-    if np.array_equal(model.flat(), theta0):
-        return _fail("no-update", "the parameters never changed: is sgd_step called in the "
-                     "loop, and does it change the model in place (W -= lr * dW)?", **shown)
-    stale = _stale(model)
-    if stale:
-        return _fail("stale-gradients", stale, **shown)
-    for run_lr, run_model in ((lr, model), *_probe(answer, X, y, fresh, ref_seconds)):
-        wrong_step = _step_check(run_model, run_lr)
+    initial, theta0 = bce(model.forward(X), y), model.flat()
+    returned = _call(answer, model, X, y, SETUP["epochs"], SETUP["lr"], ref_seconds)
+    losses = _losses(returned, SETUP["epochs"])
+    return _Attempt(answer, X, y, fresh, model, theta0, losses, initial,
+                    bce(model.forward(X), y), ref_final, ref_seconds)
+
+
+def _other_stub(name: str) -> CheckResult:
+    return CheckResult("sgd.train", False, attempted=False, summary=(
+        f"not attempted yet — your train calls {name}, which still raises "
+        f"NotImplementedError. Write {name} first"
+        + (f" (exercise 2; check('sgd.sgd_step', {name}) tells you when it is right)"
+           if "step" in name else "")
+        + ", run its cell, then run this check again."))
+
+
+# -- the checks, in order: each returns a failed CheckResult or None -------------------------
+
+def _one_loss_per_epoch(a: _Attempt):
+    n, epochs = len(a.losses), SETUP["epochs"]
+    if n == epochs:
+        return None
+    early = (" If your loop stopped after one epoch, `return losses` is probably indented "
+             "inside the loop; it belongs after it." if n == 1 else "")
+    return _fail("wrong-length", f"train returned {n} loss{'' if n == 1 else 'es'} for "
+                 f"epochs = {epochs}; return one loss per epoch (append inside the loop, and "
+                 "loop `epochs` times)." + early, point=a.point)
+
+
+def _cross_entropy_used(a: _Attempt):
+    names = {name for name, _, _, _ in a.model.calls}
+    if not names or names == {"bce"}:
+        return None
+    return _fail("wrong-loss", f"your loop called model.loss_and_grads with loss="
+                 f"{sorted(names)[0]!r}; this exercise trains the cross-entropy: "
+                 "model.loss_and_grads(X, y, loss='bce').", point=a.point)
+
+
+def _parameters_moved(a: _Attempt):
+    if not np.array_equal(a.model.flat(), a.theta0):
+        return None
+    return _fail("no-update", "the parameters never changed: is sgd_step called in the "
+                 "loop, and does it change the model in place (W -= lr * dW)?", **a.shown)
+
+
+def _fresh_gradients(a: _Attempt):
+    stale = stale_gradients(a.model)
+    return _fail("stale-gradients", stale, **a.shown) if stale else None
+
+
+def _steps_against_the_gradient(a: _Attempt):
+    """The first step is −lr·gradient, in the main run and in a short run with a small lr."""
+    for run_lr, run_model in ((SETUP["lr"], a.model), *_probe(a.answer, a.X, a.y, a.fresh,
+                                                              a.ref_seconds)):
+        wrong_step = first_step_problem(run_model, run_lr, a.fresh)
         if wrong_step:
-            return _fail(*wrong_step, point={**point, "lr": run_lr})
-    if final > max(1.25 * ref_final, ref_final + 0.01):
-        return _fail("not-trained-enough", f"after {epochs} epochs your loss is {final:.4g}; the "
-                     f"course's loop reaches {ref_final:.4g} from the same start. One step per "
-                     "epoch on all of X: fresh gradients, then sgd_step with the given lr.",
-                     **shown)
-    before_last = fresh().load(model.calls[-1][1]) if model.calls else model
-    if not (np.isclose(losses[-1], final, rtol=0.1, atol=1e-3)
-            or np.isclose(losses[-1], bce(before_last.forward(X), y), rtol=0.1, atol=1e-3)):
-        return _fail("wrong-losses", f"the model's loss is {final:.4g} after training, but the "
-                     f"last loss you returned is {losses[-1]:.4g}: append the loss of each epoch "
-                     "(the first value loss_and_grads returns).", **shown)
-    return CheckResult("sgd.train", True, n_cases=2, summary=(
-        f"correct — your loop took the cross-entropy on XOR from {initial:.3f} to {final:.4f} "
-        f"in {epochs} epochs (the course's loop: {ref_final:.4f}) and steps by −lr·gradient"))
+            return _fail(*wrong_step, point={**a.point, "lr": run_lr})
+    return None
 
 
-def _stale(model: RecordingMLP) -> str:
-    """A message when the parameters moved by the same amount at every step (or were only
-    evaluated once while they changed): the gradients were not recomputed."""
-    flats = [f for _, f, _, _ in model.calls]
-    if not flats:
-        return ""
-    if len(flats) == 1:
-        return ("loss_and_grads was called only once, but the parameters changed: the loop "
-                "reuses the gradients of the starting point. Compute fresh gradients inside the "
-                "loop, every epoch, after the previous step.")
-    steps = np.diff(np.stack(flats), axis=0)
-    moving = steps[np.linalg.norm(steps, axis=1) > 0]
-    if len(moving) >= 3 and np.allclose(moving, moving[0], rtol=1e-9, atol=1e-14):
-        return ("every step moved the parameters by exactly the same amount: the gradients "
-                "are computed once and reused (stale). Call model.loss_and_grads inside the "
-                "loop and step with the gradients it just returned.")
-    return ""
+def _trained_enough(a: _Attempt):
+    if a.final <= max(1.25 * a.ref_final, a.ref_final + 0.01):
+        return None
+    return _fail("not-trained-enough", f"after {SETUP['epochs']} epochs your loss is "
+                 f"{a.final:.4g}; the course's loop reaches {a.ref_final:.4g} from the same "
+                 "start. One step per epoch on all of X: fresh gradients, then sgd_step with "
+                 "the given lr.", **a.shown)
+
+
+def _losses_are_the_models(a: _Attempt):
+    """The last returned loss is the model's, after the loop or before its last step."""
+    before_last = a.fresh().load(a.model.calls[-1][1]) if a.model.calls else a.model
+    last = a.losses[-1]
+    if (np.isclose(last, a.final, rtol=0.1, atol=1e-3)
+            or np.isclose(last, bce(before_last.forward(a.X), a.y), rtol=0.1, atol=1e-3)):
+        return None
+    return _fail("wrong-losses", f"the model's loss is {a.final:.4g} after training, but the "
+                 f"last loss you returned is {last:.4g}: append the loss of each epoch "
+                 "(the first value loss_and_grads returns).", **a.shown)
+
+
+CHECKS = (_one_loss_per_epoch, _cross_entropy_used, _parameters_moved, _fresh_gradients,
+          _steps_against_the_gradient, _trained_enough, _losses_are_the_models)
 
 
 def _probe(answer, X, y, fresh, ref_seconds) -> list:
@@ -233,61 +260,6 @@ def _probe(answer, X, y, fresh, ref_seconds) -> list:
     epochs, lr = SETUP["probe_epochs"], SETUP["probe_lr"]
     _losses(_call(answer, model, X, y, epochs, lr, ref_seconds), epochs)
     return [(lr, model)]
-
-
-def _step_check(model: RecordingMLP, lr: float):
-    """``(mistake id, message)`` when the first step is not −lr·gradient, else None.
-
-    The first step is the first change of the parameters between two recorded
-    ``loss_and_grads`` calls; its gradient is recomputed on the batch of the earlier call.
-    """
-    if not model.calls:
-        if model.step_lrs and not all(np.isclose(r, lr) for r in model.step_lrs):
-            return "lr-ignored", (f"your loop called model.step with lr = {model.step_lrs[0]!r}, "
-                                  f"but train was given lr = {lr}: pass the lr argument on.")
-        return None
-    for (loss, before, Xb, yb), (_, after, _, _) in zip(model.calls, model.calls[1:]):
-        if np.array_equal(before, after):
-            continue
-        probe = RecordingMLP(SETUP["sizes"], activation=SETUP["activation"]).load(before)
-        _, grads = MLP.loss_and_grads(probe, Xb, yb, loss)
-        expected = -lr * np.concatenate([np.ravel(g) for pair in zip(grads["W"], grads["b"])
-                                         for g in pair])
-        r = ratio_to(after - before, expected, 1e-6, 1e-12)
-        if r is None:
-            return _partial_step(after - before, expected, grads)
-        if np.isclose(r, 1.0, rtol=1e-6):
-            return None
-        if r < 0:
-            return "ascent", (f"the first step moved the parameters by {r:.3g} × (−lr·gradient), "
-                              "that is along the gradient — uphill, so the loss grows. Step "
-                              "against it: W -= lr * dW.")
-        return "lr-ignored", (f"with lr = {lr} the first step moved the parameters by {r:.3g} × "
-                              "(−lr·gradient): the step used a learning rate of "
-                              f"{r * lr:.3g}. Use the lr argument in every step.")
-    return None
-
-
-def _partial_step(moved, expected, grads):
-    """``("partial-step", message)`` when some parameters moved by exactly −lr·gradient and
-    the others not at all (an ``sgd_step`` that skips the biases or a layer), else None."""
-    names = [f"{k}[{l}]" for l in range(len(grads["W"])) for k in ("W", "b")]
-    sizes = [g.size for pair in zip(grads["W"], grads["b"]) for g in pair]
-    still, right = [], []
-    for name, m, e in zip(names, np.split(moved, np.cumsum(sizes)[:-1]),
-                          np.split(expected, np.cumsum(sizes)[:-1])):
-        if not m.any() and e.any():
-            still.append(name)
-        elif np.allclose(m, e, rtol=1e-6, atol=1e-12):
-            right.append(name)
-        else:
-            return None
-    if not still or not right:
-        return None
-    return "partial-step", (
-        f"your loop's first step moved {', '.join(right)} by −lr·gradient but left "
-        f"{', '.join(still)} unchanged, so the network trains with part of its parameters "
-        "frozen. That is sgd_step's job: does check('sgd.sgd_step', sgd_step) pass?")
 
 
 register(Exercise(
