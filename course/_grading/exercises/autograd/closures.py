@@ -12,10 +12,9 @@ instead of the output, a missing square, the sign.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
 from types import SimpleNamespace as Node
 
+from course._grading.exercises.autograd._closure_check import ClosureMistake, grade_closure
 from course._grading.exercises.autograd.graphs import topological
 from course._grading.exercises.autograd.nodes import (
     _attached,
@@ -28,22 +27,11 @@ from course._grading.exercises.autograd.nodes import (
 )
 from course._grading.guards import call_learner
 from course._grading.registry import Exercise, register
-from course._grading.result import CheckResult
 from course.nn.activations import sigmoid
 
 __all__ = ["ClosureMistake", "MUL_MISTAKES", "TANH_MISTAKES", "as_value_class"]
 
 LESSON = "08_autograd_from_scratch"
-
-
-@dataclass(frozen=True)
-class ClosureMistake:
-    """A mistaken closure ``apply(inputs, out)`` that updates the inputs' ``grad``."""
-
-    id: str
-    meaning: str
-    apply: Callable
-    message: str
 
 
 def _mul_right(a, b, out):
@@ -166,53 +154,6 @@ TANH_MISTAKES = (
 TANH_CASES = ((0.5, 0.3, 1.0), (-1.3, 0.0, 2.0), (2.0, -0.6, -0.7), (0.1, 0.0, 1.5))
 
 
-def _grade_closure(eid, answer, cases, run, mistakes, describe) -> CheckResult:
-    cls = as_value_class(answer, eid)
-    mine, truth = [], []
-    for case in cases:
-        got, expected_or_problem = run(cls, case)
-        if isinstance(expected_or_problem, tuple) and isinstance(expected_or_problem[0], str):
-            mid, message = expected_or_problem
-            where = ", ".join(f"{k} = {v:g}" for k, v in describe(case).items())
-            return CheckResult(eid, False, mistake=mid, summary=message,
-                               details=[f"Checked with {where}."])
-        mine.append(got)
-        truth.append(expected_or_problem)
-    close = [all(math.isclose(m, t, rel_tol=1e-9, abs_tol=1e-12) for m, t in zip(mi, ti))
-             for mi, ti in zip(mine, truth)]
-    if all(close):
-        return CheckResult(eid, True, n_cases=len(cases), summary=(
-            f"correct — the gradients match in {len(cases)} cases, including a node that "
-            "already held a gradient and an upstream out.grad ≠ 1"))
-    i = close.index(False)
-    names = ("x.grad",) if len(mine[i]) == 1 else ("a.grad", "b.grad")
-    result = CheckResult(eid, False, n_cases=len(cases), point=describe(cases[i]),
-                         learner_value=dict(zip(names, map(_g, mine[i]))),
-                         expected_value=dict(zip(names, map(_g, truth[i]))))
-    for m in mistakes:
-        sims = [run(None, case, m.apply)[0] for case in cases]
-        if all(all(math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in zip(mi, si))
-               for mi, si in zip(mine, sims)):
-            result.mistake, result.summary = m.id, m.message
-            break
-    else:
-        unchanged = all(all(math.isclose(g, g0) for g, g0 in zip(mi, run(None, c, None)[0]))
-                        for mi, c in zip(mine, cases))
-        result.mistake = "nothing-passed" if unchanged else None
-        result.summary = ("the closure did not change the inputs' .grad: it must add to "
-                          "self.grad (and other.grad)" if unchanged else
-                          "the gradients after out._backward() differ from the expected ones")
-    result.details.append("'.grad before' is what the inputs already held before "
-                          "out._backward() ran (contributions from their other uses); out.grad is "
-                          "the upstream gradient. Expected = the grad before + this node's "
-                          "contribution.")
-    return result
-
-
-def _g(x: float) -> float:
-    return float(f"{x:.6g}")
-
-
 def _run_mul(cls, case, apply=_mul_right):
     """``((a.grad, b.grad), expected)`` for the learner's class, or the simulated grads of
     ``apply`` (cls None; apply None: no change at all)."""
@@ -292,7 +233,7 @@ register(Exercise(
     forbidden=("course.nn.autograd.Value",),
     id="autograd.mul_backward", lesson=LESSON, answer_name="Value",
     title="Value.__mul__'s _backward: pass out.grad back to both factors",
-    grade=lambda answer, opts: _grade_closure(
+    grade=lambda answer, opts: grade_closure(
         "autograd.mul_backward", answer, MUL_CASES, _run_mul, MUL_MISTAKES, _describe_mul),
     answer_kinds="the Value class",
     mistakes={**{m.id: m.meaning for m in MUL_MISTAKES},
@@ -310,7 +251,7 @@ register(Exercise(
     forbidden=("course.nn.autograd.Value",),
     id="autograd.tanh_backward", lesson=LESSON, answer_name="Value",
     title="Value.tanh: the result tanh(x) and its _backward closure",
-    grade=lambda answer, opts: _grade_closure(
+    grade=lambda answer, opts: grade_closure(
         "autograd.tanh_backward", answer, TANH_CASES, _run_tanh,
         TANH_MISTAKES, lambda c: {"x": c[0], "x.grad before": c[1], "out.grad": c[2]}),
     answer_kinds="the Value class",
