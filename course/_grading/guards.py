@@ -122,58 +122,81 @@ def time_limit(seconds: float):
     stopped. Once the block is left the alarm is disarmed before anything else runs.
     Elsewhere (threads, Windows) the block runs without a limit.
     """
-    usable = (
-        hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    )
-    if not usable or not seconds:
+    if not seconds or not _alarm_usable():
         yield
         return
-    armed = [True]
-    old_trace = sys.gettrace()
-    owner = sys._getframe(1)                 # the frame running the `with` statement
-    while owner is not None and owner.f_code.co_filename in _SPARED:
-        owner = owner.f_back
-
-    def tracer(frame, event, arg):
-        if not armed[0]:
-            return None
-        if event == "line" and frame.f_code.co_filename not in _SPARED:
-            raise _Timeout()
-        return tracer
-
-    def on_alarm(signum, frame):
-        if not armed[0]:
-            return
-        sys.settrace(tracer)                 # new frames
-        while frame is not None and frame is not owner:   # and those inside the block
-            frame.f_trace = tracer
-            frame = frame.f_back
-        raise _Timeout()
-
-    old_handler = signal.signal(signal.SIGALRM, on_alarm)
-    old_timer = signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+    alarm = _Alarm(_with_statement_frame(sys._getframe(1)))
+    alarm.arm(seconds)
     timed_out = False
     try:
         try:
             yield
         finally:
-            armed[0] = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            alarm.disarm()
     except _Timeout:
         timed_out = True
     finally:
-        armed[0] = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old_handler)
-        sys.settrace(old_trace)
-        if old_timer[0]:
-            signal.setitimer(signal.ITIMER_REAL, *old_timer)
+        alarm.restore()
     if timed_out:
         raise LearnerError(
             f"your code ran for more than {seconds:g} s and was stopped — is there a loop "
             "that never ends (a `while` whose condition never becomes false)?",
             kind="timeout",
         )
+
+
+def _alarm_usable() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _with_statement_frame(frame):
+    """The frame running the ``with time_limit(...)`` statement (past contextlib's)."""
+    while frame is not None and frame.f_code.co_filename in _SPARED:
+        frame = frame.f_back
+    return frame
+
+
+class _Alarm:
+    """SIGALRM that raises ``_Timeout`` in the block, then at every line of it (a trace
+    function on the new frames and on those between the signal and ``owner``)."""
+
+    def __init__(self, owner):
+        self.owner, self.armed = owner, False
+        self.old_trace = sys.gettrace()
+        self.old_handler = self.old_timer = None
+
+    def arm(self, seconds: float) -> None:
+        self.armed = True
+        self.old_handler = signal.signal(signal.SIGALRM, self.on_alarm)
+        self.old_timer = signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+
+    def disarm(self) -> None:
+        self.armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def restore(self) -> None:
+        """Disarmed, and the handler, trace function and any outer timer put back."""
+        self.disarm()
+        signal.signal(signal.SIGALRM, self.old_handler)
+        sys.settrace(self.old_trace)
+        if self.old_timer[0]:
+            signal.setitimer(signal.ITIMER_REAL, *self.old_timer)
+
+    def tracer(self, frame, event, arg):
+        if not self.armed:
+            return None
+        if event == "line" and frame.f_code.co_filename not in _SPARED:
+            raise _Timeout()
+        return self.tracer
+
+    def on_alarm(self, signum, frame):
+        if not self.armed:
+            return
+        sys.settrace(self.tracer)                             # new frames
+        while frame is not None and frame is not self.owner:  # and those inside the block
+            frame.f_trace = self.tracer
+            frame = frame.f_back
+        raise _Timeout()
 
 
 def learner_frame(exc: BaseException) -> str:
