@@ -9,6 +9,7 @@ parameters nudged at once, a mutated or returned input dict, and wrong keys.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course._grading.answers import as_number
+from course._grading.exercises.gradcheck._numerical_mistakes import NG_MISTAKES
 from course._grading.guards import LearnerError, call_learner
 from course._grading.references import NUMERICAL_GRADIENT
 from course._grading.registry import Exercise, register
@@ -80,69 +82,6 @@ CASES = (
 )
 
 
-def _left_perturbed(sign: int):
-    def ng(f, params, eps):
-        p, g = dict(params), {}
-        for k, x in params.items():
-            first, second = (x + eps, x - eps) if sign < 0 else (x - eps, x + eps)
-            p[k] = first
-            f1 = f(**p)
-            p[k] = second                             # ... and never put back
-            f2 = f(**p)
-            g[k] = (f1 - f2) / (2 * eps) * (-sign)
-        return g
-    return ng
-
-
-def _all_at_once(f, params, eps):
-    up = f(**{k: x + eps for k, x in params.items()})
-    down = f(**{k: x - eps for k, x in params.items()})
-    return {k: (up - down) / (2 * eps) for k in params}
-
-
-def _per_key(estimate):
-    def ng(f, params, eps):
-        return {k: estimate(lambda t, k=k: f(**{**params, k: t}), x, eps)
-                for k, x in params.items()}
-    return ng
-
-
-#: (id, meaning, variant(f, params, eps) -> dict, message)
-NG_MISTAKES = (
-    ("forward-difference", "(f(x+eps) − f(x)) / eps",
-     _per_key(lambda g, x, e: (g(x + e) - g(x)) / e),
-     "that is the forward difference (f(x+eps) − f(x))/eps; step both ways: "
-     "(f(x+eps) − f(x−eps)) / (2·eps), whose error shrinks like eps² instead of eps"),
-    ("backward-difference", "(f(x) − f(x−eps)) / eps",
-     _per_key(lambda g, x, e: (g(x) - g(x - e)) / e),
-     "that is the backward difference (f(x) − f(x−eps))/eps; step both ways: "
-     "(f(x+eps) − f(x−eps)) / (2·eps)"),
-    ("divided-by-eps", "(f(x+eps) − f(x−eps)) / eps: exactly 2× too large",
-     _per_key(lambda g, x, e: (g(x + e) - g(x - e)) / e),
-     "every entry is exactly 2× too large: x+eps and x−eps are 2·eps apart, so divide by "
-     "2·eps, not eps"),
-    ("precedence", "(f(x+eps) − f(x−eps)) / 2*eps",
-     _per_key(lambda g, x, e: (g(x + e) - g(x - e)) / 2 * e),
-     "`/ 2*eps` divides by 2 and then multiplies by eps; write `/ (2*eps)`"),
-    ("sign", "(f(x−eps) − f(x+eps)) / (2 eps)",
-     _per_key(lambda g, x, e: (g(x - e) - g(x + e)) / (2 * e)),
-     "every entry has the wrong sign: subtract the value at x−eps from the one at x+eps"),
-    ("not-restored", "a perturbed parameter left at x ± eps (later entries wrong)",
-     _left_perturbed(-1),
-     "the first entry is right but later ones are not: after nudging a parameter you left it "
-     "at x − eps, so every later difference is taken at a shifted point. Put the old value "
-     "back (keep it in a variable) before moving on to the next parameter"),
-    ("not-restored", "a perturbed parameter left at x ± eps (later entries wrong)",
-     _left_perturbed(+1),
-     "the first entry is right but later ones are not: after nudging a parameter you left it "
-     "at x + eps, so every later difference is taken at a shifted point. Put the old value "
-     "back (keep it in a variable) before moving on to the next parameter"),
-    ("all-at-once", "every parameter nudged at the same time",
-     _all_at_once,
-     "you nudged all parameters at once, so every entry is the same number (the slope along "
-     "the diagonal). Nudge one parameter at a time, holding the others where they are"),
-)
-
 _NG_HINTS = (
     "For each name in params: evaluate f with only that parameter moved to x + eps, then "
     "with it moved to x − eps; everything else stays where it is.",
@@ -170,74 +109,131 @@ def _drift(given: dict, original: dict) -> dict:
             if given.get(k) != v} | {k: ("<absent>", given[k]) for k in given if k not in original}
 
 
+_EID = "gradcheck.numerical_gradient"
+
+
+@dataclass
+class _Runs:
+    """The learner's function on every case, beside the central differences."""
+
+    mine: list[dict]              # per case: name -> the learner's entry
+    truth: list[dict]             # per case: name -> the central difference
+    changed: dict                 # name -> (old, new): the caller's dict afterwards
+    returned_params: bool         # it returned the very dict it was given
+
+    @property
+    def n(self) -> int:
+        return sum(len(c.params) for c in CASES)
+
+    @property
+    def wrong(self) -> list[tuple[int, str]]:
+        """``(case index, name)`` of every entry off the central difference."""
+        return [(i, k) for i, c in enumerate(CASES) for k in c.params
+                if not np.isclose(self.mine[i][k], self.truth[i][k], rtol=1e-7, atol=1e-10)]
+
+    @property
+    def mutated(self) -> dict:
+        """The changes beyond round-off (x + eps − eps need not be exactly x)."""
+        return {k: v for k, v in self.changed.items()
+                if not all(isinstance(x, float) for x in v)
+                or not math.isclose(v[0], v[1], rel_tol=1e-12)}
+
+    def all_close_to(self, variant, rtol, atol) -> bool:
+        """Every entry agrees with ``variant(f, params, eps)`` on every case."""
+        theirs = [variant(c.f, c.params, c.eps) for c in CASES]
+        return all(np.isclose(self.mine[j][q], theirs[j][q], rtol=rtol, atol=atol)
+                   for j, c in enumerate(CASES) for q in c.params)
+
+
 def _grade_numgrad(answer, opts) -> CheckResult:
-    eid = "gradcheck.numerical_gradient"
+    """Run every case; right values may still have mutated the caller's dict; wrong ones
+    are shown at the first case that differs and named when a mistake reproduces them."""
     if isinstance(answer, str) or not callable(answer):
         raise LearnerError("this exercise wants a function numerical_gradient(f, params, eps) "
                            f"that calls f, not a {type(answer).__name__}", kind="type")
-    mine, changed, same_dict = [], {}, False
+    runs = _run_cases(answer)
+    if isinstance(runs, CheckResult):
+        return runs
+    return _wrong_values(runs) if runs.wrong else _right_values(runs)
+
+
+def _run_cases(answer) -> _Runs | CheckResult:
+    """The learner's entries on every case, or a failed result for keys that do not match."""
+    mine, changed, returned_params = [], {}, False
     for case in CASES:
         given = dict(case.params)
         out = call_learner(answer, case.f, given, case.eps)
-        same_dict |= out is given
+        returned_params |= out is given
         values = _values(out, case)
         if set(out) != set(case.params):
-            return CheckResult(eid, False, mistake="wrong-keys", point=dict(case.params), summary=(
-                f"your dict has the keys {sorted(map(str, out))} but params has "
-                f"{sorted(case.params)}: return one entry per parameter, under the "
-                "parameter's own name"), details=[f"The case shown uses {case.f.label}."],
-                hint="for name, x in params.items(): ... grads[name] = (the slope for name)")
+            return _wrong_keys(out, case)
         changed.update(_drift(given, case.params))
         mine.append(values)
     truth = [numerical_gradient(c.f, c.params, c.eps) for c in CASES]
-    bad = [(i, k) for i, c in enumerate(CASES) for k in c.params
-           if not np.isclose(mine[i][k], truth[i][k], rtol=1e-7, atol=1e-10)]
-    n = sum(len(c.params) for c in CASES)
-    mutated = {k: v for k, v in changed.items()
-               if not all(isinstance(x, float) for x in v) or
-               not math.isclose(v[0], v[1], rel_tol=1e-12)}
-    if not bad:
-        if same_dict or mutated:
-            return CheckResult(eid, False, mistake="mutates-params", summary=(
-                "your gradients are right, but your function changes the dict it is given"
-                + (" (it returns that same dict)" if same_dict else
-                   f": afterwards {_show_changes(mutated)}")
-                + ". The caller still needs its parameters: work on a copy, dict(params), "
-                "and return a new dict"), n_cases=n)
-        result = CheckResult(eid, True, n_cases=n, summary=(
-            f"correct — your central differences match for {len(CASES)} functions "
-            f"({n} entries), with the steps given"))
-        if changed:
-            result.details.append(
-                f"Note: afterwards {_show_changes(changed)} — x + eps − eps is not always "
-                "exactly x in floating point. Put the stored old value back instead.")
-        return result
-    i = bad[0][0]
-    case = CASES[i]
-    wrong = [q for j, q in bad if j == i]
-    result = CheckResult(eid, False, point={**case.params, "eps": case.eps}, n_cases=n,
-                         learner_value={q: float(f"{mine[i][q]:.6g}") for q in case.params},
-                         expected_value={q: float(f"{truth[i][q]:.6g}") for q in case.params},
-                         summary=f"{len(bad)} of {n} entries differ from the central difference")
-    result.details.append(f"The case shown uses {case.f.label}; wrong entries: "
-                          f"{', '.join(map(repr, wrong))}.")
-    for mid, _, variant, message in NG_MISTAKES:
-        theirs = [variant(c.f, c.params, c.eps) for c in CASES]
-        if all(np.isclose(mine[j][q], theirs[j][q], rtol=1e-6, atol=1e-9)
-               for j, c in enumerate(CASES) for q in c.params):
-            result.mistake, result.summary = mid, message
-            break
-    else:
-        exact = [numerical_gradient(c.f, c.params, 1e-6) for c in CASES]
-        if all(np.isclose(mine[j][q], exact[j][q], rtol=1e-5, atol=1e-8)
-               for j, c in enumerate(CASES) for q in c.params):
-            result.mistake, result.summary = "eps-ignored", (
-                "your entries are close to the exact derivatives, not to the central "
-                "differences with the eps you were given: use the argument eps")
-    if mutated:
-        result.details.append(f"Also, your function changed the caller's dict: afterwards "
-                              f"{_show_changes(mutated)}. Work on a copy.")
+    return _Runs(mine, truth, changed, returned_params)
+
+
+def _wrong_keys(out, case: Case) -> CheckResult:
+    return CheckResult(_EID, False, mistake="wrong-keys", point=dict(case.params), summary=(
+        f"your dict has the keys {sorted(map(str, out))} but params has "
+        f"{sorted(case.params)}: return one entry per parameter, under the "
+        "parameter's own name"), details=[f"The case shown uses {case.f.label}."],
+        hint="for name, x in params.items(): ... grads[name] = (the slope for name)")
+
+
+def _right_values(runs: _Runs) -> CheckResult:
+    mutated = runs.mutated
+    if runs.returned_params or mutated:
+        return CheckResult(_EID, False, mistake="mutates-params", summary=(
+            "your gradients are right, but your function changes the dict it is given"
+            + (" (it returns that same dict)" if runs.returned_params else
+               f": afterwards {_show_changes(mutated)}")
+            + ". The caller still needs its parameters: work on a copy, dict(params), "
+            "and return a new dict"), n_cases=runs.n)
+    result = CheckResult(_EID, True, n_cases=runs.n, summary=(
+        f"correct — your central differences match for {len(CASES)} functions "
+        f"({runs.n} entries), with the steps given"))
+    if runs.changed:
+        result.details.append(
+            f"Note: afterwards {_show_changes(runs.changed)} — x + eps − eps is not always "
+            "exactly x in floating point. Put the stored old value back instead.")
     return result
+
+
+def _wrong_values(runs: _Runs) -> CheckResult:
+    wrong = runs.wrong
+    i = wrong[0][0]
+    case, mine, truth = CASES[i], runs.mine[i], runs.truth[i]
+    result = CheckResult(_EID, False, point={**case.params, "eps": case.eps}, n_cases=runs.n,
+                         learner_value={q: float(f"{mine[q]:.6g}") for q in case.params},
+                         expected_value={q: float(f"{truth[q]:.6g}") for q in case.params},
+                         summary=f"{len(wrong)} of {runs.n} entries differ from the central "
+                                 "difference")
+    result.details.append(f"The case shown uses {case.f.label}; wrong entries: "
+                          f"{', '.join(repr(q) for j, q in wrong if j == i)}.")
+    named = _named_mistake(runs) or _eps_ignored(runs)
+    if named:
+        result.mistake, result.summary = named
+    if runs.mutated:
+        result.details.append(f"Also, your function changed the caller's dict: afterwards "
+                              f"{_show_changes(runs.mutated)}. Work on a copy.")
+    return result
+
+
+def _named_mistake(runs: _Runs):
+    for mid, _, variant, message in NG_MISTAKES:
+        if runs.all_close_to(variant, rtol=1e-6, atol=1e-9):
+            return mid, message
+    return None
+
+
+def _eps_ignored(runs: _Runs):
+    exact = functools.partial(numerical_gradient, eps=1e-6)
+    if not runs.all_close_to(lambda f, params, eps: exact(f, params), rtol=1e-5, atol=1e-8):
+        return None
+    return "eps-ignored", ("your entries are close to the exact derivatives, not to the "
+                           "central differences with the eps you were given: use the "
+                           "argument eps")
 
 
 def _show_changes(changes: dict) -> str:
