@@ -60,6 +60,32 @@ def epsilon_plot(f=None, x0: float | None = None, df: float | None = None, ax=No
         With lines labelled ``"forward"`` and ``"central"``, slope references and the best h
         of each marked.
     """
+    f, x0, df, name, variable = _resolve_function(f, x0, df, name, variable)
+    hs = np.logspace(-15, -1, 57) if hs is None else np.asarray(hs, dtype=float)
+    err_f, err_c = finite_difference_errors(f, x0, float(df), hs)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
+    ax.set_xscale("log")
+    ax.set_yscale("log", nonpositive="mask")     # an error of exactly 0 is left out
+    _error_curves(ax, hs, err_f, err_c)
+    _slope_references(ax, hs, err_f, err_c)
+    _roundoff_line(ax, hs, f, x0)
+    lowest = _best_steps(ax, hs, err_f, err_c)
+    if np.isfinite(lowest):
+        ax.set_ylim(bottom=lowest / 300)
+    _labels(ax, name, variable, x0)
+    return ax
+
+
+_FORWARD, _CENTRAL = pal.OKABE_ITO["vermillion"], pal.OKABE_ITO["blue"]
+_LABEL_BOX = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9}
+
+
+def _resolve_function(f, x0, df, name, variable):
+    """``(f, x0, df, name, variable)`` with the worked example's O(w1) filled in for
+    ``f=None``; a given ``f`` needs its true derivative ``df``."""
     if f is None:
         f, x_default, df_default, default_name, default_variable = _default_function()
         x0 = x_default if x0 is None else x0
@@ -70,40 +96,41 @@ def epsilon_plot(f=None, x0: float | None = None, df: float | None = None, ax=No
         raise ValueError("epsilon_plot needs the true derivative to measure errors against: "
                          "pass df=f'(x0), e.g. epsilon_plot(np.sin, x0=1.0, df=np.cos(1.0))")
     x0 = 1.0 if x0 is None else float(x0)
-    name = name or "f"
-    hs = np.logspace(-15, -1, 57) if hs is None else np.asarray(hs, dtype=float)
-    err_f, err_c = finite_difference_errors(f, x0, float(df), hs)
-    if ax is None:
-        import matplotlib.pyplot as plt
+    return f, x0, df, name or "f", variable
 
-        _, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
-    ax.set_xscale("log")
-    ax.set_yscale("log", nonpositive="mask")     # an error of exactly 0 is left out
-    ax.plot(hs, err_f, "o-", color=pal.OKABE_ITO["vermillion"], ms=3.5, lw=1.8,
+
+def _error_curves(ax, hs, err_f, err_c) -> None:
+    ax.plot(hs, err_f, "o-", color=_FORWARD, ms=3.5, lw=1.8,
             label="forward  (f(x+h) − f(x)) / h")
-    ax.plot(hs, err_c, "s-", color=pal.OKABE_ITO["blue"], ms=3.5, lw=1.8,
+    ax.plot(hs, err_c, "s-", color=_CENTRAL, ms=3.5, lw=1.8,
             label="central  (f(x+h) − f(x−h)) / 2h")
 
-    box = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9}
-    # reference slopes: parallel to the truncation regime, a little above the curves
+
+def _slope_references(ax, hs, err_f, err_c) -> None:
+    """Dotted slope-1 and slope-2 lines parallel to the truncation regime, a little above."""
     ha = hs[-9]
     big = hs >= 1e-4
-    for err, power, colour in ((err_f, 1, pal.OKABE_ITO["vermillion"]),
-                               (err_c, 2, pal.OKABE_ITO["blue"])):
+    for err, power, colour in ((err_f, 1, _FORWARD), (err_c, 2, _CENTRAL)):
         ea = 4 * err[hs == ha][0]
         if ea > 0:
             ref = ea * (hs[big] / ha) ** power
             ax.plot(hs[big], ref, ":", color=colour, lw=1.5)
             ax.annotate(f"slope {power}", (hs[big][0], ref[0]), xytext=(-4, 2),
                         textcoords="offset points", ha="right", va="bottom", fontsize=9,
-                        color=colour, fontweight="bold", bbox=box)
+                        color=colour, fontweight="bold", bbox=_LABEL_BOX)
+
+
+def _roundoff_line(ax, hs, f, x0) -> None:
     small = hs <= 1e-6
     roundoff = np.finfo(float).eps * max(abs(float(f(x0))), 1e-300) / hs[small]
     ax.plot(hs[small], roundoff, "--", color=pal.MUTED, lw=1.2,
             label="round-off ≈ ε_mach·|f| / h  (slope −1)")
+
+
+def _best_steps(ax, hs, err_f, err_c) -> float:
+    """Circle and label the best h of each curve; the lowest error of the two."""
     lowest = np.inf
-    for err, colour, dx in ((err_f, pal.OKABE_ITO["vermillion"], -12),
-                            (err_c, pal.OKABE_ITO["blue"], 12)):
+    for err, colour, dx in ((err_f, _FORWARD, -12), (err_c, _CENTRAL, 12)):
         valid = np.where(err > 0, err, np.inf)
         i = int(np.argmin(valid))
         lowest = min(lowest, err[i])
@@ -114,14 +141,15 @@ def epsilon_plot(f=None, x0: float | None = None, df: float | None = None, ax=No
             dx = -abs(dx)
         ax.annotate(f"best h ≈ {hs[i]:.0e}", (hs[i], err[i]), xytext=(dx, -16),
                     textcoords="offset points", ha="right" if dx < 0 else "left",
-                    va="top", fontsize=9, color=colour, fontweight="bold", bbox=box, zorder=6,
-                    arrowprops={"arrowstyle": "-", "color": colour, "lw": 1})
-    if np.isfinite(lowest):
-        ax.set_ylim(bottom=lowest / 300)
+                    va="top", fontsize=9, color=colour, fontweight="bold", bbox=_LABEL_BOX,
+                    zorder=6, arrowprops={"arrowstyle": "-", "color": colour, "lw": 1})
+    return lowest
+
+
+def _labels(ax, name, variable, x0) -> None:
     ax.set_xlabel("step size h", fontsize=11, color=pal.TEXT)
     ax.set_ylabel(f"|estimate − true {name}′|", fontsize=11, color=pal.TEXT)
     ax.set_title(f"Finite-difference error for {name} at {variable or 'x'} = {x0:g}: "
                  "round-off (left) vs truncation (right)", fontsize=11, color=pal.TEXT)
     ax.grid(True, which="major", color="#dddddd", lw=0.8)
     ax.legend(loc="lower left", fontsize=8.5, framealpha=0.95)
-    return ax
