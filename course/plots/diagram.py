@@ -52,9 +52,6 @@ def draw_network(net=None, I: float = 1.0, ax=None, show_gradients: bool = False
     -------
     matplotlib.axes.Axes
     """
-    from matplotlib.patches import Circle
-    from matplotlib.patheffects import withStroke
-
     if net is None:
         from course.nn.networks import DiamondNet
         net = DiamondNet()
@@ -66,25 +63,42 @@ def draw_network(net=None, I: float = 1.0, ax=None, show_gradients: bool = False
     ax.set_aspect("equal")
     ax.axis("off")
     pt = _points_per_pixel(ax)
-    for _, x1, y1, x2, y2, v, hl in scene.edges:
+    _draw_edges(ax, scene.edges, pt)
+    _draw_nodes(ax, scene.nodes, pt)
+    _draw_labels(ax, scene.labels, pt)
+    if title:
+        ax.set_title(title, loc="left", fontsize=13 * pt, color=pal.TEXT)
+    return ax
+
+
+def _draw_edges(ax, edges, pt: float) -> None:
+    """Weighted edges: colour by sign, width by |w|, dashed at 0; a halo when highlighted."""
+    for _, x1, y1, x2, y2, v, highlighted in edges:
         width = pal.weight_width(v) * pt
-        if hl:
+        if highlighted:
             ax.plot([x1, x2], [y1, y2], color=pal.HIGHLIGHT, lw=width + 9 * pt,
                     solid_capstyle="round", zorder=1)
         style = "--" if v == 0 or not np.isfinite(v) else "-"
         ax.plot([x1, x2], [y1, y2], style, color=pal.weight_colour(v), lw=width, zorder=2)
-    for _, x, y, hl in scene.nodes:
+
+
+def _draw_nodes(ax, nodes, pt: float) -> None:
+    from matplotlib.patches import Circle
+
+    for _, x, y, highlighted in nodes:
         ax.add_patch(Circle((x, y), RADIUS, facecolor=pal.NODE_FILL, zorder=3,
-                            edgecolor=pal.HIGHLIGHT if hl else pal.NODE_EDGE,
-                            lw=(5 if hl else 1.5) * pt))
+                            edgecolor=pal.HIGHLIGHT if highlighted else pal.NODE_EDGE,
+                            lw=(5 if highlighted else 1.5) * pt))
+
+
+def _draw_labels(ax, labels, pt: float) -> None:
+    from matplotlib.patheffects import withStroke
+
     halo = [withStroke(linewidth=3 * pt, foreground=pal.CARD)]
-    for lab in scene.labels:
-        ax.text(lab.x, lab.y, lab.text, ha=_HA[lab.anchor], va="baseline",
-                fontsize=lab.size * pt, color=COLOURS[lab.kind], zorder=4,
-                fontweight="bold" if lab.bold else "normal", path_effects=halo)
-    if title:
-        ax.set_title(title, loc="left", fontsize=13 * pt, color=pal.TEXT)
-    return ax
+    for label in labels:
+        ax.text(label.x, label.y, label.text, ha=_HA[label.anchor], va="baseline",
+                fontsize=label.size * pt, color=COLOURS[label.kind], zorder=4,
+                fontweight="bold" if label.bold else "normal", path_effects=halo)
 
 
 def draw_mlp(model, ax=None, title: str | None = None, max_nodes: int = 12):
@@ -105,6 +119,22 @@ def draw_mlp(model, ax=None, title: str | None = None, max_nodes: int = 12):
     -------
     matplotlib.axes.Axes
     """
+    weights, sizes = _layers(model, max_nodes)
+    if ax is None:
+        ax = _new_axes((1.6 + 1.6 * len(sizes), 0.6 + 0.45 * max(sizes)))
+    ys = [np.linspace(-(n - 1) / 2, (n - 1) / 2, n)[::-1] for n in sizes]   # unit heights
+    _draw_mlp_edges(ax, weights, ys)
+    _draw_mlp_units(ax, sizes, ys)
+    ax.set_xlim(-0.5, len(sizes) - 0.5)
+    ax.set_ylim(-(max(sizes) - 1) / 2 - 1.3, (max(sizes) - 1) / 2 + 0.6)
+    ax.axis("off")
+    ax.set_title(_mlp_title(model, sizes) if title is None else title, fontsize=11,
+                 color=pal.TEXT)
+    return ax
+
+
+def _layers(model, max_nodes: int):
+    """``(weights, sizes)``: the ``(n_in, n_out)`` arrays and the width of every layer."""
     weights = [np.asarray(W, dtype=float) for W in getattr(model, "weights", ())]
     if not weights or any(W.ndim != 2 for W in weights):
         raise TypeError("draw_mlp expects a model whose .weights is a list of (n_in, n_out) "
@@ -113,9 +143,11 @@ def draw_mlp(model, ax=None, title: str | None = None, max_nodes: int = 12):
     if max(sizes) > max_nodes:
         raise ValueError(f"draw_mlp draws layers of at most {max_nodes} units; this model has "
                          f"sizes {sizes}. Pass max_nodes=... to draw it anyway.")
-    if ax is None:
-        ax = _new_axes((1.6 + 1.6 * len(sizes), 0.6 + 0.45 * max(sizes)))
-    ys = [np.linspace(-(n - 1) / 2, (n - 1) / 2, n)[::-1] for n in sizes]
+    return weights, sizes
+
+
+def _draw_mlp_edges(ax, weights, ys) -> None:
+    """Every weight W[i, j] of layer k as a line from unit i to unit j; width by |w|."""
     wmax = max(float(np.max(np.abs(W))) for W in weights) or 1.0
     for k, W in enumerate(weights):
         for i in range(W.shape[0]):
@@ -124,6 +156,9 @@ def draw_mlp(model, ax=None, title: str | None = None, max_nodes: int = 12):
                 ax.plot([k, k + 1], [ys[k][i], ys[k + 1][j]], color=pal.weight_colour(w),
                         lw=0.3 + 4.0 * abs(w) / wmax, alpha=0.85, zorder=1,
                         solid_capstyle="round")
+
+
+def _draw_mlp_units(ax, sizes, ys) -> None:
     names = ["x"] + [f"h{k}" for k in range(1, len(sizes) - 1)] + ["ŷ"]
     bottom = -(max(sizes) - 1) / 2 - 0.6
     for k, n in enumerate(sizes):
@@ -131,12 +166,11 @@ def draw_mlp(model, ax=None, title: str | None = None, max_nodes: int = 12):
                    edgecolor=pal.NODE_EDGE, zorder=3)
         ax.text(k, bottom, f"{names[k]} ({n})", ha="center", va="top", fontsize=10,
                 color=pal.TEXT)
-    ax.set_xlim(-0.5, len(sizes) - 0.5)
-    ax.set_ylim(-(max(sizes) - 1) / 2 - 1.3, (max(sizes) - 1) / 2 + 0.6)
-    ax.axis("off")
-    if title is None:
-        act = getattr(model, "activation", None)
-        act = act if isinstance(act, str) else getattr(act, "__name__", None)
-        title = "MLP " + "-".join(map(str, sizes)) + (f" ({act})" if act else "")
-    ax.set_title(title, fontsize=11, color=pal.TEXT)
-    return ax
+
+
+def _mlp_title(model, sizes) -> str:
+    """``"MLP 2-8-1 (tanh)"``."""
+    activation = getattr(model, "activation", None)
+    activation = (activation if isinstance(activation, str)
+                  else getattr(activation, "__name__", None))
+    return "MLP " + "-".join(map(str, sizes)) + (f" ({activation})" if activation else "")
