@@ -18,13 +18,13 @@ COLOURS = {"param": pal.TEXT, "gradient": pal.GRADIENT, "muted": pal.MUTED,
            "delta": pal.TEXT, "name": pal.TEXT, "value": pal.TEXT}
 
 
-def _text(lab) -> str:
+def _text(label) -> str:
     # a white halo (stroke painted under the fill) keeps labels readable over edges
-    weight = "bold" if lab.bold else "normal"
-    return (f'<text x="{lab.x:.1f}" y="{lab.y:.1f}" font-size="{lab.size}" '
-            f'font-weight="{weight}" fill="{COLOURS[lab.kind]}" text-anchor="{lab.anchor}" '
-            f'stroke="{pal.CARD}" stroke-width="3" paint-order="stroke">'
-            f'{escape(lab.text)}</text>')
+    weight = "bold" if label.bold else "normal"
+    return (f'<text x="{label.x:.1f}" y="{label.y:.1f}" font-size="{label.size}" '
+            f'font-weight="{weight}" fill="{COLOURS[label.kind]}" '
+            f'text-anchor="{label.anchor}" stroke="{pal.CARD}" stroke-width="3" '
+            f'paint-order="stroke">{escape(label.text)}</text>')
 
 
 def network_svg(net=None, I: float = 1.0, gradients=None, highlight=None, deltas=None,
@@ -65,6 +65,12 @@ def network_svg(net=None, I: float = 1.0, gradients=None, highlight=None, deltas
         from course.nn.networks import DiamondNet
         net = DiamondNet()
     scene = diamond_scene(net, I, gradients, highlight, deltas)
+    return "".join([*_card(title), *_edges(scene.edges), *_nodes(scene.nodes),
+                    *(_text(label) for label in scene.labels), "</svg>"])
+
+
+def _card(title: str | None) -> list[str]:
+    """The opening ``<svg>``, its white card, and the caption if any."""
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
            f'width="100%" style="max-width:{WIDTH}px;font-family:sans-serif" '
            f'class="course-network" role="img" aria-label="diamond network diagram">',
@@ -73,19 +79,29 @@ def network_svg(net=None, I: float = 1.0, gradients=None, highlight=None, deltas
     if title:
         out.append(f'<text x="12" y="22" font-size="13" font-weight="bold" '
                    f'fill="{pal.TEXT}">{escape(title)}</text>')
-    for w, x1, y1, x2, y2, v, hl in scene.edges:
+    return out
+
+
+def _edges(edges) -> list[str]:
+    """One ``<line>`` per weight (colour by sign, width by |w|, dashed at 0), under a
+    wide highlight line when it is marked."""
+    out = []
+    for param, x1, y1, x2, y2, v, highlighted in edges:
         coords = f'x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"'
         width = pal.weight_width(v)
-        if hl:
+        if highlighted:
             out.append(f'<line {coords} stroke="{pal.HIGHLIGHT}" '
                        f'stroke-width="{width + 9:.1f}" stroke-linecap="round"/>')
         dash = ' stroke-dasharray="4 4"' if v == 0 or not math.isfinite(v) else ""
         out.append(f'<line {coords} stroke="{pal.weight_colour(v)}" '
-                   f'stroke-width="{width:.1f}"{dash} data-param="{w}"/>')
-    for node, x, y, hl in scene.nodes:
-        stroke, sw = (pal.HIGHLIGHT, 5) if hl else (pal.NODE_EDGE, 1.5)
+                   f'stroke-width="{width:.1f}"{dash} data-param="{param}"/>')
+    return out
+
+
+def _nodes(nodes) -> list[str]:
+    out = []
+    for node, x, y, highlighted in nodes:
+        stroke, stroke_width = (pal.HIGHLIGHT, 5) if highlighted else (pal.NODE_EDGE, 1.5)
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{RADIUS}" fill="{pal.NODE_FILL}" '
-                   f'stroke="{stroke}" stroke-width="{sw}" data-node="{node}"/>')
-    out.extend(_text(lab) for lab in scene.labels)
-    out.append("</svg>")
-    return "".join(out)
+                   f'stroke="{stroke}" stroke-width="{stroke_width}" data-node="{node}"/>')
+    return out
