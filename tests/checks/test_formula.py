@@ -315,7 +315,8 @@ def test_unknown_names_are_named_with_the_allowed_ones(text, name, position, ext
     message = str(info.value)
     assert message.startswith(
         f"unknown name '{name}' at position {position} — the names you can use here are "
-        "I, w1, w2, w3, w4, w5, b1, b2, b3, b4 and the functions s, d, exp, log, tanh, cosh, sech, sqrt")
+        "I, w1, w2, w3, w4, w5, b1, b2, b3, b4 and the functions s, d, exp, log, tanh, cosh, "
+        "sech, sqrt")
     assert extra in message
     assert info.value.position == position
 

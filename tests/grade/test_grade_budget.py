@@ -10,6 +10,7 @@ import pytest
 from grade_fixtures import insert_after_imports, run_grade, solution
 
 from course._grading.batch.checkrun import _read_results
+from course._grading.batch.collect import lesson_exercises
 from course._grading.batch.worker import sign
 
 pytestmark = pytest.mark.slow
@@ -26,7 +27,8 @@ def test_a_submission_out_of_budget_is_stopped_and_reported(tmp_path):
     assert proc.returncode == 1
     with open(out, newline="", encoding="utf-8") as fh:
         (row,) = csv.DictReader(fh)
-    assert row["total"] == "0" and row["max"] == "2"
+    points = sum(ex.points for ex in lesson_exercises("01_neuron_and_sigmoid"))  # as it grows
+    assert row["total"] == "0" and float(row["max"]) == points >= 2
     assert "stopped after its time budget of 5 s" in row["reason"]
 
 
