@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import math
 
-from course.nn.networks import PARAMS, DiamondNet
+from course.nn.activations import sigmoid, sigmoid_prime, tanh_prime
+from course.nn.graph import topological_order
 
-__all__ = ["Value", "topological_order", "trace", "diamond_values"]
+__all__ = ["Value", "trace"]
 
 
 class Value:
@@ -107,18 +108,16 @@ class Value:
     def tanh(self):
         out = Value(math.tanh(self.data), (self,), "tanh")
 
-        def _backward():                    # d(tanh x)/dx = 1 - tanh(x)^2
-            self.grad += (1 - out.data**2) * out.grad
+        def _backward():                    # d(tanh x)/dx = 1 - tanh(x)^2 (accurate form)
+            self.grad += tanh_prime(self.data) * out.grad
         out._backward = _backward
         return out
 
     def sigmoid(self):
-        x = self.data                       # stable: exp only sees non-positive numbers
-        s = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
-        out = Value(s, (self,), "sigmoid")
+        out = Value(sigmoid(self.data), (self,), "sigmoid")   # exact for any x
 
-        def _backward():                    # s'(x) = s(x) (1 - s(x))
-            self.grad += out.data * (1 - out.data) * out.grad
+        def _backward():                    # s'(x) = s(x) (1 - s(x)) (accurate form)
+            self.grad += sigmoid_prime(self.data) * out.grad
         out._backward = _backward
         return out
 
@@ -154,76 +153,33 @@ class Value:
 
     # ---- the backward pass ----------------------------------------------------------------
     def backward(self):
-        """Add d(self)/d(node) to ``.grad`` of every node (start from ``zero_grad()``)."""
+        """Add d(self)/d(node) to ``.grad`` of every node (start from ``zero_grad()``).
+
+        Iterative: a graph of any depth works (a chain of 20,000 operations, a long
+        training loop), no recursion limit.
+        """
         self.grad = 1.0                     # d(self)/d(self)
-        for node in reversed(topological_order(self)):
+        for node in reversed(_in_order(self)):
             node._backward()
 
     def zero_grad(self):
         """Set ``.grad = 0`` on every node of the graph that ends at this Value."""
-        for node in topological_order(self):
+        for node in _in_order(self):
             node.grad = 0.0
 
 
-def topological_order(root: Value) -> list:
-    """All nodes of ``root``'s graph, each after all of its children (``root`` last).
-
-    Depth-first, with an explicit stack instead of recursion, so graphs deeper than
-    Python's recursion limit (a long training loop) work too.
-    """
-    order, visited = [], set()
-    stack = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if children_done:
-            order.append(node)              # all its children are already in `order`
-        elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            stack.extend((child, False) for child in node._prev)
-    return order
+def _in_order(root: Value) -> list:
+    """Every node of ``root``'s graph, each after the nodes it was made from (``root`` last):
+    ``course.nn.graph.topological_order`` with a Value's children ``_prev`` as its parents."""
+    return topological_order([root], lambda node: node._prev)
 
 
 def trace(root: Value):
-    """``(nodes, edges)`` of the graph for drawing: edges go from child to parent."""
-    nodes = topological_order(root)
+    """``(nodes, edges)`` of the graph, for drawing.
+
+    ``nodes`` are in topological order (every node after its children, ``root`` last);
+    ``edges`` go from child to parent, ``(a, a + b)``.
+    """
+    nodes = _in_order(root)
     edges = [(child, node) for node in nodes for child in node._prev]
     return nodes, edges
-
-
-def diamond_values(I=1.0, **params):
-    """The diamond network of lessons 03-05 built from ``Value`` objects.
-
-    Parameters
-    ----------
-    I : float
-        The input.
-    **params : float
-        Any of ``w1..w5, b1..b4``; the rest take ``DiamondNet``'s defaults (0.5 and 1).
-
-    Returns
-    -------
-    (Value, dict)
-        The output ``O`` and ``{"w1": Value, ..., "b4": Value}``. After ``O.backward()``
-        every ``params[name].grad`` equals ``DiamondNet(**params).gradient(I)[name]``.
-    """
-    unknown = sorted(set(params) - set(PARAMS))
-    if unknown:
-        raise TypeError(
-            f"unknown diamond parameter(s) {unknown}; the parameters are {', '.join(PARAMS)}."
-        )
-    defaults = DiamondNet().params
-    p = {name: Value(params.get(name, defaults[name]), label=name) for name in PARAMS}
-    I = Value(I, label="I")
-    z1 = I * p["w1"] + p["b1"]
-    h1 = z1.sigmoid()
-    z2 = h1 * p["w2"] + p["b2"]
-    h2 = z2.sigmoid()
-    z3 = h1 * p["w3"] + p["b3"]
-    h3 = z3.sigmoid()
-    zO = h2 * p["w4"] + h3 * p["w5"] + p["b4"]
-    O = zO.sigmoid()
-    for node, name in [(z1, "z1"), (h1, "h1"), (z2, "z2"), (h2, "h2"), (z3, "z3"), (h3, "h3"),
-                       (zO, "zO"), (O, "O")]:
-        node.label = name
-    return O, p

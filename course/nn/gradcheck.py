@@ -38,21 +38,22 @@ def _scalar(value, where: str) -> float:
 def _array_gradient(f, x: np.ndarray, eps: float) -> np.ndarray:
     """Central differences of ``f(x)`` for every element of the float array ``x``.
 
-    ``x`` is perturbed in place (so ``f`` may also read it through a closure, e.g. a model's
-    weight matrix) and each element is restored to its exact old value, even if ``f`` raises.
+    ``x`` is perturbed in place, element by element through ``np.ndindex`` (so any memory
+    layout works: C, Fortran, a transpose ``A.T``, a strided view ``A[:, ::2]``; ``f`` may
+    also read the array through a closure, e.g. a model's weight matrix), and each element
+    is restored to its exact old value, even if ``f`` raises.
     """
-    grad = np.zeros(x.shape, dtype=np.float64)
-    flat = x.reshape(-1)                  # a view: writing to it writes to x
-    for i in range(flat.size):
-        old = flat[i]
+    grad = np.zeros(x.shape, dtype=np.float64)      # the shape of x
+    for index in np.ndindex(x.shape):
+        old = x[index]
         try:
-            flat[i] = old + eps
-            f_plus = _scalar(f(x), f"at element {i} + eps")
-            flat[i] = old - eps
-            f_minus = _scalar(f(x), f"at element {i} - eps")
+            x[index] = old + eps
+            f_plus = _scalar(f(x), f"at element {index} + eps")
+            x[index] = old - eps
+            f_minus = _scalar(f(x), f"at element {index} - eps")
         finally:
-            flat[i] = old
-        grad.reshape(-1)[i] = (f_plus - f_minus) / (2 * eps)
+            x[index] = old
+        grad[index] = (f_plus - f_minus) / (2 * eps)
     return grad
 
 
@@ -66,8 +67,9 @@ def numerical_gradient(f, params, eps: float = 1e-6):
         ``f(params)`` when it is an array.
     params : dict or ndarray
         Where to take the gradient. A dict maps names to numbers (or arrays); an array is
-        perturbed one element at a time *in place* and every element is restored afterwards,
-        so ``f`` may read the array through a closure too. The input is never left modified.
+        perturbed one element at a time *in place* (any memory layout, views included) and
+        every element is restored exactly afterwards, so ``f`` may read the array through a
+        closure too. The input is never left modified. A read-only array raises ValueError.
     eps : float
         Step of the central difference ``(f(x+eps) - f(x-eps)) / (2 eps)``. 1e-6 suits float64;
         a float32 array needs a larger step (about 1e-3).
@@ -104,7 +106,12 @@ def numerical_gradient(f, params, eps: float = 1e-6):
                 f"{params.dtype}; pass params.astype(float)."
             )
         if not params.flags.writeable:
-            params = params.copy()
+            raise ValueError(
+                "params is a read-only array, so it cannot be nudged in place (and a copy "
+                "would not be seen by an f that reads the original through a closure). "
+                "Pass a writeable array, e.g. numerical_gradient(f, params.copy()) when f "
+                "only uses its argument."
+            )
         return _array_gradient(f, params, eps)
     raise TypeError(
         f"params must be a dict of named numbers or a numpy float array, but got "

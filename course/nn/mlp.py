@@ -23,32 +23,33 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.nn.activations import ACTIVATIONS
+from course.nn.activations import ACTIVATIONS, sigmoid, sigmoid_prime, tanh_prime
 from course.nn.losses import bce_with_logits, get_loss, mse
 
 __all__ = ["MLP", "flatten_grads"]
 
 
-def _sigmoid(Z, out=None):
-    """s(z) = (1 + tanh(z/2)) / 2: the same function, stable for any z, dtype preserved."""
-    out = np.multiply(Z, 0.5, out=out)
-    np.tanh(out, out=out)
-    out *= 0.5
-    out += 0.5
+def _into(value, out):
+    """``value`` written into ``out`` (a workspace buffer), or ``value`` itself."""
+    if out is None:
+        return value
+    out[...] = value
     return out
 
 
-# f(Z) written into ``out`` (a fresh array when out is None); keeps float32 as float32
+# f(Z) written into ``out`` (a fresh array when out is None); float32 stays float32 because
+# the functions of ``course.nn.activations`` keep their input's dtype
 _FORWARD = {
-    "sigmoid": _sigmoid,
+    "sigmoid": lambda Z, out=None: _into(sigmoid(Z), out),
     "tanh": lambda Z, out=None: np.tanh(Z, out=out),
     "relu": lambda Z, out=None: np.maximum(Z, 0, out=out),
     "linear": lambda Z, out=None: Z,
 }
-# f'(Z) from the cached Z and A = f(Z): reusing A is cheaper than evaluating f again
+# f'(Z) at the cached pre-activation Z (the accurate forms of ``course.nn.activations``;
+# A * (1 - A) would round to 0 where the sigmoid saturates); ReLU's is a mask
 _PRIME = {
-    "sigmoid": lambda Z, A: A * (1 - A),
-    "tanh": lambda Z, A: 1 - A * A,
+    "sigmoid": lambda Z, A: sigmoid_prime(Z),
+    "tanh": lambda Z, A: tanh_prime(Z),
     "relu": lambda Z, A: Z > 0,
     "linear": None,                     # f' = 1: nothing to multiply
 }

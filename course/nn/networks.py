@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from course.nn.activations import sigmoid
+from course.nn.activations import sigmoid, sigmoid_prime
+from course.nn.autograd import Value
 from course.nn.graph import Graph
+
+__all__ = ["DiamondNet", "diamond_values", "WEIGHTS", "BIASES", "PARAMS"]
 
 WEIGHTS = ("w1", "w2", "w3", "w4", "w5")
 BIASES = ("b1", "b2", "b3", "b4")
@@ -80,26 +83,36 @@ class DiamondNet:
     def backward(self, I) -> dict:
         """One backward pass: the deltas dO/dz at every node and dO/d(param).
 
+        With ``delta = dO/dz`` at each node (the lessons' δ) and ``s'(z)`` the sigmoid's
+        derivative at the node's pre-activation::
+
+            δO = s'(zO)
+            δ2 = δO·w4·s'(z2)             δ3 = δO·w5·s'(z3)
+            δ1 = (δ2·w2 + δ3·w3)·s'(z1)   (h1 feeds h2 and h3: the two paths add)
+            dO/dw = δ of the node the edge enters × the value on the edge;   dO/db = δ
+
         Returns
         -------
         dict
-            ``deltas`` (dO/dzO, dO/dz2, dO/dz3, dO/dz1) and ``grads`` (the nine
-            parameter gradients), plus ``forward`` (the cache it used).
+            ``forward`` (the cache it used), ``s_prime`` (s'(z) at ``zO, z2, z3, z1``: the
+            local derivatives of the activations), ``deltas`` (dO/dz at ``zO, z2, z3, z1``) and
+            ``grads`` (the nine parameter gradients). Floats, or arrays broadcast with ``I``.
         """
         f = self.forward(I)
-        # delta = dO/dz at each node; s'(z) = s(z)(1 - s(z)) uses the cached activation
-        delta_O = f["O"] * (1 - f["O"])                         # dO/dzO
-        delta_2 = delta_O * self.w4 * f["h2"] * (1 - f["h2"])   # dO/dz2: through w4
-        delta_3 = delta_O * self.w5 * f["h3"] * (1 - f["h3"])   # dO/dz3: through w5
+        # s'(z) at every node, accurate in the tails (h(1 - h) would round to 0 there)
+        ds = {z: sigmoid_prime(f[z]) for z in ("zO", "z2", "z3", "z1")}
+        delta_O = ds["zO"]                                      # dO/dzO
+        delta_2 = delta_O * self.w4 * ds["z2"]                  # dO/dz2: through w4
+        delta_3 = delta_O * self.w5 * ds["z3"]                  # dO/dz3: through w5
         # h1 feeds both h2 and h3, so its delta collects both paths (the sum rule)
-        delta_1 = (delta_2 * self.w2 + delta_3 * self.w3) * f["h1"] * (1 - f["h1"])
+        delta_1 = (delta_2 * self.w2 + delta_3 * self.w3) * ds["z1"]
         grads = {
             "w1": delta_1 * I, "w2": delta_2 * f["h1"], "w3": delta_3 * f["h1"],
             "w4": delta_O * f["h2"], "w5": delta_O * f["h3"],
             "b1": delta_1, "b2": delta_2, "b3": delta_3, "b4": delta_O,
         }
         deltas = {"zO": delta_O, "z2": delta_2, "z3": delta_3, "z1": delta_1}
-        return {"forward": f, "deltas": deltas, "grads": grads}
+        return {"forward": f, "s_prime": ds, "deltas": deltas, "grads": grads}
 
     def gradient(self, I) -> dict:
         """dO/d(param) for ``w1..w5`` and ``b1..b4`` at input I."""
@@ -123,3 +136,40 @@ class DiamondNet:
         zO = g.add(g.add(g.mul(h2, w4), g.mul(h3, w5)), b4, name="zO")
         g.sigmoid(zO, name="O")
         return g
+
+
+def diamond_values(I=1.0, **params):
+    """The diamond network built from autograd ``Value`` objects (lessons 03-05 and 08).
+
+    Parameters
+    ----------
+    I : float
+        The input.
+    **params : float
+        Any of ``w1..w5, b1..b4``; the rest take ``DiamondNet``'s defaults (0.5 and 1).
+
+    Returns
+    -------
+    (Value, dict)
+        The output ``O`` and ``{"w1": Value, ..., "b4": Value}``. After ``O.backward()``
+        every ``params[name].grad`` equals ``DiamondNet(**params).gradient(I)[name]``.
+    """
+    unknown = sorted(set(params) - set(PARAMS))
+    if unknown:
+        raise TypeError(
+            f"unknown diamond parameter(s) {unknown}; the parameters are {', '.join(PARAMS)}."
+        )
+    p = {name: Value(value, label=name) for name, value in DiamondNet(**params).params.items()}
+    I = Value(I, label="I")
+    z1 = I * p["w1"] + p["b1"]
+    h1 = z1.sigmoid()
+    z2 = h1 * p["w2"] + p["b2"]
+    h2 = z2.sigmoid()
+    z3 = h1 * p["w3"] + p["b3"]
+    h3 = z3.sigmoid()
+    zO = h2 * p["w4"] + h3 * p["w5"] + p["b4"]
+    O = zO.sigmoid()
+    for node, name in [(z1, "z1"), (h1, "h1"), (z2, "z2"), (h2, "h2"), (z3, "z3"), (h3, "h3"),
+                       (zO, "zO"), (O, "O")]:
+        node.label = name
+    return O, p

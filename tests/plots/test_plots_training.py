@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course.nn.autograd import Value, diamond_values
+from course.nn.autograd import Value
 from course.nn.datasets import load
 from course.nn.mlp import MLP
-from course.nn.networks import DiamondNet
+from course.nn.networks import DiamondNet, diamond_values
 from course.nn.train import gradient_norms, train
 from course.plots import decision_boundary, draw_graph, gradient_norms_plot, loss_curve
 
