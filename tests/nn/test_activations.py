@@ -1,4 +1,5 @@
 import warnings
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
@@ -61,3 +62,100 @@ def test_named_functions_agree_with_table():
 def test_unknown_activation_lists_known_names():
     with pytest.raises(ValueError, match="unknown activation 'softplus'.*relu.*sigmoid.*tanh"):
         get_activation("softplus")
+
+
+# ---- accuracy in the tails, against 50-digit references (Python's decimal) --------------------
+
+def _exp(x: float) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return Decimal(x).exp()
+
+
+def exact_sigmoid(z: float) -> float:
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return float(1 / (1 + _exp(-z)))
+
+
+def exact_sigmoid_prime(z: float) -> float:
+    with localcontext() as ctx:
+        ctx.prec = 60
+        e = _exp(-z)
+        return float(e / (1 + e) ** 2)
+
+
+def exact_tanh_prime(z: float) -> float:
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return float(4 / (_exp(z) + _exp(-z)) ** 2)
+
+
+TAILS = [-700.0, -300.0, -50.0, -30.0, -20.0, -5.0, -0.5, 0.0, 0.5, 5.0, 20.0, 30.0, 50.0,
+         300.0, 700.0]
+
+
+@pytest.mark.parametrize("z", TAILS)
+def test_sigmoid_and_its_derivative_to_1e_12_everywhere(z):
+    assert sigmoid(z) == pytest.approx(exact_sigmoid(z), rel=1e-12, abs=0)
+    assert sigmoid_prime(z) == pytest.approx(exact_sigmoid_prime(z), rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("z", [-350.0, -100.0, -20.0, -3.0, 0.0, 1.5, 20.0, 100.0, 350.0])
+def test_tanh_prime_to_1e_12_far_in_the_tails(z):
+    assert tanh_prime(z) == pytest.approx(exact_tanh_prime(z), rel=1e-12, abs=0)
+    assert tanh_prime(z) > 0                        # 1 - tanh(z)**2 is exactly 0 from |z| ≈ 19
+
+
+def test_the_numbers_of_the_issue():
+    assert sigmoid_prime(50.0) == pytest.approx(1.9287498479639178e-22, rel=1e-12, abs=0)
+    assert sigmoid_prime(-50.0) == pytest.approx(1.9287498479639178e-22, rel=1e-12, abs=0)
+    assert sigmoid(-700.0) == pytest.approx(9.859676543759770e-305, rel=1e-12, abs=0)
+    s = sigmoid(30.0)
+    exact = exact_sigmoid_prime(30.0)
+    assert s * (1 - s) != pytest.approx(exact, rel=1e-6, abs=0)     # s(1 - s) loses digits
+    assert sigmoid_prime(30.0) == pytest.approx(exact, rel=1e-14, abs=0)
+    assert sigmoid(50.0) * (1 - sigmoid(50.0)) == 0.0                # ... and here all of them
+
+
+@pytest.mark.parametrize("f", [sigmoid, sigmoid_prime, tanh, tanh_prime, relu, relu_prime])
+def test_no_warning_for_any_float(f):
+    z = np.array([-1e308, -1e5, -1e3, -745.0, -710.0, 0.0, 710.0, 745.0, 1e3, 1e5, 1e308,
+                  np.inf, -np.inf])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            out = f(z)
+            scalars = [f(float(v)) for v in z]
+    assert not np.any(np.isnan(out))
+    assert np.array_equal(out, scalars)
+
+
+# ---- derivatives against central differences, also away from the origin -------------------------
+
+@pytest.mark.parametrize("f, f_prime", [(sigmoid, sigmoid_prime), (tanh, tanh_prime)])
+@pytest.mark.parametrize("z", [-12.0, -6.0, -1.0, 0.0, 0.3, 2.0, 7.0, 12.0])
+def test_derivative_matches_central_differences(f, f_prime, z):
+    eps = 1e-5 * max(1.0, abs(z))
+    numeric = (f(z + eps) - f(z - eps)) / (2 * eps)
+    assert f_prime(z) == pytest.approx(numeric, rel=1e-5, abs=1e-11)
+
+
+# ---- dtypes and kinds ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_arrays_keep_their_float_dtype_and_numbers_give_floats(name):
+    f, f_prime = get_activation(name)
+    z32 = np.linspace(-3, 3, 7, dtype=np.float32).reshape(7, 1)
+    for g in (f, f_prime):
+        assert g(z32).dtype == np.float32 and g(z32).shape == (7, 1)
+        assert g(z32.astype(np.float64)).dtype == np.float64
+        assert g(np.arange(3)).dtype == np.float64        # integers become float64
+        assert type(g(0.7)) is float and type(g(2)) is float
+        assert isinstance(g(np.float32(0.7)), np.float32)
+
+
+def test_float32_sigmoid_is_accurate_in_float32():
+    z = np.array([-80.0, -20.0, 0.0, 20.0, 80.0], dtype=np.float32)
+    expected = np.array([exact_sigmoid_prime(float(v)) for v in z])
+    assert np.allclose(sigmoid_prime(z), expected, rtol=1e-6, atol=0)

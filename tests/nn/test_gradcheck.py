@@ -127,3 +127,55 @@ def test_gradient_check_report_pass_fail_and_text():
 
     nan = gradient_check(np.array([np.nan]), np.array([1.0]))
     assert not nan.passed
+
+
+# ---- any memory layout: the caller's own array is nudged, element by element ---------------------
+
+def _square_sum(v):
+    return float(np.sum(v**2))
+
+
+def _layouts():
+    A = np.arange(1.0, 25.0).reshape(4, 6)
+    return {
+        "C": A.copy(),
+        "Fortran": np.asfortranarray(A),
+        "transposed": A.copy().T,
+        "strided view": A.copy()[:, ::2],
+        "column block": A.copy()[:, :4],
+        "reversed": A.copy()[::-1, ::-1],
+        "0-d": np.array(3.0),
+    }
+
+
+@pytest.mark.parametrize("layout", list(_layouts()))
+def test_numerical_gradient_for_every_memory_layout(layout):
+    x = _layouts()[layout]
+    before = x.copy()
+    g = numerical_gradient(_square_sum, x)
+    assert g.shape == x.shape
+    np.testing.assert_allclose(g, 2 * before, rtol=1e-6, atol=1e-5)   # d/dx sum(x^2) = 2x
+    assert np.array_equal(x, before)                          # restored exactly
+
+
+def test_the_issue_s_transposed_ones_give_twos_not_zeros():
+    g = numerical_gradient(lambda v: float(np.sum(v**2)), np.ones((2, 3)).T)
+    np.testing.assert_allclose(g, 2 * np.ones((3, 2)), rtol=1e-8)
+
+
+def test_a_view_is_nudged_where_a_closure_sees_it():
+    W = np.arange(1.0, 13.0).reshape(3, 4)
+    block = W[:, 1:3]                                          # a non-contiguous view of W
+    g = numerical_gradient(lambda _: float(np.sum(W * W)), block)   # f reads W, not its argument
+    np.testing.assert_allclose(g, 2 * W[:, 1:3], rtol=1e-6, atol=1e-5)
+
+
+def test_a_read_only_array_is_refused_with_what_to_do():
+    x = np.ones(3)
+    x.flags.writeable = False
+    with pytest.raises(ValueError, match=r"read-only array.*params\.copy\(\)"):
+        numerical_gradient(_square_sum, x)
+    broadcast = np.broadcast_to(np.ones(3), (2, 3))            # numpy's read-only views
+    with pytest.raises(ValueError, match="read-only"):
+        numerical_gradient(_square_sum, broadcast)
+    np.testing.assert_allclose(numerical_gradient(_square_sum, x.copy()), 2 * np.ones(3))

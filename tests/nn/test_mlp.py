@@ -165,3 +165,31 @@ def test_bad_input_messages():
     A_L, cache = net.forward(np.zeros((4, 2)), cache=True)
     with pytest.raises(ValueError, match=r"dA_L has shape \(4,\) but the output A_L"):
         net.backward(cache, np.zeros(4))
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_a_float32_mlp_stays_float32_while_it_trains(activation):
+    from course.nn.datasets import make_xor
+    from course.nn.train import train
+
+    X, y = make_xor(n=40, seed=0)
+    net = MLP((2, 6, 1), activation=activation, seed=0, dtype=np.float32)
+    history = train(net, X.astype(np.float32), y.astype(np.float32), epochs=20, lr=0.5,
+                    loss="bce", batch_size=10)
+    assert all(p.dtype == np.float32 for p in net.parameters())
+    A_L, cache = net.forward(X, cache=True)
+    assert A_L.dtype == np.float32
+    assert all(layer[k].dtype == np.float32 for layer in cache for k in ("Z", "A"))
+    _, grads = net.loss_and_grads(X, y, "bce")
+    assert all(g.dtype == np.float32 for g in grads["W"] + grads["b"])
+    assert history["loss"][-1] < history["loss"][0]
+
+
+def test_sigmoid_layers_use_the_accurate_derivative_where_they_saturate():
+    net = MLP((1, 1), activation="sigmoid", output_activation="sigmoid", seed=0)
+    net.weights[0][...] = 1.0
+    X, y = np.array([[40.0]]), np.array([[0.0]])               # z = 40: s(z) rounds near 1
+    _, grads = net.loss_and_grads(X, y, "mse")
+    s = 1 / (1 + np.exp(-40.0))
+    exact_prime = np.exp(-40.0) / (1 + np.exp(-40.0)) ** 2
+    assert grads["b"][0][0, 0] == pytest.approx((s - 0) * exact_prime, rel=1e-12)
