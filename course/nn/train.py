@@ -94,8 +94,14 @@ def train(model, X, y, epochs=100, lr=0.5, batch_size=None, loss="mse", seed=0,
     Returns
     -------
     dict
-        ``"loss"`` and ``"accuracy"``: one entry per finished epoch, both measured on all of
-        (X, y) at the end of the epoch.
+        One entry per finished epoch in each list:
+
+        ``"loss"``, ``"accuracy"``
+            measured on all of (X, y) at the end of the epoch;
+        ``"step_loss"``
+            the loss every step of the epoch started from (what ``model.step`` returns),
+            averaged over the epoch's batches. For full-batch training it is the loss before
+            the epoch's step: what a hand-written loop appends after ``loss_and_grads``.
     """
     if not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"epochs must be a whole number >= 0, got {epochs!r}.")
@@ -108,10 +114,11 @@ def train(model, X, y, epochs=100, lr=0.5, batch_size=None, loss="mse", seed=0,
     loss_fn = get_loss(loss)[0]
     X, y = np.asarray(X), np.asarray(y)
     rng = np.random.default_rng(seed)
-    history = {"loss": [], "accuracy": []}
+    history = {"loss": [], "accuracy": [], "step_loss": []}
     for epoch in range(epochs):
-        for idx in _batches(len(X), batch_size, rng):
-            model.step(X[idx], y[idx], lr, loss=loss)
+        step_losses = [model.step(X[idx], y[idx], lr, loss=loss)
+                       for idx in _batches(len(X), batch_size, rng)]
+        history["step_loss"].append(float(np.mean(step_losses)))
         A_L = model.forward(X)
         history["loss"].append(loss_fn(A_L, y.astype(A_L.dtype)))
         history["accuracy"].append(accuracy(model, X, y))

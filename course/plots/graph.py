@@ -8,6 +8,7 @@ parameters next to the operation that consumes them.
 
 from __future__ import annotations
 
+from course.nn.graph import topological_order
 from course.plots import palette as pal
 
 _COL = 2.15        # column spacing (layout units)
@@ -21,15 +22,8 @@ _OP_SYMBOLS = {"*": "×", "-": "−", "sigmoid": "σ", "relu": "ReLU", "**2": "x
 def _nodes_and_depths(root):
     """Every node (children first) and its column: 1 + the deepest child; leaves one
     column before their earliest consumer."""
-    order, seen, stack = [], set(), [(root, False)]
-    while stack:                                     # iterative post-order (deep graphs ok)
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-        elif id(node) not in seen:
-            seen.add(id(node))
-            stack.append((node, True))
-            stack.extend((c, False) for c in _children(node))
+    # children first; visiting them last-to-first keeps the layout the pictures always had
+    order = topological_order([root], lambda node: reversed(_children(node)))
     depth = {}
     for node in order:
         kids = _children(node)

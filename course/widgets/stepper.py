@@ -38,9 +38,8 @@ def backward_stages(net: DiamondNet, I: float) -> list[Stage]:
     """The backward pass of ``net`` at input ``I`` as a list of stages (stage 0: forward only)."""
     r = net.backward(I)
     f, dl, g = r["forward"], r["deltas"], r["grads"]
+    sp = r["s_prime"]                               # s'(z) = s(z)(1 - s(z)) at each node
     n = number
-    sp = {k: f[h] * (1 - f[h]) for k, h in (("zO", "O"), ("z2", "h2"), ("z3", "h3"),
-                                             ("z1", "h1"))}   # s'(z) = s(z)(1 - s(z))
     stages = [Stage(f"Forward pass done: O = {n(f['O'])}. Press Step to go backwards.",
                     set(), ["Every z and h is cached; the backward pass reuses them."])]
 

@@ -103,3 +103,14 @@ def test_gradient_norms_vanish_in_deep_sigmoid_nets():
     assert ratio["sigmoid"] < ratio["tanh"] and ratio["sigmoid"] < ratio["relu"]
     assert norms["sigmoid"][0] < norms["tanh"][0] and norms["sigmoid"][0] < norms["relu"][0]
     assert ratio["relu"] > 0.1
+
+
+def test_step_loss_is_the_loss_each_full_batch_step_started_from():
+    X, y = load("xor", n=40, seed=0)
+    net, twin = MLP((2, 4, 1), seed=0), MLP((2, 4, 1), seed=0)
+    history = train(net, X, y, epochs=5, lr=0.5, loss="bce")
+    for k in range(5):                          # the same loop written by hand
+        loss, grads = twin.loss_and_grads(X, y, "bce")
+        assert history["step_loss"][k] == pytest.approx(loss, rel=1e-12)
+        sgd_step(twin.parameters(), grads, 0.5)
+    assert history["step_loss"][1:] == pytest.approx(history["loss"][:-1], rel=1e-9)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 
-from course.nn.activations import sigmoid
+from course.nn.activations import sigmoid, sigmoid_prime, tanh_prime
+from course.nn.graph import topological_order
 from course.nn.networks import PARAMS, DiamondNet
 
 __all__ = ["Ops", "build_diamond", "build_two_depths", "build_two_chains", "build_chain",
@@ -51,13 +52,13 @@ class Ops:
         return self._node(a.data * b.data, (a, b), "*", back)
 
     def tanh(self, a):
-        def back(out):
-            a.grad += (1 - out.data**2) * out.grad
+        def back(out):                  # 1 - tanh(a)^2, accurate in the tails
+            a.grad += tanh_prime(a.data) * out.grad
         return self._node(math.tanh(a.data), (a,), "tanh", back)
 
     def sigmoid(self, a):
-        def back(out):
-            a.grad += out.data * (1 - out.data) * out.grad
+        def back(out):                  # s'(a) = s(a)(1 - s(a)), accurate in the tails
+            a.grad += sigmoid_prime(a.data) * out.grad
         return self._node(float(sigmoid(a.data)), (a,), "sigmoid", back)
 
 
@@ -109,17 +110,9 @@ def build_chain(ops: Ops):
 
 
 def topological(root) -> list:
-    """Every node after all of its children (iterative depth-first search)."""
-    order, seen, stack = [], set(), [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-        elif id(node) not in seen:
-            seen.add(id(node))
-            stack.append((node, True))
-            stack.extend((child, False) for child in node._prev)
-    return order
+    """Every node after all of its children: ``course.nn.graph.topological_order`` over any
+    micrograd-style class (children in ``_prev``)."""
+    return topological_order([root], lambda node: node._prev)
 
 
 def reference_backward(root) -> None:

@@ -1,14 +1,16 @@
 """The diamond's backward pass written with deltas (the lesson-05 reference).
 
-With ``δ = dO/dz`` at each node and ``s'(z) = h(1 − h)`` from the cached activation::
+With ``δ = dO/dz`` at each node and ``s'(z)`` at each pre-activation (``= h(1 − h)``)::
 
-    δO = O(1 − O)
-    δ2 = δO·w4·h2(1 − h2)            δ3 = δO·w5·h3(1 − h3)
-    δ1 = (δ2·w2 + δ3·w3)·h1(1 − h1)  (h1 feeds both h2 and h3: the two paths add)
+    δO = s'(zO)
+    δ2 = δO·w4·s'(z2)                δ3 = δO·w5·s'(z3)
+    δ1 = (δ2·w2 + δ3·w3)·s'(z1)      (h1 feeds both h2 and h3: the two paths add)
     dO/dw = δ of the node the edge enters × the value entering on the edge;  dO/db = δ
 
-Everything works elementwise on numpy arrays, so the checker evaluates the reference and
-every catalogued mistake at all its points at once.
+The numbers come from ``DiamondNet.backward``, the one readable backward pass; ``grads_from``
+re-runs its last steps from a changed delta, for the mistakes of ``catalogue``. Everything
+works elementwise on numpy arrays, so the checker evaluates the reference and every
+catalogued mistake at all its points at once.
 """
 
 from __future__ import annotations
@@ -26,17 +28,25 @@ def delta_h1(delta2, delta3, w2, w3, h1):
 
 
 def cache(net: DiamondNet, I) -> SimpleNamespace:
-    """Forward values, parameters, slopes s'(z) = h(1 − h) and the true deltas (arrays ok)."""
-    c = SimpleNamespace(I=I, **net.params, **DiamondNet.forward(net, I))
-    c.sO, c.s2, c.s3, c.s1 = (h * (1 - h) for h in (c.O, c.h2, c.h3, c.h1))
-    c.dO = c.sO
-    c.d2, c.d3 = c.dO * c.w4 * c.s2, c.dO * c.w5 * c.s3
-    c.d1 = (c.d2 * c.w2 + c.d3 * c.w3) * c.s1
+    """Forward values, parameters, slopes s'(z) and the true deltas (arrays ok), all taken
+    from the diamond's one backward pass, ``DiamondNet.backward``."""
+    r = DiamondNet.backward(net, I)
+    c = SimpleNamespace(I=I, **net.params, **r["forward"])
+    c.sO, c.s2, c.s3, c.s1 = (r["s_prime"][z] for z in ("zO", "z2", "z3", "z1"))
+    c.dO, c.d2, c.d3, c.d1 = (r["deltas"][z] for z in ("zO", "z2", "z3", "z1"))
+    c.grads = r["grads"]
     return c
 
 
 def grads_from(c, dO=None, d2=None, d3=None, d1=None) -> dict:
-    """The nine gradients from the deltas; a delta not given follows from the one above it."""
+    """The nine gradients from the deltas; a delta not given follows from the one above it.
+
+    With no delta given these are ``DiamondNet.backward``'s own gradients. The mistakes of
+    ``catalogue`` pass a wrong delta, and this function carries it down the network the
+    way BP2-BP4 would (the one place the diamond's backward pass is written with knobs).
+    """
+    if dO is d2 is d3 is d1 is None:
+        return dict(c.grads)
     dO = c.sO if dO is None else dO
     d2 = dO * c.w4 * c.s2 if d2 is None else d2
     d3 = dO * c.w5 * c.s3 if d3 is None else d3
@@ -46,5 +56,6 @@ def grads_from(c, dO=None, d2=None, d3=None, d1=None) -> dict:
 
 
 def backward(net: DiamondNet, I) -> dict:
-    """All nine dO/d(param) of the diamond from one forward and one backward pass."""
-    return grads_from(cache(net, I))
+    """All nine dO/d(param) of the diamond from one forward and one backward pass
+    (``DiamondNet.backward``)."""
+    return DiamondNet.backward(net, I)["grads"]

@@ -14,6 +14,7 @@ from course._grading.answers import as_number
 from course._grading.guards import LearnerError, call_learner
 from course._grading.registry import Exercise, register
 from course._grading.result import CheckResult
+from course.nn import gradcheck
 
 __all__ = ["relative_error", "RE_CASES", "RE_MISTAKES"]
 
@@ -21,8 +22,12 @@ LESSON = "04_gradient_checking"
 
 
 def relative_error(a: float, b: float) -> float:
-    """``|a - b| / max(|a| + |b|, 1e-12)``: 0 when equal (zeros too), 1 for opposite signs."""
-    return abs(a - b) / max(abs(a) + abs(b), 1e-12)
+    """``|a - b| / max(|a| + |b|, 1e-12)``: 0 when equal (zeros too), 1 for opposite signs.
+
+    The exercise's answer signature (two numbers) over the library's one relative error,
+    ``course.nn.gradcheck.relative_error`` (which also takes arrays and dicts of them).
+    """
+    return gradcheck.relative_error(a, b)
 
 
 #: (a, b): the worked example's true dO/dw1 vs the 4x mistake first; zeros last
