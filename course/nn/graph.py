@@ -231,7 +231,7 @@ class Graph:
     def edge(self, parent: Node, child: Node, values: dict):
         """The local derivative on one edge (summed when ``child`` uses ``parent`` twice)."""
         locals_ = self.local_derivatives(child, values)
-        return sum(d for p, d in zip(child.parents, locals_) if p is parent)
+        return sum(local for p, local in zip(child.parents, locals_) if p is parent)
 
     def path_product(self, path, values: dict):
         """The product of the local derivatives along one path."""

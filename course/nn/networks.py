@@ -7,9 +7,13 @@
 
     h1 = s(I*w1 + b1), h2 = s(h1*w2 + b2), h3 = s(h1*w3 + b3), O = s(h2*w4 + h3*w5 + b4)
 
-Every forward step is written beside its local derivative, as in the lessons.
-All methods accept floats or numpy arrays (broadcast elementwise), so the same
-network evaluates one point or many.
+``DiamondNet`` is the network three ways, all from the same parameters:
+
+* ``forward`` / ``backward``: the lessons' equations with numbers (or numpy arrays,
+  broadcast elementwise, so one point or many); ``backward`` is the course's one written-out
+  backward pass of the diamond (the stepper, the lesson-05 checker and the pictures use it);
+* ``graph()``: the computational graph of ``course.nn.graph`` (paths and named factors);
+* ``diamond_values``: the same network built of autograd ``Value`` objects (lesson 08).
 """
 
 from __future__ import annotations
