@@ -4,7 +4,8 @@ Each concept is one module, named as in the lessons:
 
 ``activations``  sigmoid, tanh, ReLU and their derivatives (accurate in the tails)
 ``losses``       squared error and cross-entropy, with their gradients
-``networks``     ``DiamondNet``, the worked example's network
+``networks``     ``DiamondNet``, the worked example's network (and ``diamond_values``, the
+                 same network built of autograd ``Value`` objects)
 ``graph``        the computational-graph core: nodes, local derivatives, topological order,
                  paths from a node to the output
 ``autograd``     ``Value``, a scalar autograd engine built on ``graph``

@@ -6,11 +6,15 @@ Compatible with micrograd's ``Value`` (``data``, ``grad``, ``_prev``, ``_op``,
 
     child.grad += (d out / d child) * out.grad
 
-``backward()`` visits the nodes in reverse topological order, so every ``out.grad`` is
-complete before it is passed on. Gradients are *added* (``+=``): a node used twice, as in
+``backward()`` visits the nodes in reverse topological order (``course.nn.graph``'s
+``topological_order``, iterative: any depth works), so every ``out.grad`` is complete before
+it is passed on. Gradients are *added* (``+=``): a node used twice, as in
 ``a + a`` or the diamond's h1, collects one contribution per use (the sum rule). As in
 micrograd, ``backward()`` does not reset old gradients: call ``zero_grad()`` before running
 it again on the same graph (e.g. after every training step).
+
+The engine is generic; the diamond of lessons 03-05 built of ``Value`` objects is
+``course.nn.networks.diamond_values``.
 """
 
 from __future__ import annotations
