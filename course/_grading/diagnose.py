@@ -1,8 +1,9 @@
-"""Naming a wrong scalar answer: catalogue first, then structural probes.
+"""Naming a wrong scalar answer: catalogue and generated edits first, then structural probes.
 
 ``diagnose`` is called by ``grade_scalar`` once an answer differs from the reference
-somewhere. In order it looks for: non-finite values; a catalogued mistake that agrees
-with the answer at every point; right at the worked example only; a constant ratio
+somewhere. In order it looks for: a catalogued mistake, or an edit of the graph's sum over
+paths (``course._grading.diagnosis``), that agrees with the answer at every point;
+non-finite values; right at the worked example only; a constant ratio
 (a sign, a constant); a ratio that is exactly a factor (or a product of two) of the
 exercise's quantities; agreement (or a missing factor) once a probe switches part of
 the computation off; variables the answer never uses.
@@ -15,6 +16,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from course._grading.diagnosis import candidate_table
+from course._grading.diagnosis.words import Context
 from course._grading.points import with_derived
 from course._grading.result import CheckResult, format_value
 
@@ -156,6 +159,21 @@ def _unused(spec, ev, pts) -> Iterator[str]:
             yield v
 
 
+def _named(exercise_id, spec, pts, truth, mine, rtol, values, bad):
+    """``(id, message, hint, flipped)`` of the catalogued or generated mistake that ``mine``
+    equals at every point, or None (``course._grading.diagnosis``)."""
+    table = candidate_table(spec, pts, truth)
+    found = table.match(mine, rtol * 10, spec.atol)
+    if found is None:
+        return None
+    row, flipped = found
+    if row.mistake is not None:
+        m = row.mistake
+        return m.id, _message(m, values), m.hint, flipped
+    where = "at the worked example" if values["worked"] else "at the point shown"
+    return row.id, row.say(Context(table.structure, bad, where)), None, False
+
+
 def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
     """A failed ``CheckResult`` naming what is wrong with ``mine`` (see the module doc)."""
     n = len(truth)
@@ -181,22 +199,12 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
         result.details.append("From the forward pass at that point: " + ", ".join(
             f"{k} = {format_value(env[k][bad])}" for k in ev.uses_derived) + ".")
 
-    tol = dict(rtol=rtol * 10, atol=spec.atol, equal_nan=True)
-    flipped_match = None          # an exact match anywhere in the catalogue beats a flipped one
-    for m in spec.mistakes:
-        with np.errstate(all="ignore"):
-            theirs = np.broadcast_to(np.asarray(m.fn(**pts), dtype=float), (n,))
-        if _all_close(theirs, truth, **tol):
-            continue
-        if _all_close(mine, theirs, **tol):
-            result.mistake, result.summary, result.hint = m.id, _message(m, values), m.hint
-            return result
-        if flipped_match is None and _all_close(mine, -theirs, **tol):
-            flipped_match = m
-    if flipped_match is not None:
-        m = flipped_match
-        result.mistake, result.summary, result.hint = m.id, _message(m, values), m.hint
-        result.details.insert(0, "Besides, your value has the opposite sign.")
+    named = _named(exercise_id, spec, pts, truth, mine, rtol, values, bad)
+    if named is not None:
+        result.mistake, result.summary, hint, flipped = named
+        result.hint = hint
+        if flipped:
+            result.details.insert(0, "Besides, your value has the opposite sign.")
         return result
 
     if not finite.all():

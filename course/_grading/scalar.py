@@ -16,11 +16,12 @@ import numpy as np
 
 from course._grading.answers import Evaluator
 from course._grading.diagnose import close, diagnose, fill
+from course._grading.diagnosis import GraphTarget
 from course._grading.points import sample_points, with_derived
 from course._grading.registry import CheckOptions, Exercise, register
 from course._grading.result import CheckResult
 
-__all__ = ["Mistake", "Probe", "ScalarSpec", "scalar_exercise", "grade_scalar", "fill",
+__all__ = ["Mistake", "Probe", "ScalarSpec", "GraphTarget", "scalar_exercise", "grade_scalar", "fill",
            "sample_points", "with_derived"]
 
 
@@ -97,6 +98,10 @@ class ScalarSpec:
     factors : callable, optional
         ``factors(values) -> {"w2": array, "d(z1)": array, ...}``: candidates for
         "your value is missing the factor ..." (default: the variables and derived names).
+    graph : GraphTarget, optional
+        The answer is d(output)/d(wrt) in a computational graph: its mistakes are then
+        generated as edits of the sum over paths (``course._grading.diagnosis``), searched
+        after the catalogue.
     """
 
     variables: tuple[str, ...]
@@ -114,6 +119,7 @@ class ScalarSpec:
     derived: Callable[[dict], dict] | None = None
     derived_names: tuple[str, ...] = ()
     factors: Callable[[dict], dict] | None = None
+    graph: GraphTarget | None = None
 
 
 def grade_scalar(exercise_id: str, spec: ScalarSpec, answer, opts: CheckOptions) -> CheckResult:

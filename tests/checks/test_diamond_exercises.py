@@ -361,21 +361,33 @@ def test_factor_that_is_one_at_the_worked_example_cannot_hide():
     assert not result.passed and "b1" in result.summary
 
 
-def test_unmatched_mistake_gets_values_and_path_probe_findings():
-    # w3 missing on the h3 path only: no catalogue entry
+def test_a_weight_missing_on_one_path_is_named_by_the_generated_search():
+    # w3 missing on the h3 path only: no catalogue entry, one edit of the sum over paths
     result = explain("diamond.dO_dw1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3))*d(z1)*I")
+    assert result.mistake == "weight-dropped-w3"
+    assert result.summary.startswith("on the path through h3 you left out w3 (= 0.5 at the "
+                                     "worked example)")
+
+
+def test_unmatched_mistake_gets_values_and_path_probe_findings():
+    # w3 squared on the h3 path: no catalogue entry and no edit of the paths
+    result = explain("diamond.dO_dw1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3*w3)*d(z1)*I")
     text = str(result)
     assert not result.passed and result.mistake is None
     assert result.learner_value is not None and result.expected_value is not None
     assert "right when the path through h3 is switched off (w5 = 0)" in text
     assert "your h2 path is right, so the h3 path is wrong" in text
-    assert "path through h2 switched off (w2 = 0 or w4 = 0), your value is missing the factor w3" \
+    assert "path through h2 switched off (w2 = 0 or w4 = 0), your value has an extra factor w3" \
         in text
 
 
 def test_probe_on_both_path_switches():
-    result = explain("diamond.dO_dw1", "d(zO)*(w4*d(z2)*w2 + 2*w5*d(z3)*w3)*d(z1)*I")
+    result = explain("diamond.dO_dw1", "d(zO)*(w4*d(z2)*w2 + 3*w5*d(z3)*w3)*d(z1)*I")
+    assert result.mistake is None
     assert "switched off (w3 = 0 or w5 = 0)" in str(result)
+    # twice the path is a generated edit: the path counted twice
+    twice = explain("diamond.dO_dw1", "d(zO)*(w4*d(z2)*w2 + 2*w5*d(z3)*w3)*d(z1)*I")
+    assert twice.mistake == "h3-path-duplicated" and "twice" in twice.summary
 
 
 def test_constant_and_factor_findings():

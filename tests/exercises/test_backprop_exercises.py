@@ -98,9 +98,15 @@ def test_delta_h1_swapped_weights_are_caught_away_from_the_worked_example():
 
 
 def test_delta_h1_wrong_h3_path_gets_the_probe_finding():
-    result = explain("backprop.delta_h1", "(delta2*w2 + 2*delta3*w3)*h1*(1-h1)")
+    result = explain("backprop.delta_h1", "(delta2*w2 + 3*delta3*w3)*h1*(1-h1)")
     assert not result.passed and result.mistake is None
     assert any("your h2 path is right" in line for line in result.details)
+
+
+def test_delta_h1_path_counted_twice_is_named_by_the_generated_search():
+    result = explain("backprop.delta_h1", "(delta2*w2 + 2*delta3*w3)*h1*(1-h1)")
+    assert result.mistake == "h3-path-duplicated"
+    assert "path through h3 twice (δ3·w3·h1(1 − h1))" in result.summary
 
 
 # --- backward: accepted styles ------------------------------------------------------------------

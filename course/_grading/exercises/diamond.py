@@ -19,8 +19,8 @@ import numpy as np
 from course._grading.exercises import _diamond_catalogue as cat
 from course._grading.exercises._diamond_messages import catalogue
 from course._grading.references import DIAMOND_GRADIENT, NUMERICAL_GRADIENT
-from course._grading.scalar import Probe, ScalarSpec, scalar_exercise
-from course.nn.networks import BIASES, PARAMS, WEIGHTS
+from course._grading.scalar import GraphTarget, Probe, ScalarSpec, scalar_exercise
+from course.nn.networks import BIASES, PARAMS, WEIGHTS, DiamondNet
 
 __all__ = ["LESSON", "VARIABLES", "DERIVED", "WORKED", "SPECS", "dO_d", "forward_values"]
 
@@ -74,12 +74,17 @@ def _probes(param: str) -> tuple[Probe, ...]:
     return tuple(probes)
 
 
+#: the diamond as a computational graph: every derivative's mistakes are generated from it
+GRAPH = DiamondNet.graph()
+
+
 def _spec(param: str) -> ScalarSpec:
     return ScalarSpec(
         variables=VARIABLES, reference=dO_d(param), sample=sample, worked=WORKED,
         defaults=HELD, mistakes=catalogue(param), probes=_probes(param),
         quantity=f"dO/d{param}", rtol=1e-6, atol=1e-12, rtol32=1e-4,
         derived=forward_values, derived_names=DERIVED, factors=cat.factors,
+        graph=GraphTarget(GRAPH, "O", param, params=PARAMS, prime="d({})"),
     )
 
 

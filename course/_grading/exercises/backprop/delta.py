@@ -11,8 +11,9 @@ import numpy as np
 
 from course._grading.exercises.backprop.reference import delta_h1
 from course._grading.references import DIAMOND_GRADIENT
-from course._grading.scalar import Mistake, Probe, ScalarSpec, scalar_exercise
+from course._grading.scalar import GraphTarget, Mistake, Probe, ScalarSpec, scalar_exercise
 from course.nn.activations import sigmoid, sigmoid_prime
+from course.nn.graph import Graph
 from course.nn.networks import DiamondNet
 
 __all__ = ["DELTA_H1"]
@@ -27,6 +28,32 @@ def _sample_h1(rng: np.random.Generator, n: int) -> dict:
             "h1": sigmoid(rng.uniform(-3, 3, n))}
 
 
+def _graph() -> Graph:
+    """δ1 = dO/dz1 as a graph: O is linear in z2 and z3 near the point, with slopes δ2, δ3
+    (what the backward pass has already computed), so dO/dz1 = Σ over the two paths."""
+    g = Graph()
+    z1, w2, w3, delta2, delta3 = (g.input(k) for k in ("z1", "w2", "w3", "delta2", "delta3"))
+    h1 = g.sigmoid(z1, name="h1")
+    g.add(g.mul(delta2, g.mul(h1, w2, name="z2")), g.mul(delta3, g.mul(h1, w3, name="z3")),
+          name="O")
+    return g
+
+
+def _graph_inputs(points: dict) -> dict:
+    """The graph's free names from the exercise's: z1 from the cached h1 = s(z1)."""
+    h1 = points["h1"]
+    with np.errstate(all="ignore"):
+        z1 = np.log(h1 / (1 - h1))
+    return {"z1": z1, **{k: points[k] for k in ("w2", "w3", "delta2", "delta3")}}
+
+
+#: the exercise's mistakes are generated from the two paths δ2·w2·s'(z1) and δ3·w3·s'(z1)
+TARGET = GraphTarget(
+    _graph(), "O", "z1", params=("w2", "w3"), upstream=("delta2", "delta3"),
+    inputs=_graph_inputs, path_names=("h2", "h3"), prime="s'({})",
+    labels={"s'(z1)": "h1(1 − h1)", "s(z1)": "h1", "s'(h1)": "d(h1)",
+            "delta2": "δ2", "delta3": "δ3"})
+
 _SEED = DiamondNet().backward(1.0)
 _PATHS = "h1 feeds both h2 and h3, so δ1 collects both: (δ2·w2 + δ3·w3)·h1(1 − h1)"
 
@@ -34,7 +61,7 @@ DELTA_H1 = ScalarSpec(
     variables=("delta2", "delta3", "w2", "w3", "h1"), reference=delta_h1, sample=_sample_h1,
     worked={"delta2": _SEED["deltas"]["z2"], "delta3": _SEED["deltas"]["z3"], "w2": 0.5,
             "w3": 0.5, "h1": _SEED["forward"]["h1"]},
-    quantity="δ1",
+    quantity="δ1", graph=TARGET,
     mistakes=(
         Mistake("one-path", "only one of the two paths (through h2 or h3)",
                 lambda delta2, delta3, w2, w3, h1: delta2 * w2 * h1 * (1 - h1),

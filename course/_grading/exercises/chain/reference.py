@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from course.nn.activations import sigmoid, sigmoid_prime
+from course.nn.graph import Graph
 
 LESSON = "02_derivatives_and_chain_rule"
 VARIABLES = ("x", "w1", "w2", "b1", "b2")
@@ -32,3 +33,13 @@ def dy_dw1(x, w1, w2, b1=1.0, b2=1.0):
     """dy/dw1 = s'(z2)·w2·s'(z1)·x: every edge on the way contributes its factor."""
     f = forward(x, w1, w2, b1, b2)
     return d(f["z2"]) * w2 * d(f["z1"]) * x
+
+
+def graph() -> Graph:
+    """The chain as a computational graph (``course.nn.graph``): free names ``x, w1, w2, b1,
+    b2``; named nodes ``z1, h, z2, y``."""
+    g = Graph()
+    x, w1, w2, b1, b2 = (g.input(k) for k in VARIABLES)
+    h = g.sigmoid(g.add(g.mul(w1, x), b1, name="z1"), name="h")
+    g.sigmoid(g.add(g.mul(w2, h), b2, name="z2"), name="y")
+    return g

@@ -18,10 +18,19 @@ from course._grading.exercises.chain.reference import (
     dy_dw1,
     dy_dw2,
     forward,
+    graph,
     s,
 )
 from course._grading.references import NUMERICAL_GRADIENT
-from course._grading.scalar import Mistake, Probe, ScalarSpec, scalar_exercise
+from course._grading.scalar import GraphTarget, Mistake, Probe, ScalarSpec, scalar_exercise
+
+
+GRAPH = graph()
+
+
+def _target(wrt: str) -> GraphTarget:
+    """dy/d(wrt) in the chain's graph: its mistakes are generated from the path's factors."""
+    return GraphTarget(GRAPH, "y", wrt, params=("w1", "w2", "b1", "b2"), prime="s'({})")
 
 
 def _sample(rng: np.random.Generator, n: int) -> dict:
@@ -76,7 +85,7 @@ _SIGN = "your answer has the wrong sign everywhere: no step of this chain brings
 
 DY_DW2 = ScalarSpec(
     variables=VARIABLES, reference=_reference(dy_dw2), sample=_sample, worked=WORKED,
-    defaults={"b1": 1.0, "b2": 1.0}, quantity="dy/dw2",
+    defaults={"b1": 1.0, "b2": 1.0}, quantity="dy/dw2", graph=_target("w2"),
     derived=_derived, derived_names=DERIVED, factors=_factors,
     mistakes=_catalogue((
         ("d-of-activation", "s' applied to the output y instead of z2", lambda v: d(v.y) * v.h,
@@ -127,7 +136,7 @@ DY_DW2 = ScalarSpec(
 
 DY_DW1 = ScalarSpec(
     variables=VARIABLES, reference=_reference(dy_dw1), sample=_sample, worked=WORKED,
-    defaults={"b1": 1.0, "b2": 1.0}, quantity="dy/dw1",
+    defaults={"b1": 1.0, "b2": 1.0}, quantity="dy/dw1", graph=_target("w1"),
     derived=_derived, derived_names=DERIVED, factors=_factors,
     mistakes=_catalogue((
         ("weight-dropped", "the weight w2 on the path dropped", lambda v: d(v.z2) * d(v.z1) * v.x,
