@@ -375,7 +375,7 @@ def test_unmatched_mistake_gets_values_and_path_probe_findings():
     text = str(result)
     assert not result.passed and result.mistake is None
     assert result.learner_value is not None and result.expected_value is not None
-    assert "right when the path through h3 is switched off (w5 = 0)" in text
+    assert "right when the path through h3 is switched off (w3 = 0 or w5 = 0)" in text
     assert "your h2 path is right, so the h3 path is wrong" in text
     assert "path through h2 switched off (w2 = 0 or w4 = 0), your value has an extra factor w3" \
         in text
