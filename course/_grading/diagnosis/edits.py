@@ -10,15 +10,16 @@ telling first; ``pairs`` combines two of them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import combinations
+from typing import NamedTuple
 
 import numpy as np
 
 from course._grading.diagnosis import words
 from course._grading.diagnosis.paths import Factor, Structure
 
-__all__ = ["Form", "Edit", "singles", "pairs", "value"]
+__all__ = ["Form", "Edit", "singles", "pairs", "value", "values"]
 
 #: how a kind of factor is called in an id and in a message
 KINDS = {"weight": ("weights-dropped", "the weights"),
@@ -29,8 +30,7 @@ KINDS = {"weight": ("weights-dropped", "the weights"),
          "constant": ("constant-missing", "the constant")}
 
 
-@dataclass(frozen=True)
-class Form:
+class Form(NamedTuple):
     """The derivative as written: ``combine`` is ``sum`` (right), ``product`` (paths
     multiplied, shared factors once), ``product-all`` (each path's whole product
     multiplied), ``added`` (the factors a path does not share added), ``added-outer``
@@ -51,10 +51,17 @@ class Edit:
     say: Callable[[words.Context], str]
 
 
+_MEMO: dict = {}      # (op, ids of the factors) -> values, for one table build at a time
+
+
 def _product(factors, n: int) -> np.ndarray:
-    out = np.ones(n)
-    for f in factors:
-        out = out * f.value
+    key = ("*", *map(id, factors))
+    out = _MEMO.get(key)
+    if out is None:
+        out = np.ones(n)
+        for f in factors:
+            out = out * f.value
+        _MEMO[key] = out
     return out
 
 
@@ -63,6 +70,15 @@ def _sum(factors, n: int) -> np.ndarray:
     for f in factors:
         out = out + f.value
     return out
+
+
+def values(forms, n: int) -> np.ndarray:
+    """Every form's values, (len(forms), n); products of the same factors computed once."""
+    _MEMO.clear()
+    try:
+        return np.array([value(f, n) for f in forms]).reshape(len(forms), n)
+    finally:
+        _MEMO.clear()
 
 
 def value(form: Form, n: int) -> np.ndarray:
@@ -99,7 +115,7 @@ def _drop(eid: str, where: dict, what: str | None) -> Edit:
     def apply(form):
         paths = tuple(tuple(f for f in p if f.label not in where.get(i, ())) for i, p in
                       enumerate(form.paths))
-        return None if paths == form.paths else replace(form, paths=paths)
+        return None if paths == form.paths else form._replace(paths=paths)
     return Edit(eid, "drop", apply, lambda ctx: words.dropped(ctx, where, what))
 
 
@@ -149,11 +165,11 @@ def _path_edits(S: Structure) -> list[Edit]:
     out = []
     for i, name in enumerate(S.target.names):
         def missing(form, i=i):
-            return replace(form, counts=tuple(0 if j == i else c for j, c in
+            return form._replace(counts=tuple(0 if j == i else c for j, c in
                                               enumerate(form.counts)))
 
         def doubled(form, i=i):
-            return replace(form, counts=tuple(2 * c if j == i else c for j, c in
+            return form._replace(counts=tuple(2 * c if j == i else c for j, c in
                                               enumerate(form.counts)))
         out.append(Edit(f"{name}-path-missing", "path", missing,
                         lambda ctx, i=i: words.path_missing(ctx, i)))
@@ -168,7 +184,7 @@ def _combine(S: Structure) -> list[Edit]:
     out = []
     for mode in modes:
         def apply(form, mode=mode):
-            return None if form.combine != "sum" else replace(form, combine=mode)
+            return None if form.combine != "sum" else form._replace(combine=mode)
         if mode.startswith("product"):
             out.append(Edit("paths-multiplied", "combine", apply, words.multiplied))
         else:
@@ -194,7 +210,7 @@ def _slopes(S: Structure) -> list[Edit]:
 
             def apply(form, new=new):
                 paths = tuple(tuple(new.get(f.label, f) for f in p) for p in form.paths)
-                return None if paths == form.paths else replace(form, paths=paths)
+                return None if paths == form.paths else form._replace(paths=paths)
             if tag is None:
                 e = S.edge(labels[0])
                 tag = "-" + (e.child.name if which == 0 else e.parent.name)
@@ -213,8 +229,8 @@ def _swaps(S: Structure) -> list[Edit]:
 
             def apply(form, i=i, j=j, a=a, b=b):
                 paths = _swap_factor(form, i, a.label, b)
-                paths = _swap_factor(replace(form, paths=paths), j, b.label, a)
-                return None if paths == form.paths else replace(form, paths=paths)
+                paths = _swap_factor(form._replace(paths=paths), j, b.label, a)
+                return None if paths == form.paths else form._replace(paths=paths)
             out.append(Edit(f"weights-swapped-{a.label}-{b.label}", "swap", apply,
                             lambda ctx, a=a.label, b=b.label, i=i, j=j:
                             words.swapped(ctx, a, b, i, j)))
@@ -232,7 +248,7 @@ def _powers(S: Structure) -> list[Edit]:
                 def apply(form, f=f, less=less):
                     paths = tuple(tuple(less if g.label == f.label else g for g in q)
                                   for q in form.paths)
-                    return None if paths == form.paths else replace(form, paths=paths)
+                    return None if paths == form.paths else form._replace(paths=paths)
                 out.append(Edit(f"constant-missing-{k:g}", "drop", apply,
                                 lambda ctx, f=f, k=k: words.power(ctx, f.label, k)))
     return out
@@ -240,25 +256,25 @@ def _powers(S: Structure) -> list[Edit]:
 
 def _wholes(S: Structure) -> list[Edit]:
     t, out = S.target, []
-    inside = {n.name for p in t.graph.paths(t.wrt, t.output) for n in p}
+    inside = {n.name for p in t.paths_between(t.wrt, t.output) for n in p}
     for node in t.graph.order(t.graph[t.output]):
         m = node.name
         if m in inside and m not in (t.wrt, t.output) and node.op != "input" \
                 and words.EXPLICIT.match(m):
             whole = S.derivative(m, t.wrt)
             out.append(Edit(f"derivative-of-{m}", "whole",
-                            lambda form, w=whole: replace(form, whole=w),
+                            lambda form, w=whole: form._replace(whole=w),
                             lambda ctx, m=m: words.wrong_node(ctx, m)))
     for p in t.graph.inputs:
-        if p != t.wrt and t.graph.paths(p, t.output):
+        if p != t.wrt and t.paths_between(p, t.output):
             whole = S.derivative(t.output, p)
             out.append(Edit(f"derivative-wrt-{p}", "whole",
-                            lambda form, w=whole: replace(form, whole=w),
+                            lambda form, w=whole: form._replace(whole=w),
                             lambda ctx, p=p: words.wrong_wrt(ctx, p)))
     return out
 
 
-SIGN = Edit("sign", "sign", lambda form: replace(form, sign=-form.sign), words.sign)
+SIGN = Edit("sign", "sign", lambda form: form._replace(sign=-form.sign), words.sign)
 
 
 def singles(S: Structure) -> list[Edit]:

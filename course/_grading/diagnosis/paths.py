@@ -71,6 +71,13 @@ class GraphTarget:
             out.append((acts or own)[0].name if (acts or own) else f"path {i + 1}")
         return tuple(out)
 
+    def paths_between(self, source: str, target: str) -> list:
+        """``graph.paths(source, target)``, remembered (the graph does not change)."""
+        memo = self.__dict__.setdefault("_paths_memo", {})
+        if (source, target) not in memo:
+            memo[source, target] = self.graph.paths(source, target)
+        return memo[source, target]
+
     def values(self, points: dict) -> dict:
         """Every node's value at ``points`` (the exercise's variables, held ones applied)."""
         free = self.inputs(points) if self.inputs else {k: points[k] for k in self.graph.inputs}
@@ -188,7 +195,7 @@ class Structure:
         g = self.target.graph
         total = np.zeros(self.n)
         with np.errstate(all="ignore"):
-            for p in g.paths(wrt, output):
+            for p in self.target.paths_between(wrt, output):
                 total = total + self.full(g.path_product(p, self.nodes))
         return total
 

@@ -70,36 +70,42 @@ class CandidateTable:
         self.n_single = 0
         target = getattr(spec, "graph", None)
         if target is not None:
-            S = self.structure = Structure(target, points, n)
-            base = E.Form(S.paths, (1,) * len(S.paths))
-            seen = {self._key(v) for v in values}
-            tol = dict(rtol=spec.rtol * 10, atol=spec.atol)
-
-            def keep(edits, form):
-                if form is None:
-                    return
-                v = E.value(form, n)
-                key = self._key(v)
-                if key in seen or _close(v, truth, **tol).all() or (np.abs(v) <= spec.atol
-                                                                    ).all():
-                    return
-                seen.add(key)
-                rows.append(Row("+".join(e.id for e in edits), edits=edits))
-                values.append(v)
-                return form
-
-            singles = E.singles(S)
-            forms = {}
-            for e in singles:
-                forms[e.id, id(e)] = e.apply(base)
-                keep((e,), forms[e.id, id(e)])
-            self.n_single = len(rows) - self.n_catalogue
-            for a, b in E.pairs(singles):
-                first = forms[a.id, id(a)]
-                keep((a, b), b.apply(first) if first is not None else None)
+            with np.errstate(all="ignore"):
+                self._generate(spec, target, points, truth, rows, values)
         self.rows = rows
         self.values = np.array(values, dtype=float).reshape(len(rows), n)
         self.truth = truth
+
+    def _generate(self, spec, target, points, truth, rows, values) -> None:
+        """Append the single edits, then the pairs, that are new, real mistakes."""
+        n = len(truth)
+        S = self.structure = Structure(target, points, n)
+        base = E.Form(S.paths, (1,) * len(S.paths))
+        singles = E.singles(S)
+        forms = [e.apply(base) for e in singles]
+        made = [((e,), f) for e, f in zip(singles, forms) if f is not None]
+        n_single = len(made)
+        first = {id(e): f for e, f in zip(singles, forms)}
+        for a, b in E.pairs(singles):
+            if first[id(a)] is not None:
+                f = b.apply(first[id(a)])
+                if f is not None:
+                    made.append(((a, b), f))
+        if not made:
+            return
+        V = E.values([f for _, f in made], n)                             # (m, n)
+        useless = (_close(V, truth[None, :], spec.rtol * 10, spec.atol).all(axis=1)
+                   | (np.abs(V) <= spec.atol).all(axis=1))
+        seen = {self._key(v) for v in values}
+        for j, ((edits, _), v) in enumerate(zip(made, V)):
+            key = self._key(v)
+            if useless[j] or key in seen:
+                continue
+            seen.add(key)
+            rows.append(Row("+".join(e.id for e in edits), edits=edits))
+            values.append(v)
+            if j < n_single:
+                self.n_single += 1
 
     @staticmethod
     def _key(v: np.ndarray) -> bytes:
