@@ -21,8 +21,8 @@ from course._grading.points import sample_points, with_derived
 from course._grading.registry import CheckOptions, Exercise, register
 from course._grading.result import CheckResult
 
-__all__ = ["Mistake", "Probe", "ScalarSpec", "GraphTarget", "scalar_exercise", "grade_scalar", "fill",
-           "sample_points", "with_derived"]
+__all__ = ["Mistake", "Probe", "ScalarSpec", "GraphTarget", "scalar_exercise", "grade_scalar",
+           "fill", "sample_points", "with_derived"]
 
 
 @dataclass(frozen=True)

@@ -266,7 +266,7 @@ def _wholes(S: Structure) -> list[Edit]:
                             lambda form, w=whole: form._replace(whole=w),
                             lambda ctx, m=m: words.wrong_node(ctx, m)))
     for p in t.graph.inputs:
-        if p != t.wrt and t.paths_between(p, t.output):
+        if p != t.wrt and p not in t.upstream and t.paths_between(p, t.output):
             whole = S.derivative(t.output, p)
             out.append(Edit(f"derivative-wrt-{p}", "whole",
                             lambda form, w=whole: form._replace(whole=w),

@@ -68,6 +68,7 @@ class CandidateTable:
             values.append(v)
         self.n_catalogue = len(rows)
         self.n_single = 0
+        self.singles: list = []
         target = getattr(spec, "graph", None)
         if target is not None:
             with np.errstate(all="ignore"):
@@ -81,7 +82,7 @@ class CandidateTable:
         n = len(truth)
         S = self.structure = Structure(target, points, n)
         base = E.Form(S.paths, (1,) * len(S.paths))
-        singles = E.singles(S)
+        singles = self.singles = E.singles(S)
         forms = [e.apply(base) for e in singles]
         made = [((e,), f) for e, f in zip(singles, forms) if f is not None]
         n_single = len(made)

@@ -106,7 +106,7 @@ def added(ctx: Context, mode: str) -> str:
     if len(S.paths) == 1:
         return (f"you added the factors along the path ({sums[0]}); the chain rule "
                 f"multiplies them: {ctx.term(0)}")
-    return (f"you added the factors along each path (" + " + ".join(f"({s})" for s in sums)
+    return ("you added the factors along each path (" + " + ".join(f"({s})" for s in sums)
             + f"); along a path the chain rule multiplies them: {ctx.term(0)} through "
             f"{ctx.name(0)}, and the paths add")
 

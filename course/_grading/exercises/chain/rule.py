@@ -24,7 +24,6 @@ from course._grading.exercises.chain.reference import (
 from course._grading.references import NUMERICAL_GRADIENT
 from course._grading.scalar import GraphTarget, Mistake, Probe, ScalarSpec, scalar_exercise
 
-
 GRAPH = graph()
 
 
