@@ -4,6 +4,7 @@
 ``gradcheck.numerical_gradient``  :mod:`.numerical` — central differences for named parameters
 ``gradcheck.relative_error``      :mod:`.relative` — ``|a − b| / max(|a| + |b|, 1e-12)``
 ``gradcheck.find_bug``            :mod:`.bugs` — name the wrong entry of a backward function
+``gradcheck.loss_check``          :mod:`.loss` — gradient check the loss L = ½(O − y)²
 =============================  ==================================================================
 
 The references are importable for the lesson's pictures (``numerical_gradient``,
@@ -13,8 +14,10 @@ The references are importable for the lesson's pictures (``numerical_gradient``,
 from __future__ import annotations
 
 from course._grading.exercises.gradcheck.bugs import BUGS, Bug, buggy_gradient, find_bug
+from course._grading.exercises.gradcheck.loss import check_loss, loss, loss_backward
 from course._grading.exercises.gradcheck.numerical import CASES, NG_MISTAKES, numerical_gradient
 from course._grading.exercises.gradcheck.relative import RE_CASES, RE_MISTAKES, relative_error
 
 __all__ = ["numerical_gradient", "relative_error", "find_bug", "buggy_gradient", "Bug", "BUGS",
+           "check_loss", "loss", "loss_backward",
            "CASES", "NG_MISTAKES", "RE_CASES", "RE_MISTAKES"]

@@ -168,6 +168,76 @@ def _not_a_name(out) -> str | None:
 _NO_BUG = "None (every entry of that backward function is right)"
 
 
+def _loss_gradient(y: float, half: bool):
+    """A backward function returning d/d(param) of the loss (½)(O − y)²."""
+    def backward(net, I):
+        upstream = (1.0 if half else 2.0) * (DiamondNet.output(net, I) - y)
+        return {k: upstream * v for k, v in DiamondNet.gradient(net, I).items()}
+    return backward
+
+
+#: what a learner's numerical side may differentiate instead of the backward pass's quantity:
+#: (mistake id, a backward function returning that quantity, what differs)
+_QUANTITIES = (
+    ("numerical-at-worked-parameters",
+     lambda net, I: DiamondNet.gradient(DiamondNet(), I),
+     "its numerical side uses the worked example's parameters (DiamondNet()), not the "
+     "parameters of the net it hands to gradient(net, I): build both sides from the same "
+     "params — numerical_gradient(lambda **p: DiamondNet(**p).output(I), params) and "
+     "gradient(DiamondNet(**params), I)"),
+    ("numerical-at-input-one",
+     lambda net, I: DiamondNet.gradient(net, 1.0),
+     "its numerical side differentiates O at the input I = 1, while gradient(net, I) is "
+     "called at another input: use the same I on both sides"),
+    ("numerical-sign",
+     lambda net, I: {k: -v for k, v in DiamondNet.gradient(net, I).items()},
+     "its numerical gradient has the opposite sign: the central difference is "
+     "(O(p + ε) − O(p − ε)) / (2ε), the nudge up first"),
+    *(("numerical-of-loss", _loss_gradient(y, half),
+       "its numerical side differentiates a loss, "
+       + ("½(O − y)²" if half else "(O − y)²") + ", but gradient(net, I) is dO/d(param), the "
+       "derivative of the output O itself: differentiate DiamondNet(**params).output(I)")
+      for y in (0.0, 1.0, 0.5) for half in (True, False)),
+)
+
+
+def _other_quantity(answer, name) -> tuple[str, str] | None:
+    """(mistake, message) when the learner's find_bug accepts a backward function returning
+    another quantity (so that is what its numerical side differentiates)."""
+    for mistake, quantity, why in _QUANTITIES:
+        if call_learner(_calling(answer), quantity) is None:
+            return mistake, (f"your find_bug calls the backward function it is given, but "
+                             f"names {name!r} even for a correct one: {why}")
+    return None
+
+
+def _same_answer_everywhere(answer, name) -> tuple[str, str]:
+    """Why the learner's find_bug names ``name`` for every backward function, a correct one
+    included: it never calls the function it is given, or — calling it — its numerical side
+    differentiates another quantity (found by handing it backward functions that return
+    the candidates: the one it accepts is what its numbers are)."""
+    calls = []
+
+    def correct(net, I):
+        calls.append((net, I))
+        return DiamondNet.gradient(net, I)
+
+    if call_learner(_calling(answer), correct) is not None and not calls:
+        return "ignores-argument", (
+            f"your find_bug returned {name!r} for every backward function it was given, a "
+            "correct one included, and never called the function passed in as its argument "
+            "`gradient`: test that function, not the lesson's buggy_gradient")
+    found = _other_quantity(answer, name)
+    if found:
+        return found
+    return "different-quantity", (
+        f"your find_bug calls the backward function it is given, but names {name!r} even for "
+        "a correct one, so its numerical gradient is of a different quantity: gradient(net, "
+        "I) returns dO/d(param) for that net's parameters at that input I — differentiate "
+        "O = DiamondNet(**params).output(I) at the same params and the same I (not the loss, "
+        "not another point)")
+
+
 def _grade(answer, opts) -> CheckResult:
     eid = "gradcheck.find_bug"
     if isinstance(answer, str) or not callable(answer):
@@ -209,15 +279,16 @@ def _grade(answer, opts) -> CheckResult:
     missed = {j for j in range(n) if expected[j] and answers[j] is None}
     hidden = {j for j in range(n) if _hidden(BUGS[j])}
     if len(set(answers)) == 1 and answers[0] is not None:
-        result.mistake, result.summary = "ignores-argument", (
-            f"your find_bug returned {answers[0]!r} for every backward function it was given, "
-            "a correct one included: test the function passed in as the argument `gradient`, "
-            "not the lesson's buggy_gradient")
+        result.mistake, result.summary = _same_answer_everywhere(answer, answers[0])
     elif answers[expected.index(None)] is not None:
-        result.mistake, result.summary = "false-alarm", (
+        named = _other_quantity(answer, answers[expected.index(None)])
+        result.mistake, result.summary = named or ("false-alarm", (
             f"your find_bug named {answers[expected.index(None)]!r} for a backward function "
             "with no bug. A correct gradient's relative errors are about 1e-9 (up to 1e-6 for "
-            "entries near 0): return None unless the largest one is above about 1e-4")
+            "entries near 0): return None unless the largest one is above about 1e-4. If "
+            "yours are large for a correct function, your numerical side differentiates "
+            "something else than what gradient(net, I) returns, dO/d(param) for that net at "
+            "that I"))
         result.learner_value = answers[expected.index(None)]
         result.expected_value = Shown(_NO_BUG)
     elif any(answers[j] not in (None, expected[j]) for j in range(n)):
@@ -258,6 +329,13 @@ register(Exercise(
         "false-alarm": "names a parameter although every entry is right",
         "wrong-parameter": "names a parameter whose entry is right",
         "ignores-argument": "gives the same answer whatever backward function it is given",
+        "different-quantity": "its numerical gradient is of another quantity than the "
+                              "backward function's dO/d(param)",
+        "numerical-at-worked-parameters": "the numerical side at the worked example's "
+                                          "parameters, the backward at others",
+        "numerical-at-input-one": "the numerical side at I = 1, the backward at another I",
+        "numerical-sign": "the numerical gradient with the opposite sign",
+        "numerical-of-loss": "the numerical side differentiates a loss, the backward O",
         "not-a-parameter": "returns something other than a parameter name or None",
     },
     hints=(
