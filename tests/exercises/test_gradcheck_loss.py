@@ -112,7 +112,7 @@ def find_bug_of(quantity):
         for _ in range(3):
             params = {k: float(rng.uniform(-1.5, 1.5)) for k in PARAMS}
             I = float(rng.choice([-1, 1]) * rng.uniform(0.5, 2.0))
-            numeric = numerical_gradient(lambda **p: quantity(p, I), params)
+            numeric = numerical_gradient(lambda I=I, **p: quantity(p, I), params)
             analytic = gradient(DiamondNet(**params), I)
             errors = {k: rel(float(analytic[k]), numeric[k]) for k in PARAMS}
             worst = max(errors, key=errors.get)
