@@ -16,7 +16,7 @@ import numpy as np
 
 from course._grading.answers import Evaluator
 from course._grading.diagnose import close, diagnose, fill
-from course._grading.diagnosis import GraphTarget
+from course._grading.diagnosis import GraphTarget, generated_meanings
 from course._grading.points import sample_points, with_derived
 from course._grading.registry import CheckOptions, Exercise, register
 from course._grading.result import CheckResult
@@ -152,7 +152,8 @@ def scalar_exercise(*, id: str, lesson: str, title: str, answer_name: str, spec:
     ``extra_mistakes`` adds catalogue entries (id -> meaning) that the grade finds
     without a ``Mistake`` (listed by ``python -m course exercises --mistakes``).
     """
-    mistakes = {m.id: m.meaning for m in spec.mistakes}
+    mistakes = generated_meanings(spec)          # the generated edits, then the catalogue's
+    mistakes.update({m.id: m.meaning for m in spec.mistakes})
     mistakes.update(extra_mistakes or {})
     return register(Exercise(
         id=id, lesson=lesson, title=title, answer_name=answer_name,

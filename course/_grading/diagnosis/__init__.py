@@ -44,6 +44,6 @@ catalogue id, because the catalogue is searched first.
 from __future__ import annotations
 
 from course._grading.diagnosis.paths import GraphTarget
-from course._grading.diagnosis.table import CandidateTable, candidate_table
+from course._grading.diagnosis.table import CandidateTable, candidate_table, generated_meanings
 
-__all__ = ["GraphTarget", "CandidateTable", "candidate_table"]
+__all__ = ["GraphTarget", "CandidateTable", "candidate_table", "generated_meanings"]

@@ -16,7 +16,7 @@ from course._grading.diagnosis import edits as E
 from course._grading.diagnosis import words
 from course._grading.diagnosis.paths import Structure
 
-__all__ = ["CandidateTable", "candidate_table", "Row"]
+__all__ = ["CandidateTable", "candidate_table", "Row", "generated_meanings"]
 
 _CACHE: dict = {}          # (id(spec), ids of the point arrays) -> (spec, arrays, table)
 _CACHE_SIZE = 48
@@ -146,3 +146,19 @@ def candidate_table(spec, points: dict, truth: np.ndarray) -> CandidateTable:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = (spec, arrays, table)
     return table
+
+
+def generated_meanings(spec) -> dict:
+    """Generated single edit id -> what it means (at the worked example), for listings such
+    as ``python -m course exercises --mistakes``. Ids the catalogue has keep its meaning."""
+    if getattr(spec, "graph", None) is None or not spec.worked:
+        return {}
+    point = {v: np.array([float(spec.worked.get(v, spec.defaults.get(v, 1.0)))])
+             for v in spec.variables}
+    with np.errstate(all="ignore"):
+        S = Structure(spec.graph, point, 1)
+        ctx = words.Context(S, 0, "at the worked example")
+        out = {}
+        for e in E.singles(S):
+            out.setdefault(e.id, e.say(ctx).split(": ")[0])
+    return out
