@@ -23,8 +23,8 @@ import pytest
 from course import check
 from course._grading.answers import Evaluator
 from course._grading.diagnose import close
-from course._grading.points import with_derived
 from course._grading.exercises import diamond
+from course._grading.points import with_derived
 from course._grading.scalar import sample_points
 from course.checks import CheckOptions
 

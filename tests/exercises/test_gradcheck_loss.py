@@ -8,7 +8,7 @@ import pytest
 
 from course import explain, hint
 from course._grading.exercises import gradcheck as g
-from course._grading.exercises.gradcheck.loss import CASES
+from course._grading.exercises.gradcheck.loss import CASES, check_loss, loss_backward
 from course.checks import all_exercises
 from course.nn.gradcheck import numerical_gradient
 from course.nn.gradcheck import relative_error as rel
@@ -39,16 +39,16 @@ def test_the_exercise_is_listed_for_lesson_04_with_hints():
 
 def test_the_reference_and_the_loss_backward_agree_with_finite_differences():
     net, I, y = CASES[0]
-    errors = g.check_loss(g.loss_backward, net, I, y)
+    errors = check_loss(loss_backward, net, I, y)
     assert max(errors.values()) < 1e-7
-    assert g.loss_backward(net, I, y)["w4"] == pytest.approx(
+    assert loss_backward(net, I, y)["w4"] == pytest.approx(
         (net.output(I) - y) * net.gradient(I)["w4"], rel=1e-12)
 
 
 def test_a_correct_check_passes():
     result = explain("gradcheck.loss_check", learner_check())
     assert result.passed, str(result)
-    assert explain("gradcheck.loss_check", g.check_loss).passed
+    assert explain("gradcheck.loss_check", check_loss).passed
 
 
 def test_a_check_of_the_output_instead_of_the_loss_is_named():

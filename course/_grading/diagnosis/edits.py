@@ -51,17 +51,17 @@ class Edit:
     say: Callable[[words.Context], str]
 
 
-_MEMO: dict = {}      # (op, ids of the factors) -> values, for one table build at a time
-
-
-def _product(factors, n: int) -> np.ndarray:
-    key = ("*", *map(id, factors))
-    out = _MEMO.get(key)
+def _product(factors, n: int, memo: dict | None = None) -> np.ndarray:
+    """The product of the factors; ``memo`` (ids of the factors -> product) shares it
+    between forms built from the same factors, while they are alive."""
+    key = tuple(map(id, factors))
+    out = memo.get(key) if memo is not None else None
     if out is None:
         out = np.ones(n)
         for f in factors:
             out = out * f.value
-        _MEMO[key] = out
+        if memo is not None:
+            memo[key] = out
     return out
 
 
@@ -74,14 +74,11 @@ def _sum(factors, n: int) -> np.ndarray:
 
 def values(forms, n: int) -> np.ndarray:
     """Every form's values, (len(forms), n); products of the same factors computed once."""
-    _MEMO.clear()
-    try:
-        return np.array([value(f, n) for f in forms]).reshape(len(forms), n)
-    finally:
-        _MEMO.clear()
+    memo: dict = {}
+    return np.array([value(f, n, memo) for f in forms]).reshape(len(forms), n)
 
 
-def value(form: Form, n: int) -> np.ndarray:
+def value(form: Form, n: int, memo: dict | None = None) -> np.ndarray:
     """The form's values at the points (``n`` of them)."""
     if form.whole is not None:
         return form.sign * form.whole
@@ -90,22 +87,28 @@ def value(form: Form, n: int) -> np.ndarray:
     shared = set.intersection(*labels) if labels else set()
     once = [f for f in kept[0][0] if f.label in shared] if kept else []
     own = [(tuple(f for f in p if f.label not in shared), c) for p, c in kept]
+    def prod(factors):
+        return _product(factors, n, memo)
+
+    def add(paths):
+        return sum((c * _sum(p, n) for p, c in paths), np.zeros(n))
+
     with np.errstate(all="ignore"):
         if form.combine == "sum":
-            total = sum((c * _product(p, n) for p, c in kept), np.zeros(n))
+            total = sum((c * prod(p) for p, c in kept), np.zeros(n))
         elif form.combine == "product-all":
-            total = np.prod([_product(p, n) ** c for p, c in kept], axis=0)
+            total = np.prod([prod(p) ** c for p, c in kept], axis=0)
         elif form.combine == "product":
-            total = _product(once, n) * np.prod([_product(p, n) ** c for p, c in own], axis=0)
+            total = prod(once) * np.prod([prod(p) ** c for p, c in own], axis=0)
         elif form.combine == "added":
-            total = _product(once, n) * sum((c * _sum(p, n) for p, c in own), np.zeros(n))
+            total = prod(once) * add(own)
         elif form.combine == "added-outer":
             last = kept[0][0][-1].label if kept[0][0] else None
             outer = [f for f in once if f.label == last]
-            rest = [(tuple(f for f in p if f.label != last or not outer), c) for p, c in kept]
-            total = _product(outer, n) * sum((c * _sum(p, n) for p, c in rest), np.zeros(n))
+            total = prod(outer) * add([(tuple(f for f in p if f.label != last or not outer), c)
+                                       for p, c in kept])
         else:                                                    # added-all
-            total = sum((c * _sum(p, n) for p, c in kept), np.zeros(n))
+            total = add(kept)
     return form.sign * total
 
 

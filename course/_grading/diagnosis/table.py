@@ -8,6 +8,7 @@ a catalogued mistake keeps its id and its hand-written message.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,7 @@ __all__ = ["CandidateTable", "candidate_table", "Row", "generated_meanings"]
 
 _CACHE: dict = {}          # (id(spec), ids of the point arrays) -> (spec, arrays, table)
 _CACHE_SIZE = 48
+_LOCK = threading.Lock()   # grading threads share the cache
 
 
 @dataclass(frozen=True)
@@ -142,9 +144,10 @@ def candidate_table(spec, points: dict, truth: np.ndarray) -> CandidateTable:
     if hit is not None and hit[0] is spec and all(a is b for a, b in zip(hit[1], arrays)):
         return hit[2]
     table = CandidateTable(spec, points, truth)
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (spec, arrays, table)
+    with _LOCK:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = (spec, arrays, table)
     return table
 
 

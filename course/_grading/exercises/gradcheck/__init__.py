@@ -14,10 +14,8 @@ The references are importable for the lesson's pictures (``numerical_gradient``,
 from __future__ import annotations
 
 from course._grading.exercises.gradcheck.bugs import BUGS, Bug, buggy_gradient, find_bug
-from course._grading.exercises.gradcheck.loss import check_loss, loss, loss_backward
 from course._grading.exercises.gradcheck.numerical import CASES, NG_MISTAKES, numerical_gradient
 from course._grading.exercises.gradcheck.relative import RE_CASES, RE_MISTAKES, relative_error
 
 __all__ = ["numerical_gradient", "relative_error", "find_bug", "buggy_gradient", "Bug", "BUGS",
-           "check_loss", "loss", "loss_backward",
            "CASES", "NG_MISTAKES", "RE_CASES", "RE_MISTAKES"]
