@@ -138,6 +138,15 @@ def _drops(S: Structure) -> list[Edit]:
 
     P = range(len(S.paths))
     multi = len(S.paths) > 1
+    for p in S.paths:                                     # one factor, wherever it is
+        for f in p:
+            kind = f.edge.kind
+            base = (f"derivative-missing-{f.edge.parent.name}" if kind == "slope"
+                    else f"weight-dropped-{f.label}" if kind == "weight"
+                    else KINDS[kind][0] if kind in ("input", "constant")
+                    else f"factor-dropped-{f.label}")
+            add(base, {i: {f.label} for i in P if f.label in {g.label for g in S.paths[i]}},
+                KINDS.get(kind, (None, None))[1])
     for kind, (eid, what) in KINDS.items():               # a kind on every path
         add(eid, {i: {f.label for f in S.paths[i] if f.edge.kind == kind} for i in P}, what)
     for rank, name in ((0, "outer"), (1, "inner")):       # one layer of weights
@@ -146,12 +155,6 @@ def _drops(S: Structure) -> list[Edit]:
             add(f"{name}-weights-dropped",
                 {i: {w[rank]} for i, w in enumerate(weights) if len(w) > rank},
                 f"the {name} weights")
-    for p in S.paths:                                     # one factor, wherever it is
-        for f in p:
-            base = (f"derivative-missing-{f.edge.parent.name}" if f.edge.kind == "slope"
-                    else f"weight-dropped-{f.label}" if f.edge.kind == "weight"
-                    else f"factor-dropped-{f.label}")
-            add(base, {i: {f.label} for i in P if f.label in {g.label for g in S.paths[i]}})
     if multi:                                             # on one path only
         for i in P:
             on = f"-on-{S.target.names[i]}-path"
@@ -268,6 +271,10 @@ def _wholes(S: Structure) -> list[Edit]:
             out.append(Edit(f"derivative-of-{m}", "whole",
                             lambda form, w=whole: form._replace(whole=w),
                             lambda ctx, m=m: words.wrong_node(ctx, m)))
+            start = S.derivative(t.output, m)
+            out.append(Edit(f"derivative-wrt-{m}", "whole",
+                            lambda form, w=start: form._replace(whole=w),
+                            lambda ctx, m=m: words.wrong_start(ctx, m)))
     for p in t.graph.inputs:
         if p != t.wrt and p not in t.upstream and t.paths_between(p, t.output):
             whole = S.derivative(t.output, p)

@@ -100,6 +100,10 @@ class Edge:
 
     @property
     def why(self) -> str:
+        if self.kind == "slope":
+            act = f"{ACTIVATIONS[self.child.op][1]}({self.parent.name})"
+            return (f"{self.child.name} = {act} passes every change of {self.parent.name} on "
+                    f"multiplied by {self.label}")
         return f"d{self.dst}/d{self.src} = {self.label}"
 
 
@@ -198,6 +202,15 @@ class Structure:
             for p in self.target.paths_between(wrt, output):
                 total = total + self.full(g.path_product(p, self.nodes))
         return total
+
+    def between(self, source: str, target: str) -> str:
+        """The factors from ``source`` to ``target``, output first, paths joined by +:
+        ``w4·d(zO)``."""
+        terms = []
+        for p in self.target.paths_between(source, target):
+            labels = [e.label for e in reversed(_edges(self.target, p))]
+            terms.append("·".join(labels) or "1")
+        return " + ".join(dict.fromkeys(terms))
 
     def edge(self, label: str) -> Edge:
         """The edge of the factor printed ``label``."""

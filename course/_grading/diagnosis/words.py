@@ -65,8 +65,8 @@ def dropped(ctx: Context, where: dict, what: str | None) -> str:
     if len(where) == 1:
         (i, ls), = lists.items()
         return (f"on the path through {ctx.name(i)} you left out {'·'.join(ls)} "
-                f"(= {ctx.num(ls)} {ctx.where}): {_whys(ctx, where)}, and it multiplies "
-                f"that path's product{extra}")
+                f"(= {ctx.num(ls)} {ctx.where}): {_whys(ctx, where)} — every edge on a path "
+                f"multiplies its local derivative in{extra}")
     same = len({tuple(ls) for ls in lists.values()}) == 1
     if same:
         ls = next(iter(lists.values()))
@@ -150,7 +150,15 @@ def power(ctx: Context, label: str, k: float) -> str:
 def wrong_node(ctx: Context, m: str) -> str:
     t = ctx.t
     return (f"that is d{m}/d{t.wrt}: your chain stops at {m}, but {t.quantity} goes on to "
-            f"{t.output} — the local derivatives from {m} to {t.output} multiply in too")
+            f"{t.output} — the factors from {m} to {t.output} ({ctx.S.between(m, t.output)}) "
+            "multiply in too")
+
+
+def wrong_start(ctx: Context, m: str) -> str:
+    t = ctx.t
+    return (f"that is d{t.output}/d{m}: your chain starts at {m}, but {t.wrt} sits further "
+            f"back — the factors from {t.wrt} to {m} ({ctx.S.between(t.wrt, m)}) multiply "
+            "in too")
 
 
 def wrong_wrt(ctx: Context, p: str) -> str:
