@@ -164,7 +164,6 @@ def _single_path(param: str) -> list[Mistake]:
 
 
 def _slopes(param: str) -> list[Mistake]:
-    q = f"dO/d{param}"
     nodes = nodes_on_the_way(param)
     hidden = tuple(n for n in nodes if n != "zO")
     acts = ", ".join(f"d({ACT[n]})" for n in ("zO", *hidden))
