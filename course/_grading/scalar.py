@@ -1,10 +1,12 @@
 """Exercises whose answer is a scalar function of named variables (a derivative, say).
 
 The learner's answer is evaluated at the worked example and at many random points;
-a wrong answer is compared with a catalogue of known mistakes at the same points,
+a wrong answer is compared at the same points with the catalogue of known mistakes and,
+when the spec declares its computational graph (``graph=GraphTarget(...)``), with every
+edit of the graph's sum over paths, alone and in pairs (``course._grading.diagnosis``);
 then with structural probes (a constant ratio, a missing factor, a sign, one path
-switched off, variables it never uses), and the finding is told in the learner's
-variables (``course._grading.diagnose``).
+switched off, variables it never uses). The finding is told in the learner's variables
+(``course._grading.diagnose``).
 """
 
 from __future__ import annotations
