@@ -15,17 +15,22 @@ The network is read into a computational graph (``course.formula.network``,
 ``course.nn.graph``); the true derivative is the sum over the paths from ``wrt`` to the
 output of the products of the local derivatives on them. The answer is compared with it at
 the asker's point and at many points around it, and a wrong answer is explained by the edit
-of those paths that reproduces it (``course._grading.path_edits``): factors left out on a
-path or on all, a missing path, s where s′ belongs, a sign.
+of those paths that reproduces it — the same generated diagnosis the lessons' exercises use
+(``course._grading.diagnosis``): factors left out on a path or on all, a path missing or
+counted twice, the paths multiplied, the factors added, s where s′ belongs, s′ at the
+activation, the derivative of the wrong node or by the wrong name, a sign, and pairs of them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from course._grading.answers import Evaluator
+from course._grading.diagnosis import CandidateTable, GraphTarget
+from course._grading.diagnosis import words as diagnosis_words
 from course._grading.guards import LearnerError, NotAttempted, capture_output, time_limit
-from course._grading.path_edits import PathProblem, explain
 from course._grading.result import CheckResult
 from course.formula.network import Network, NetworkError, parse_network, values_at
 
@@ -41,17 +46,27 @@ class Asked(CheckResult):
     """A ``CheckResult`` that also draws the asker's graph in a notebook."""
 
     network: Network | None = None
-    problem: PathProblem | None = None
-    edit = None
+    target: GraphTarget | None = None
+    removed: frozenset = frozenset()          # (path index, factor label) left out
 
     def _repr_html_(self) -> str:
         verdict = super()._repr_html_()
-        if self.network is None or self.problem is None:
+        if self.network is None or self.target is None:
             return verdict
         from course.plots.paths_svg import paths_svg
 
-        picture = paths_svg(self.network, self.problem, self.edit)
+        picture = paths_svg(self.network, self.target, self.removed)
         return f"<div class='course-ask'>{verdict}{picture}</div>"
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What the generated diagnosis needs to know of a question (no catalogue)."""
+
+    graph: GraphTarget
+    mistakes: tuple = ()
+    rtol: float = RTOL
+    atol: float = ATOL
 
 
 def _refused(title: str, message: str, mistake: str = "bad-network") -> Asked:
@@ -95,10 +110,10 @@ def ask(network, wrt: str, answer, at: dict | None = None, output: str | None = 
     except NetworkError as err:
         return _refused(_title(None, wrt, output), str(err))
     title = _title(net, wrt, output)
-    problem_or_refusal = _problem(net, wrt, at, title)
-    if isinstance(problem_or_refusal, Asked):
-        return problem_or_refusal
-    problem, point = problem_or_refusal
+    target_or_refusal = _target(net, wrt, at, title)
+    if isinstance(target_or_refusal, Asked):
+        return target_or_refusal
+    target, point = target_or_refusal
     points = _points(net, point, n_points, seed)
     try:
         with capture_output(), time_limit(timeout):
@@ -109,11 +124,25 @@ def ask(network, wrt: str, answer, at: dict | None = None, output: str | None = 
                              "or a function")
     except LearnerError as err:
         return _refused(title, str(err), mistake=f"bad-answer:{err.kind}")
-    expected = problem.true_values(points)
-    return _verdict(title, net, problem, points, mine, expected)
+    free = {n: points[n] for n in net.free}
+    expected = np.broadcast_to(np.asarray(net.graph.derivative(net.output, wrt, free), float),
+                               mine.shape)
+    return _verdict(title, net, target, points, mine, expected)
 
 
-def _problem(net: Network, wrt: str, at, title: str):
+def _params(net: Network, wrt: str) -> tuple[str, ...]:
+    """The free names that are weights: all but the input that multiplies ``wrt`` on its
+    first edge (``I`` in ``w1*I``)."""
+    node = net.graph[wrt]
+    inputs = set()
+    for child in net.graph.nodes.values():
+        if child.op == "mul" and node in child.parents:
+            inputs.update(p.name for p in child.parents
+                          if p is not node and p.op == "input")
+    return tuple(n for n in net.free if n not in inputs)
+
+
+def _target(net: Network, wrt: str, at, title: str):
     """The derivative asked for, or a refusal that says in one sentence what is wrong."""
     if wrt in net.assigned:
         return _refused(title, f"{wrt} is computed by the network; ask for the derivative "
@@ -121,8 +150,7 @@ def _problem(net: Network, wrt: str, at, title: str):
     if wrt not in net.free:
         return _refused(title, f"{wrt!r} is not a name of the network; its free names are "
                                f"{', '.join(net.free)}")
-    problem = PathProblem(net.graph, net.output, wrt)
-    if not problem.paths:
+    if not net.graph.paths(wrt, net.output):
         return _refused(title, f"{net.output} does not depend on {wrt}: no path leads from "
                                f"{wrt} to {net.output}, so the derivative is 0 everywhere")
     try:
@@ -133,8 +161,9 @@ def _problem(net: Network, wrt: str, at, title: str):
     if at is not None and missing:
         return _refused(title, f"the point has no value for {', '.join(missing)}; give every "
                                f"free name a value ({', '.join(net.free)})")
+    target = GraphTarget(net.graph, net.output, wrt, params=_params(net, wrt), prime="d({})")
     order = [*given, *(n for n in net.free if n not in given)]     # the asker's order
-    return problem, {n: given.get(n, DEFAULT_VALUE) for n in order}
+    return target, {n: given.get(n, DEFAULT_VALUE) for n in order}
 
 
 def _points(net: Network, point: dict, n: int, seed: int) -> dict:
@@ -153,46 +182,118 @@ def _evaluate(answer, net: Network, points: dict) -> np.ndarray:
     return np.broadcast_to(values, points[net.free[0]].shape)
 
 
-def _verdict(title, net, problem, points, mine, expected) -> Asked:
+@dataclass(frozen=True)
+class _Named:
+    mistake: str
+    message: str
+    removed: frozenset
+
+
+_TABLES: dict = {}          # (network text, output, wrt, point) -> CandidateTable
+_TABLES_KEPT = 16
+
+
+def _table(target: GraphTarget, points: dict, expected, key) -> CandidateTable:
+    """The candidates for this question, built once: asking again about the same network
+    and point (another answer, say) reuses them."""
+    if key not in _TABLES:
+        free = {n: points[n] for n in target.graph.inputs}
+        if len(_TABLES) >= _TABLES_KEPT:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = CandidateTable(_Spec(target), free, np.asarray(expected, dtype=float))
+    return _TABLES[key]
+
+
+def _diagnose(net: Network, target: GraphTarget, points: dict, mine, expected,
+              at: int) -> _Named | None:
+    """The generated edit of the paths that reproduces ``mine``, said at point ``at``."""
+    key = ("\n".join(net.lines), target.output, target.wrt,
+           tuple((n, float(points[n][0])) for n in target.graph.inputs), len(expected))
+    table = _table(target, points, expected, key)
+    found = table.match(np.asarray(mine, dtype=float), RTOL, ATOL)
+    if found is None or not found[0].edits:
+        return None
+    row, _ = found
+    message = row.say(diagnosis_words.Context(table.structure, at, "at your point"))
+    return _Named(row.id, message + _ratio(mine[at], expected[at]),
+                  _removed(table.structure, row.edits))
+
+
+def _removed(structure, edits) -> frozenset:
+    """The factors the edits leave out, as ``(path index, label)``, for the picture."""
+    from course._grading.diagnosis.edits import Form
+
+    form = Form(structure.paths, (1,) * len(structure.paths))
+    for edit in edits:
+        form = edit.apply(form) or form
+    if form.whole is not None:
+        return frozenset()
+    out = set()
+    for i, (before, after, count) in enumerate(zip(structure.paths, form.paths, form.counts)):
+        kept = {f.label for f in after} if count else set()
+        out.update((i, f.label) for f in before if f.label not in kept)
+    return frozenset(out)
+
+
+def _ratio(mine, expected) -> str:
+    with np.errstate(all="ignore"):
+        r = float(mine) / float(expected) if expected else float("nan")
+    if not np.isfinite(r) or r <= 0 or abs(r - 1) < 1e-9:
+        return ""
+    return (f" (your value is {r:.3g}× too large)" if r > 1
+            else f" (your value is {1 / r:.3g}× too small)")
+
+
+def _describe(target: GraphTarget, points: dict) -> str:
+    from course._grading.diagnosis.paths import Structure
+
+    free = {n: points[n][:1] for n in target.graph.inputs}
+    context = diagnosis_words.Context(Structure(target, free, 1), 0, "at your point")
+    return "; ".join(f"through {target.names[i]}: {context.term(i)}"
+                     for i in range(len(target.paths)))
+
+
+def _verdict(title, net, target, points, mine, expected) -> Asked:
     with np.errstate(all="ignore"):
         ok = np.abs(mine - expected) <= ATOL + RTOL * np.abs(expected)
     ok &= np.isfinite(mine) | ~np.isfinite(expected)
     names = [n for n in points if n in net.free]
-    point = {n: float(points[n][0]) for n in names}
-    exact = (f"At your point: your value {float(mine[0]):.12g}, true value "
-             f"{float(expected[0]):.12g}.")
-    result = Asked(title, bool(ok.all()), summary="", point=point,
+    result = Asked(title, bool(ok.all()), summary="",
+                   point={n: float(points[n][0]) for n in names},
                    learner_value=float(mine[0]), expected_value=float(expected[0]),
                    n_cases=len(mine), title=f"{title} for your network")
-    result.network, result.problem = net, problem
+    result.network, result.target = net, target
+    n_paths = len(target.paths)
     if result.passed:
-        result.summary = (f"right: your {title} matches the sum over the "
-                          f"{len(problem.paths)} path(s) from {problem.wrt} to {net.output} "
-                          f"at your point and at {len(mine) - 1} others")
+        result.summary = (f"right: your {title} matches the sum over the {n_paths} "
+                          f"path{'s' if n_paths > 1 else ''} from {target.wrt} to "
+                          f"{net.output} at your point and at {len(mine) - 1} others")
         return result
     if ok[0]:
-        result.mistake = "right-at-your-point-only"
         bad = int(np.argmin(ok))
+        result.mistake = "right-at-your-point-only"
         result.summary = (f"right at your point, but wrong at {int((~ok).sum())} of "
                           f"{len(ok) - 1} points around it: a value that is right at one "
                           "point only is a coincidence of those numbers (a factor equal to "
                           "1 there, say)")
         result.point = {n: float(points[n][bad]) for n in names}
         result.learner_value, result.expected_value = float(mine[bad]), float(expected[bad])
-        edit = explain(problem, points, mine, at=bad)
-        if edit is not None:
-            result.edit = edit
-            result.summary += f". Elsewhere it shows: {edit.message}"
+        named = _diagnose(net, target, points, mine, expected, bad)
+        if named is not None:
+            result.summary += f". Elsewhere it shows: {named.message}"
+            result.removed = named.removed
         return result
-    edit = explain(problem, points, mine, at=0)
-    if edit is not None:
-        result.mistake, result.summary, result.edit = edit.kind, edit.message, edit
+    named = _diagnose(net, target, points, mine, expected, 0)
+    if named is not None:
+        result.mistake, result.summary, result.removed = (named.mistake, named.message,
+                                                          named.removed)
     else:
-        result.mistake = None
         result.summary = (f"does not match the sum over the paths at {int((~ok).sum())} of "
-                          f"{len(ok)} points, and no single edit of the paths (a factor left "
-                          "out, a path missing, s for s′, a sign) explains it")
-    result.details.append(exact)
+                          f"{len(ok)} points, and no edit of the paths (factors left out, a "
+                          "path missing or doubled, s for s′, the wrong node, a sign, or two "
+                          "of these) explains it")
+    result.details.append(f"At your point: your value {float(mine[0]):.12g}, true value "
+                          f"{float(expected[0]):.12g}.")
     result.details.append("The true derivative, path by path (output side first): "
-                          + problem.describe())
+                          + _describe(target, points))
     return result

@@ -66,14 +66,17 @@ def _layout(names, edges) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def paths_svg(network, problem, edit=None) -> str:
-    """The picture for ``course.ask``: an HTML fragment holding an SVG and the path sum."""
+def paths_svg(network, target, removed=frozenset()) -> str:
+    """The picture for ``course.ask``: an HTML fragment holding an SVG and the path sum.
+
+    ``target`` is the question's ``GraphTarget`` (its graph, output, wrt and paths);
+    ``removed`` the factors a wrong answer leaves out, as ``(path index, label)``."""
     graph = network.graph
     names = [n for n in graph.nodes if _named(n) and graph.nodes[n].op != "const"]
     edges = collapsed_edges(graph)
     pos = _layout(names, edges)
     on_path: dict[tuple[str, str], int] = {}
-    for k, path in enumerate(problem.paths):
+    for k, path in enumerate(graph.paths(target.wrt, target.output)):
         kept = [n.name for n in path if _named(n.name)]
         for a, b in zip(kept, kept[1:]):
             on_path.setdefault((a, b), k)
@@ -81,7 +84,7 @@ def paths_svg(network, problem, edit=None) -> str:
     height = max(y for _, y in pos.values()) + 40 + _DY
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width:.0f}' "
              f"height='{height:.0f}' role='img' aria-label='your network and the paths "
-             f"from {html.escape(problem.wrt)} to {html.escape(problem.output)}' "
+             f"from {html.escape(target.wrt)} to {html.escape(target.output)}' "
              f"style='font-family:sans-serif;font-size:12px;background:{pal.CARD}'>"]
     for a, b in sorted(edges):
         (x1, y1), (x2, y2) = pos[a], pos[b]
@@ -96,7 +99,7 @@ def paths_svg(network, problem, edit=None) -> str:
             parts.append(f"<line x1='{x1}' y1='{y1}' x2='{x2}' y2='{y2}' stroke='{colour}' "
                          f"stroke-width='{width_}'/>")
     for n, (x, y) in pos.items():
-        special = n in (problem.wrt, problem.output)
+        special = n in (target.wrt, target.output)
         fill = "#FFF3D6" if special else "white"
         parts.append(f"<circle cx='{x}' cy='{y}' r='{_R}' fill='{fill}' stroke='{pal.TEXT}' "
                      f"stroke-width='{2 if special else 1}'/>")
@@ -104,26 +107,23 @@ def paths_svg(network, problem, edit=None) -> str:
                      f"{html.escape(n)}</text>")
     parts.append("</svg>")
     return (f"<div class='course-ask-picture' style='margin:6px 0'>{''.join(parts)}"
-            f"{_path_sum(problem, edit)}</div>")
+            f"{_path_sum(target, removed)}</div>")
 
 
-def _path_sum(problem, edit) -> str:
-    removed = set(edit.removed) if edit is not None else set()
+def _path_sum(target, removed) -> str:
     terms = []
-    for k, path in enumerate(problem.edges):
+    for k, path in enumerate(target.paths):
         colour = _PATH_COLOURS[k % len(_PATH_COLOURS)]
         factors = []
-        for j, e in enumerate(path):
-            if e.kind == "one":
-                continue
-            text = html.escape(e.name)
-            if (k, j) in removed:
+        for edge in reversed(path):                       # output side first
+            text = html.escape(edge.label)
+            if (k, edge.label) in removed:
                 text = (f"<span style='color:{pal.NEGATIVE};text-decoration:line-through' "
                         f"title='left out in your answer'>{text}</span>")
             factors.append(text)
-        terms.append(f"<span style='color:{colour}'>(</span>{'·'.join(reversed(factors))}"
+        terms.append(f"<span style='color:{colour}'>(</span>{'·'.join(factors) or '1'}"
                      f"<span style='color:{colour}'>)</span>")
     note = (" <span style='opacity:.75'>(struck through: what your answer leaves out)"
             "</span>") if removed else ""
-    return (f"<div style='font-family:monospace'>∂{html.escape(problem.output)}/∂"
-            f"{html.escape(problem.wrt)} = {' + '.join(terms)}{note}</div>")
+    return (f"<div style='font-family:monospace'>∂{html.escape(target.output)}/∂"
+            f"{html.escape(target.wrt)} = {' + '.join(terms)}{note}</div>")

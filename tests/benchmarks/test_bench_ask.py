@@ -1,14 +1,15 @@
 """``course.ask`` on a 10-node network, including the generated diagnosis (goal: median
 ≤ 100 ms). Rows: a correct answer, a wrong one the path edits name, a wrong one no edit
-explains (the whole candidate space is evaluated), and the baseline: parsing the network
-and evaluating the true derivative at the same points (what any checker must pay)."""
+explains (the whole candidate space is evaluated), the same wrong answer asked COLD (the
+candidate table rebuilt every time, as for a new network or point: the first question
+costs this), and the baseline: parsing the network and evaluating the true derivative at
+the same points (what any checker must pay)."""
 
 from __future__ import annotations
 
 import pytest
 
 from course import ask
-from course._grading.path_edits import PathProblem
 from course.formula.network import parse_network
 from course.your_network import N_POINTS, _points
 
@@ -27,8 +28,8 @@ UNNAMED = "d(nO)*(w4*w2 + w5*w3)*I"
 
 def _baseline():
     net = parse_network(NETWORK, names=tuple(AT))
-    problem = PathProblem(net.graph, net.output, "w1")
-    return problem.true_values(_points(net, AT, N_POINTS, 1))
+    points = _points(net, AT, N_POINTS, 1)
+    return net.graph.derivative(net.output, "w1", {n: points[n] for n in net.free})
 
 
 @pytest.mark.benchmark(group="ask")
@@ -36,6 +37,17 @@ def _baseline():
 def test_ask_ten_node_network(benchmark, answer):
     result = benchmark(ask, NETWORK, "w1", answer, AT)
     assert result.passed == (answer == RIGHT)
+
+
+@pytest.mark.benchmark(group="ask")
+def test_ask_cold_candidate_table_rebuilt(benchmark):
+    from course import your_network
+
+    def cold():
+        your_network._TABLES.clear()
+        return ask(NETWORK, "w1", NAMED, AT)
+
+    assert benchmark(cold).mistake == "weights-dropped"
 
 
 @pytest.mark.benchmark(group="ask")

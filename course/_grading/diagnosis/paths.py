@@ -66,9 +66,12 @@ class GraphTarget:
         out = []
         for i, path in enumerate(found):
             others = {n.name for j, p in enumerate(found) if j != i for n in p}
-            own = [n for n in path if n.name not in others and EXPLICIT.match(n.name)]
+            alone = [n for n in path[1:-1] if n.name not in others]
+            own = [n for n in alone if EXPLICIT.match(n.name)]
             acts = [n for n in own if n.op in ACTIVATIONS]
-            out.append((acts or own)[0].name if (acts or own) else f"path {i + 1}")
+            # a path with no named node of its own (a skip edge) is named by its first node
+            out.append((acts or own or alone)[0].name if (acts or own or alone)
+                       else f"path {i + 1}")
         return tuple(out)
 
     def paths_between(self, source: str, target: str) -> list:
