@@ -208,3 +208,20 @@ def test_the_notebook_box_checks_what_its_fields_hold():
     box.network.value = "h = s(w*x"
     box.button.click()
     assert box.result.mistake == "bad-network" and "line 1" in box.verdict.value
+
+
+def test_an_inner_minus_lost_and_an_extra_sigmoid_slope_are_named():
+    fan_in = r"""h_1 = \tanh\left(a x\right)
+h_2 = \sigma\left(b x\right)
+h_3 = \exp\left(-c x\right)
+y = u h_1 + v h_2 + w h_3"""
+    at = dict(x=0.4, a=1.2, b=-0.7, c=0.5, u=0.3, v=1.1, w=-0.6)
+    assert ask(fan_in, "x", r"u\left(1-h_1^2\right)a + v h_2\left(1-h_2\right)b - w h_3 c",
+               at).passed
+    lost = ask(fan_in, "x", "u*(1-h1^2)*a + v*h2*(1-h2)*b + w*h3*c", at)
+    assert lost.mistake == "sign-of--c" and "sign of -c" in lost.summary
+    logistic = "p = s(w*x + b)\nL = -(t*log(p) + (1 - t)*log(1 - p))"
+    point = dict(x=1.5, w=0.8, b=-0.2, t=1)
+    assert ask(logistic, "w", "(p - t)*x", point).passed
+    extra = ask(logistic, "w", "(p - t)*d(w*x + b)*x", point)
+    assert extra.mistake.startswith("slope-twice") and "twice" in extra.summary

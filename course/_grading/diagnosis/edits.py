@@ -284,13 +284,37 @@ def _wholes(S: Structure) -> list[Edit]:
     return out
 
 
+def _factor_edits(S: Structure) -> list[Edit]:
+    """One factor's sign flipped (an inner minus lost: e^(−cx)), and an activation's slope
+    multiplied in twice (the extra σ′ of a sigmoid output under cross-entropy)."""
+    out = []
+    for label in dict.fromkeys(f.label for p in S.paths for f in p):
+        f = next(g for p in S.paths for g in p if g.label == label)
+        flipped = Factor(f.edge, f"−{label}", -f.value)
+
+        def flip(form, label=label, flipped=flipped):
+            paths = tuple(tuple(flipped if g.label == label else g for g in p)
+                          for p in form.paths)
+            return None if paths == form.paths else form._replace(paths=paths)
+        out.append(Edit(f"sign-of-{label}", "flip", flip,
+                        lambda ctx, label=label: words.factor_sign(ctx, label)))
+        if f.edge.kind == "slope":
+            def twice(form, label=label, f=f):
+                paths = tuple(tuple(g for h in p for g in ((h, f) if h.label == label
+                                                            else (h,))) for p in form.paths)
+                return None if paths == form.paths else form._replace(paths=paths)
+            out.append(Edit(f"slope-twice-{label}", "flip", twice,
+                            lambda ctx, label=label: words.slope_twice(ctx, label)))
+    return out
+
+
 SIGN = Edit("sign", "sign", lambda form: form._replace(sign=-form.sign), words.sign)
 
 
 def singles(S: Structure) -> list[Edit]:
     """Every single edit that applies, most telling first."""
     return [*_drops(S), *_path_edits(S), *_combine(S), *_slopes(S), *_swaps(S),
-            *_powers(S), *_wholes(S), SIGN]
+            *_powers(S), *_wholes(S), SIGN, *_factor_edits(S)]
 
 
 def _compatible(a: Edit, b: Edit) -> bool:

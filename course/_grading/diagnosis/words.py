@@ -167,6 +167,17 @@ def wrong_wrt(ctx: Context, p: str) -> str:
             f"edge of {t.wrt}")
 
 
+def factor_sign(ctx: Context, label: str) -> str:
+    return (f"you have the sign of {label} wrong (it is {ctx.num([label])} {ctx.where}): an "
+            "inner minus sign, as in d/dx e^(−cx) = −c·e^(−cx), multiplies in like any other "
+            "factor")
+
+
+def slope_twice(ctx: Context, label: str) -> str:
+    return (f"you multiplied by {label} twice (it is {ctx.num([label])} {ctx.where}): each "
+            "activation on a path contributes its slope once")
+
+
 def sign(ctx: Context) -> str:
     return f"your {ctx.t.quantity} has the wrong sign everywhere"
 
