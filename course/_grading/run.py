@@ -50,8 +50,9 @@ def _grade(ex: Exercise, answer, options: CheckOptions) -> CheckResult:
         with time_limit(options.timeout):
             return ex.grade(answer, options)
     except NotAttempted as err:
+        own = str(err) if str(err).startswith("not attempted yet —") else ""
         return CheckResult(ex.id, False, attempted=False,
-                           summary=_not_attempted(answer, getattr(err, "stub", "")))
+                           summary=own or _not_attempted(answer, getattr(err, "stub", "")))
     except LearnerError as err:
         return CheckResult(ex.id, False, mistake=_mistake_id(err), summary=str(err))
     except _Timeout:   # the alarm fired while the limit was being lifted
