@@ -13,6 +13,8 @@ Nothing heavy is imported until a function is used; ipywidgets is never imported
 ``loss_curve``             loss against epoch
 ``gradient_norms_plot``    per-layer gradient norms by activation (vanishing gradients)
 ``draw_graph``             a ``course.nn.autograd.Value`` expression's computational graph
+``graph_svg``              a ``course.nn.graph.Graph`` as SVG, local derivatives on the edges
+``show_graph``             ``graph_svg`` for display in a notebook
 =========================  ===============================================================
 """
 
@@ -31,6 +33,9 @@ _WHERE = {
     "loss_curve": "training",
     "gradient_norms_plot": "training",
     "draw_graph": "graph",
+    "graph_svg": "compgraph",
+    "show_graph": "compgraph",
+    "GraphPicture": "compgraph",
 }
 
 __all__ = sorted(_WHERE)
