@@ -171,7 +171,7 @@ def _run_mul(cls, case, apply=_mul_right):
     else:
         b = _value(cls, b0, "for the right factor")
         b.grad = gb
-    out = _attached(lambda: a * b, "__mul__", "Value.__mul__ = __mul__")
+    out = _attached(lambda: a * b, "__mul__", "def mul(self, other), exercise 1")
     problem = _check_out(out, a0 * (a0 if b0 is None else b0), (a, b), "a * b")
     if problem:
         return None, problem
@@ -206,7 +206,7 @@ def _run_tanh(cls, case, apply=_tanh_right):
         return (x.grad,), None
     x = _value(cls, x0, "for x")
     x.grad = gx
-    out = _attached(lambda: x.tanh(), "tanh", "Value.tanh = tanh")
+    out = _attached(lambda: x.tanh(), "tanh", "def tanh(self), exercise 2")
     # tanh built from other operations ((e - 1) / (e + 1) with e = (2 * x).exp()) is a
     # correct autograd too: then every closure of its small graph runs, in reverse order
     composite = (hasattr(out, "_prev") and not any(c is x for c in out._prev)
@@ -244,7 +244,8 @@ register(Exercise(
     hints=("out = self·other. How much does out move per unit of self? Per unit of other?",
            "Chain rule for one node: child.grad += (d out / d child) * out.grad — and always "
            "+=, because a node used twice (a * a) collects from every use.",
-           "self.grad += other.data * out.grad; other.grad += self.data * out.grad"),
+           "Each factor's local derivative is the *other* factor's .data; multiply it by "
+           "out.grad and add it to this factor's .grad."),
 ))
 
 register(Exercise(
@@ -264,6 +265,6 @@ register(Exercise(
     hints=("Forward: t = math.tanh(self.data); out = Value(t, (self,), 'tanh'). Then a "
            "closure that passes out.grad back to self.",
            "d tanh(x)/dx = 1 − tanh(x)² — and tanh(x) is t = out.data, already computed.",
-           "def _backward(): self.grad += (1 - t**2) * out.grad — then out._backward = "
-           "_backward; return out"),
+           "The closure adds (local derivative) × out.grad to self.grad; attach it with "
+           "out._backward = _backward before returning out."),
 ))

@@ -52,15 +52,15 @@ def _check_out(out, expected, inputs, what):
 
 
 def _attached(op, name, attach):
-    """``op()`` for the learner; a missing method gets a message on how it is attached."""
+    """``op()`` for the learner; a missing method gets a message on where it is written."""
     try:
         return call_learner(op)
     except LearnerError as err:
-        if "unsupported operand" in str(err) or f"attribute '{name}'" in str(err):
+        if ("unsupported operand" in str(err) or f"attribute '{name}'" in str(err)
+                or "is not defined" in str(err)):
             raise LearnerError(
-                f"your Value class has no {name} yet ({err}). Run the cell that defines "
-                f"{name} and attaches it with `{attach}` — again after re-running the class "
-                "cell, which makes a fresh class without it.", kind="signature") from None
+                f"your Value class cannot do {name} yet ({err}). Run the cell where you write "
+                f"it ({attach}), then this check again.", kind="signature") from None
         raise
 
 

@@ -47,6 +47,18 @@ GRAPHS = (
     ("w = tanh(tanh(u)) + u, u = x·a (u needed at depths 1 and 3)", build_two_depths),
     ("w = tanh(tanh(u)) + s(s(u)), u = x·a (two paths meet at u)", build_two_chains),
 )
+DEEP = 5000
+#: a graph deeper than Python's recursion limit: a recursive sort fails here only
+DEEP_GRAPH = (f"x + c + c + ... ({DEEP} additions: deeper than Python's recursion limit)",
+              lambda ops: _build_deep(ops, DEEP))
+
+
+def _build_deep(ops, depth: int):
+    x, c = ops.leaf(0.5, "x"), ops.leaf(0.25, "c")
+    node = x
+    for _ in range(depth):
+        node = ops.add(node, c)
+    return node, {"x": x, "c": c}
 
 MEANINGS = {
     "no-seed": "self.grad = 1 is missing: every gradient stays 0",
@@ -58,6 +70,8 @@ MEANINGS = {
     "visited-twice": "a shared node's closure runs twice (no visited set)",
     "missing-nodes": "some nodes' closures are never called",
     "wrong-grads": "the order looks right but the gradients are wrong",
+    "recursive-sort": "the topological sort recurses, and fails on a graph deeper than "
+                      "Python's recursion limit",
 }
 
 
@@ -138,7 +152,7 @@ def _grade(answer, opts) -> CheckResult:
         raise LearnerError("your Value class has no backward method yet: define "
                            "backward(self) and attach it with Value.backward = backward",
                            kind="type")
-    for description, build in GRAPHS:
+    for description, build in (*GRAPHS, DEEP_GRAPH):
         log: list = []
         try:
             root, leaves = build(Ops(cls, log))
@@ -146,7 +160,18 @@ def _grade(answer, opts) -> CheckResult:
             raise LearnerError(f"the checker could not build a graph with your class "
                                f"({type(err).__name__}: {err}); keep the given __init__(self, "
                                "data, _children=(), _op='')", kind="type") from None
-        call_learner(root.backward)
+        try:
+            call_learner(root.backward)
+        except LearnerError as err:
+            if build is not DEEP_GRAPH[1] or "recursed too deeply" not in str(err):
+                raise
+            return CheckResult(eid, False, mistake="recursive-sort", n_cases=len(GRAPHS) + 1,
+                               details=[f"Graph: {description}."], summary=(
+                "your backward() is right on the small graphs but fails on a chain of "
+                f"{DEEP} operations: the topological sort calls itself once per level, and "
+                "Python stops at about 1,000 nested calls. A training loop builds graphs that "
+                "deep. Keep your own stack (a list of (node, children_done) pairs) instead of "
+                "recursing."))
         ref_root, ref_leaves = build(Ops(_Plain, []))
         reference_backward(ref_root)
         mine = {k: float(v.grad) for k, v in leaves.items()}
@@ -164,10 +189,10 @@ def _grade(answer, opts) -> CheckResult:
                            details=[f"Graph: {description}."],
                            learner_value=wrong or None,
                            expected_value={k: _g(truth[k]) for k in wrong} or None)
-    return CheckResult(eid, True, n_cases=len(GRAPHS), summary=(
-        f"correct — your backward() gives every gradient of {len(GRAPHS)} graphs, including "
-        "all nine of the diamond (= DiamondNet.gradient), calling each closure once, in "
-        "reversed topological order"))
+    return CheckResult(eid, True, n_cases=len(GRAPHS) + 1, summary=(
+        f"correct — your backward() gives every gradient of {len(GRAPHS) + 1} graphs, "
+        "including all nine of the diamond (= DiamondNet.gradient) and a chain "
+        f"{DEEP} operations deep, calling each closure once, in reversed topological order"))
 
 
 def _g(x: float) -> float:
@@ -190,10 +215,10 @@ register(Exercise(
     grade=_grade, answer_kinds="the Value class", mistakes=MEANINGS,
     hints=("A node may pass its gradient on only when it is complete — after every node that "
            "uses it has added its share. Which order guarantees that?",
-           "Build a topological order with a depth-first search: visit a node's children "
-           "first (recursively, with a `visited` set), then append the node. Then set "
-           "self.grad = 1.",
-           "order, visited = [], set(); def build(v): if v not in visited: visited.add(v); "
-           "[build(c) for c in v._prev]; order.append(v) — build(self); self.grad = 1; "
-           "for v in reversed(order): v._backward()"),
+           "Build a topological order — every node after all of its children — by a depth-first "
+           "search that keeps its own stack instead of recursing: a node is appended only when "
+           "all its children have been; a `visited` set places each node once.",
+           "Push (node, False); popping (node, False) for an unvisited node marks it visited and "
+           "pushes (node, True) and then its children; popping (node, True) appends it. Then "
+           "seed the output's grad and run the closures in reversed order."),
 ))

@@ -1,0 +1,91 @@
+"""Lesson 08: micrograd's own engine tests (``test_sanity_check``, ``test_more_ops``) run
+against the learner's ``Value``.
+
+micrograd compares with PyTorch; here the reference numbers are hard-coded. They were
+computed exactly (rational arithmetic with forward-mode dual numbers) and are re-derived
+in ``tests/nn/test_micrograd_engine.py``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from course._grading.exercises.autograd.nodes import as_value_class
+from course._grading.guards import LearnerError, call_learner
+from course._grading.registry import Exercise, register
+from course._grading.result import CheckResult
+
+LESSON = "08_autograd_from_scratch"
+
+#: (name, the expected numbers)
+EXPECTED = {
+    "test_sanity_check": {"y.data": -20.0, "x.grad": 46.0},
+    "test_more_ops": {"g.data": 24.70408163265306, "a.grad": 138.83381924198252,
+                      "b.grad": 645.5772594752186},
+}
+
+
+def sanity_check(Value) -> dict:
+    """micrograd's ``test_sanity_check``, returning the numbers it compares."""
+    x = Value(-4.0)
+    z = 2 * x + 2 + x
+    q = z.relu() + z * x
+    h = (z * z).relu()
+    y = h + q + q * x
+    y.backward()
+    return {"y.data": y.data, "x.grad": x.grad}
+
+
+def more_ops(Value) -> dict:
+    """micrograd's ``test_more_ops``, returning the numbers it compares."""
+    a = Value(-4.0)
+    b = Value(2.0)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    return {"g.data": g.data, "a.grad": a.grad, "b.grad": b.grad}
+
+
+TESTS = {"test_sanity_check": sanity_check, "test_more_ops": more_ops}
+
+
+def _grade(answer, opts) -> CheckResult:
+    eid = "autograd.engine"
+    cls = as_value_class(answer, eid)
+    for name, test in TESTS.items():
+        try:
+            got = call_learner(test, cls)
+        except LearnerError as err:
+            raise LearnerError(f"micrograd's {name} failed with your Value: {err}",
+                               kind="exception") from None
+        expected = EXPECTED[name]
+        wrong = {k: v for k, v in got.items()
+                 if not isinstance(v, (int, float)) or not math.isclose(v, expected[k],
+                                                                        rel_tol=1e-9)}
+        if wrong:
+            return CheckResult(eid, False, mistake="engine-test-fails", n_cases=len(TESTS),
+                               summary=f"micrograd's {name} fails: {', '.join(wrong)} differ",
+                               learner_value={k: got[k] for k in wrong},
+                               expected_value={k: expected[k] for k in wrong})
+    return CheckResult(eid, True, n_cases=len(TESTS), summary=(
+        "correct — micrograd's test_sanity_check and test_more_ops pass with your Value "
+        "(+, *, **, -, /, relu, radd/rmul/rsub/rtruediv and backward)"))
+
+
+register(Exercise(
+    forbidden=("course.nn.autograd.Value",),
+    id="autograd.engine", lesson=LESSON, answer_name="Value",
+    title="micrograd's engine tests, run against your Value",
+    grade=_grade, answer_kinds="the Value class", points=0.5,
+    mistakes={"engine-test-fails": "a number of micrograd's tests differs"},
+    hints=("Run the test's lines one by one with your Value and compare each with a hand "
+           "computation: which operation gives the first wrong number?",),
+))
