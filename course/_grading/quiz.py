@@ -24,7 +24,10 @@ from course._grading.guards import LearnerError, NotAttempted
 from course._grading.registry import CheckOptions, Exercise, register
 from course._grading.result import CheckResult
 
-__all__ = ["Choice", "Near", "Question", "grade_question", "quiz_exercise"]
+__all__ = ["Choice", "Near", "Question", "QUESTIONS", "grade_question", "quiz_exercise"]
+
+#: exercise id -> its Question, for tests and tools
+QUESTIONS: dict[str, Question] = {}
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ def quiz_exercise(*, id: str, lesson: str, title: str, answer_name: str, questio
         return grade_question(id, question, answer, answer_name)
 
     kinds = "a letter (string)" if question.choices else "a number"
+    QUESTIONS[id] = question
     return register(Exercise(id=id, lesson=lesson, title=title, answer_name=answer_name,
                              grade=grade, hints=hints, mistakes=mistakes, points=points,
                              answer_kinds=kinds))

@@ -1,0 +1,94 @@
+"""Self-test questions (course._grading.quiz): every wrong option and known number named."""
+
+from __future__ import annotations
+
+import pytest
+
+from course import explain
+from course._grading.quiz import QUESTIONS, Choice, Question, grade_question
+from course._grading.registry import all_exercises
+
+QUIZZES = [e for e in all_exercises() if e.id in QUESTIONS]
+
+
+def _question(eid):
+    return QUESTIONS[eid]
+
+
+def test_every_lesson_of_this_issue_ends_with_two_to_four_questions():
+    for lesson in ("00_start_here", "02_derivatives_and_chain_rule", "08_autograd_from_scratch"):
+        mine = [e for e in all_exercises() if e.lesson == lesson and e.id.startswith("quiz")]
+        assert 2 <= len(mine) <= 4, lesson
+        assert all(e.hints and e.points > 0 for e in mine)
+
+
+CHOICE_CASES = [(e.id, c) for e in QUIZZES if e.answer_kinds.startswith("a letter")
+                for c in _question(e.id).choices]
+
+
+@pytest.mark.parametrize("eid, choice", CHOICE_CASES,
+                         ids=[f"{eid}-{c.key}" for eid, c in CHOICE_CASES])
+def test_every_option_is_graded_and_every_wrong_one_named(eid, choice):
+    result = explain(eid, choice.key)
+    assert result.passed == (choice.mistake is None)
+    assert result.mistake == choice.mistake
+    assert choice.why.split(":")[0][:30] in result.summary
+
+
+NUMBER_CASES = [(e.id, n) for e in QUIZZES if e.answer_kinds == "a number"
+                for n in _question(e.id).near]
+
+
+@pytest.mark.parametrize("eid, near", NUMBER_CASES,
+                         ids=[f"{eid}-{n.mistake}" for eid, n in NUMBER_CASES])
+def test_every_known_wrong_number_is_named(eid, near):
+    result = explain(eid, near.value)
+    assert not result.passed and result.mistake == near.mistake
+    assert explain(eid, _question(eid).number).passed
+    assert explain(eid, str(_question(eid).number)).passed        # "12" works too
+
+
+@pytest.mark.parametrize("answer", ["", "   ", None])
+def test_a_blank_answer_is_not_attempted_and_says_what_to_type(answer):
+    result = explain("quiz00.delta", answer)
+    assert not result.attempted
+    assert 'q1 = "b"' in result.summary
+
+
+@pytest.mark.parametrize("answer", ["A", " (a) ", "a.", "'a'"])
+def test_a_letter_is_read_generously(answer):
+    assert explain("quiz00.delta", answer).passed
+
+
+def test_a_letter_that_is_no_option_lists_the_options():
+    result = explain("quiz00.delta", "e")
+    assert result.mistake == "bad-answer:type" and "'a', 'b', 'c', 'd'" in result.summary
+    assert "letter" in explain("quiz00.delta", 1).summary
+
+
+def test_a_number_question_refuses_words_and_names_an_unknown_factor():
+    assert "not a number" in explain("quiz08.backward_twice", "twelve").summary
+    result = explain("quiz08.backward_twice", 24.0)
+    assert not result.passed and result.mistake is None and "factor 2" in result.summary
+
+
+def test_a_question_must_have_exactly_one_right_option():
+    with pytest.raises(ValueError, match="exactly one"):
+        Question("?", choices=(Choice("a", "x"), Choice("b", "y")))
+    with pytest.raises(ValueError, match="either"):
+        Question("?")
+
+
+def test_grade_question_works_without_the_registry():
+    q = Question("2 + 2?", number=4.0)
+    assert grade_question("demo.q", q, 4).passed
+
+
+def test_the_one_line_derivation_names_the_input_factor():
+    from course._grading.exercises.quiz_02 import SPEC
+
+    assert explain("quiz02.dy_db1", "d(z2)*w2*d(z1)").passed
+    assert explain("quiz02.dy_db1", r"d\left(z_2\right)w_2d\left(z_1\right)").passed
+    for mistake in SPEC.mistakes:
+        assert explain("quiz02.dy_db1", mistake.fn).mistake == mistake.id
+    assert explain("quiz02.dy_db1", "d(z2)*w2*d(z1)*x").mistake == "input-factor"
