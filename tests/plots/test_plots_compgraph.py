@@ -1,0 +1,86 @@
+"""The computational-graph SVG (course.plots.compgraph): well formed, every edge labelled by
+``Graph.edge_name``, values and gradients from the graph core, a highlighted path."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from course.nn.graph import Graph
+from course.nn.networks import DiamondNet
+from course.plots import palette as pal
+from course.plots.compgraph import graph_svg, show_graph
+
+SVG = "{http://www.w3.org/2000/svg}"
+WORKED = {"x": 1.0, "w1": 0.5, "b1": 1.0, "w2": 0.5, "b2": 1.0}
+
+
+def chain():
+    """Lesson 02's chain y = s(w2·s(w1·x + b1) + b2)."""
+    g = Graph()
+    x, w1, b1, w2, b2 = (g.input(n) for n in ("x", "w1", "b1", "w2", "b2"))
+    z1 = g.add(g.mul(w1, x, name="w1·x"), b1, name="z1")
+    h = g.sigmoid(z1, name="h")
+    z2 = g.add(g.mul(w2, h, name="w2·h"), b2, name="z2")
+    return g, g.sigmoid(z2, name="y")
+
+
+def _texts(svg: str) -> list[str]:
+    return [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+def test_every_edge_carries_its_local_derivative_name():
+    g, y = chain()
+    svg = graph_svg(g, y)
+    texts = _texts(svg)
+    edges = [(p, n) for n in g.order(y) for p in dict.fromkeys(n.parents)]
+    labels = [g.edge_name(p, n) for p, n in edges]
+    assert len(list(ET.fromstring(svg).iter(f"{SVG}line"))) == len(edges) == 10
+    for label in labels:
+        assert label in texts
+    assert {"s'(z1)", "s'(z2)", "w2", "h", "x", "w1"} <= set(labels)
+    assert "s'(h)" not in texts and "s'(y)" not in texts
+
+
+def test_every_node_is_drawn_with_its_name():
+    g, y = chain()
+    texts = _texts(graph_svg(g, y))
+    for node in g.order(y):
+        assert node.name in texts
+
+
+def test_values_and_gradients_come_from_the_graph_core():
+    g, y = chain()
+    svg = graph_svg(g, y, values=WORKED, gradients=True)
+    texts = _texts(svg)
+    values, grads = g.evaluate(WORKED), g.gradient(y, WORKED)
+    for name in ("z1", "h", "z2", "y"):
+        assert f"= {values[name]:.4g}" in texts
+    for name in ("w1", "h", "b2"):
+        assert f"grad {grads[name]:.4g}" in texts
+    assert grads["w1"] == pytest.approx(g.derivative(y, "w1", WORKED))
+
+
+def test_a_highlighted_path_is_drawn_in_the_highlight_colour():
+    g, y = chain()
+    path = g.paths("w1", y)[0]
+    lines = list(ET.fromstring(graph_svg(g, y, path=path)).iter(f"{SVG}line"))
+    strong = [ln for ln in lines if ln.get("stroke") == pal.HIGHLIGHT]
+    assert len(strong) == len(path) - 1 == 6
+
+
+def test_the_diamond_has_one_column_per_depth_and_no_two_nodes_on_one_spot():
+    g = DiamondNet().graph()
+    root = ET.fromstring(graph_svg(g, title="the diamond"))
+    spots = [(c.get("cx"), c.get("cy")) for c in root.iter(f"{SVG}circle")]
+    spots += [(r.get("x"), r.get("y")) for r in root.iter(f"{SVG}rect")][1:]   # [0]: the card
+    assert len(spots) == len(set(spots)) == len(g.nodes)
+
+
+def test_show_graph_displays_as_svg_and_saves_a_page(tmp_path):
+    g, y = chain()
+    picture = show_graph(g, y, title="chain")
+    assert picture._repr_svg_().startswith("<svg")
+    picture.save(tmp_path / "chain.html")
+    assert "<svg" in (tmp_path / "chain.html").read_text(encoding="utf-8")
