@@ -15,6 +15,7 @@ Nothing heavy is imported until a function is used; ipywidgets is never imported
 ``draw_graph``             a ``course.nn.autograd.Value`` expression's computational graph
 ``graph_svg``              a ``course.nn.graph.Graph`` as SVG, local derivatives on the edges
 ``show_graph``             ``graph_svg`` for display in a notebook
+``show_value_graph``       a ``Value`` expression drawn the same way, with data and grad
 =========================  ===============================================================
 """
 
@@ -36,6 +37,8 @@ _WHERE = {
     "graph_svg": "compgraph",
     "show_graph": "compgraph",
     "GraphPicture": "compgraph",
+    "show_value_graph": "value_graph",
+    "value_graph": "value_graph",
 }
 
 __all__ = sorted(_WHERE)

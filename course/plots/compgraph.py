@@ -28,7 +28,7 @@ __all__ = ["graph_svg", "show_graph", "GraphPicture"]
 _COL, _ROW = 118, 78           # column and row spacing (px)
 _R = 21                        # operation circle radius
 _BOX_W, _BOX_H = 46, 28        # input box
-_MARGIN_X, _MARGIN_TOP = 48, 44
+_MARGIN_X, _MARGIN_TOP = 48, 60
 _SYMBOL = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "neg": "−", "exp": "exp",
            "log": "log", "sigmoid": "s", "tanh": "tanh", "relu": "ReLU"}
 
@@ -159,7 +159,7 @@ def _clip(p, q, node) -> tuple:
     return x1 + t * dx, y1 + t * dy
 
 
-def graph_svg(graph, output=None, values: dict | None = None, gradients: bool = False,
+def graph_svg(graph, output=None, values: dict | None = None, gradients: bool | dict = False,
               path=None, title: str | None = None) -> str:
     """The computational graph as a standalone ``<svg>`` string.
 
@@ -170,8 +170,9 @@ def graph_svg(graph, output=None, values: dict | None = None, gradients: bool = 
         The node to draw up to (default: every node of the graph).
     values : dict, optional
         Values of the free names: every node then shows its value (``= 0.8176``).
-    gradients : bool
-        With ``values``: every node also shows ∂output/∂node (one reverse pass).
+    gradients : bool or dict
+        With ``values``: every node also shows ∂output/∂node (one reverse pass); or a dict
+        ``{node name: gradient}`` to show given numbers (e.g. a ``Value``'s ``.grad``).
     path : sequence of Node or str, optional
         A path to highlight (e.g. one of ``graph.paths(w1, y)``): its edges thick and orange.
     title : str, optional
@@ -179,51 +180,79 @@ def graph_svg(graph, output=None, values: dict | None = None, gradients: bool = 
     """
     out = graph._node(output) if output is not None else None
     order = graph.order(out)
+    root = (out or order[-1]).name
+    evaluated, grads = _numbers(graph, out or order[-1], values, gradients)
+    pos, width, height = _layout(order, 1 + bool(evaluated) + bool(grads))
+    body = (_edges(graph, order, pos, _path_edges(graph, path))
+            + _nodes(order, pos, evaluated, grads, root))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-family="sans-serif" role="img">'
+            f'{_arrow_defs()}<rect width="{width}" height="{height}" rx="8" fill="{pal.CARD}"/>'
+            f'{_caption(title, root, bool(grads))}{body}</svg>')
+
+
+def _numbers(graph, out, values, gradients) -> tuple[dict, dict]:
+    """Every node's value (with ``values``) and gradient (computed, or as given)."""
+    evaluated = graph.evaluate(values, out) if values is not None else {}
+    if isinstance(gradients, dict):
+        return evaluated, dict(gradients)
+    return evaluated, graph.gradient(out, values) if values is not None and gradients else {}
+
+
+def _layout(order, lines: int) -> tuple[dict, int, int]:
+    """Pixel position of every node, and the picture's width and height; rows make room
+    for the lines of text under each node."""
     consumers = {id(n): [] for n in order}
     for node in order:
         for p in dict.fromkeys(node.parents):
             consumers[id(p)].append(node)
     col = _columns(order, consumers)
     row = _rows(order, consumers, col)
-    top = min(row.values())
-    pos = {id(n): (_MARGIN_X + col[id(n)] * _COL, _MARGIN_TOP + 30 + (row[id(n)] - top) * _ROW)
+    top, row_px = min(row.values()), _ROW + 14 * (lines - 1)
+    pos = {id(n): (_MARGIN_X + col[id(n)] * _COL, _MARGIN_TOP + 30 + (row[id(n)] - top) * row_px)
            for n in order}
-    evaluated = graph.evaluate(values, out) if values is not None else {}
-    grads = (graph.gradient(out or order[-1], values)
-             if values is not None and gradients else {})
-    root = (out or order[-1]).name
-    on_path = set()
-    if path:
-        nodes = [graph._node(n) for n in path]
-        on_path = {(id(a), id(b)) for a, b in zip(nodes, nodes[1:])}
-    edges, shapes = [], []
+    width = max(_MARGIN_X * 2 + max(col.values()) * _COL, 420)
+    height = int(_MARGIN_TOP + 30 + (max(row.values()) - top) * row_px + _R + 16 + 14 * lines)
+    return pos, width, height
+
+
+def _path_edges(graph, path) -> set:
+    nodes = [graph._node(n) for n in path or ()]
+    return {(id(a), id(b)) for a, b in zip(nodes, nodes[1:])}
+
+
+def _edges(graph, order, pos, strong_edges) -> str:
+    out = []
     for node in order:
         for parent in dict.fromkeys(node.parents):
             start = _clip(pos[id(parent)], pos[id(node)], parent)
             end = _clip(pos[id(node)], pos[id(parent)], node)
-            strong = (id(parent), id(node)) in on_path
-            edges.append(_edge(start, end, graph.edge_name(parent, node), strong, strong))
+            strong = (id(parent), id(node)) in strong_edges
+            out.append(_edge(start, end, graph.edge_name(parent, node), strong, strong))
+    return "".join(out)
+
+
+def _nodes(order, pos, evaluated, grads, root) -> str:
+    out = []
     for node in order:
         lines = [(node.name, pal.TEXT, True)]
         if node.name in evaluated:
             lines.append((f"= {_fmt(evaluated[node.name])}", pal.MUTED, False))
         if node.name in grads and node.name != root:
             lines.append((f"grad {_fmt(grads[node.name])}", pal.GRADIENT, False))
-        shapes.append(_node(node, *pos[id(node)], lines))
-    width = _MARGIN_X * 2 + max(col.values()) * _COL
-    extra = 14 * (bool(evaluated) + bool(grads))
-    height = int(_MARGIN_TOP + 30 + (max(row.values()) - top) * _ROW + _R + 30 + extra)
-    caption = (f'<text x="12" y="22" font-size="14" fill="{pal.TEXT}">{escape(title)}</text>'
-               if title else "")
-    legend = (f'<text x="{width - 12}" y="22" font-size="12" text-anchor="end" '
-              f'fill="{pal.NEGATIVE}">edge label: local derivative ∂child/∂parent</text>')
-    if grads:
-        legend += (f'<text x="{width - 12}" y="38" font-size="12" text-anchor="end" '
-                   f'fill="{pal.GRADIENT}">grad: ∂{escape(root)}/∂node</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" font-family="sans-serif" role="img">'
-            f'{_arrow_defs()}<rect width="{width}" height="{height}" rx="8" fill="{pal.CARD}"/>'
-            f'{caption}{legend}{"".join(edges)}{"".join(shapes)}</svg>')
+        out.append(_node(node, *pos[id(node)], lines))
+    return "".join(out)
+
+
+def _caption(title, root, grads: bool) -> str:
+    """The title, and under it what the edge labels (and the green numbers) mean."""
+    name = root if root.isidentifier() else f"({root})"
+    legend = (f'<tspan fill="{pal.NEGATIVE}">edge label: local derivative ∂child/∂parent</tspan>'
+              + (f'<tspan fill="{pal.GRADIENT}"> · grad: ∂{escape(name)}/∂node</tspan>'
+                 if grads else ""))
+    head = (f'<text x="12" y="22" font-size="14" fill="{pal.TEXT}">{escape(title)}</text>'
+            if title else "")
+    return f'{head}<text x="12" y="{40 if title else 22}" font-size="12">{legend}</text>'
 
 
 class GraphPicture:

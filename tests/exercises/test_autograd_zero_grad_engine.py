@@ -8,7 +8,11 @@ from lesson08_engine import engine_namespace
 
 from course import explain
 from course.nn.autograd import Value as LibraryValue
-from course.nn.autograd import topological_order
+from course.nn.graph import topological_order as _order
+
+
+def topological_order(root) -> list:
+    return _order([root], lambda node: node._prev)
 
 
 def with_zero_grad(zero_grad):

@@ -84,3 +84,26 @@ def test_show_graph_displays_as_svg_and_saves_a_page(tmp_path):
     assert picture._repr_svg_().startswith("<svg")
     picture.save(tmp_path / "chain.html")
     assert "<svg" in (tmp_path / "chain.html").read_text(encoding="utf-8")
+
+
+def test_a_value_expression_becomes_the_same_graph_with_its_own_grads():
+    from course.nn.autograd import Value
+    from course.nn.networks import DiamondNet, diamond_values
+    from course.plots.value_graph import show_value_graph, value_graph
+
+    O, params = diamond_values()
+    O.backward()
+    g, out, values, grads = value_graph(O)
+    assert set(g.inputs) == {"I", *params} and values["w1"] == 0.5
+    assert grads["w1"] == params["w1"].grad == pytest.approx(DiamondNet().gradient(1.0)["w1"])
+    core = g.gradient(out, values)                       # the graph core agrees with backward()
+    assert all(core[k] == pytest.approx(grads[k]) for k in params)
+    texts = _texts(show_value_graph(O).svg)
+    assert "s'(z1)" in texts and f"grad {grads['w1']:.4g}" in texts
+
+    a = Value(3.0, label="a")
+    c = a * a + a                                        # a * a: _prev holds a once
+    c.backward()
+    g, out, values, grads = value_graph(c)
+    assert "2·a" in _texts(show_value_graph(c).svg)
+    assert g.gradient(out, values)["a"] == grads["a"] == 7.0
