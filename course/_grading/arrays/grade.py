@@ -23,7 +23,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from course._grading.arrays.edits import Search, explain_by_edits
 from course._grading.arrays.probes import close, explain_generic, where_wrong
+from course._grading.arrays.program import Program
+from course._grading.arrays.shapes import explain_shape_error
 from course._grading.guards import LearnerError, call_learner
 from course._grading.registry import CheckOptions
 from course._grading.result import CheckResult
@@ -116,6 +119,8 @@ class ArraySpec:
     rtol: float = 1e-7
     atol: float = 1e-11
     mistake_hints: dict = field(default_factory=dict)
+    program: Program | None = None
+    mutable: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -193,14 +198,39 @@ _SHAPE_WORDS = ("matmul", "shapes", "broadcast", "aligned", "dimension")
 
 
 def _shape_error(spec: ArraySpec, err: LearnerError, case: ArrayCase) -> CheckResult:
-    given = ", ".join(f"{k} {v.shape}" for k, v in case.inputs.items())
+    given = ", ".join(f"{k} {np.shape(v)}" for k, v in case.inputs.items())
     rules = [f"{o.shown} must have shape {o.shape_text(case)}: {o.why}" for o in spec.outputs]
+    cause = err.__context__
+    which = explain_shape_error(cause, lambda target: _expected_shape(spec, case, target)) \
+        if cause is not None else None
+    summary = (which if which else
+               f"{err} — numpy could not combine the shapes.")
     return CheckResult(
         spec.exercise_id, False, mistake="shape-error", hint=spec.mistake_hints.get("shape-error"),
-        summary=f"{err} — numpy could not combine the shapes.",
+        summary=summary,
         details=[f"The inputs in this case ({_dims_text(case)}): {given}.", *rules,
                  "Write the shape of every product on paper: (a, b) @ (b, c) gives (a, c), "
                  "and the inner sizes must agree; .T swaps the two axes."])
+
+
+def _expected_shape(spec: ArraySpec, case: ArrayCase, target):
+    """``(shape, name)`` the learner's ``target`` must have in ``case``, if known: an output
+    (by name, label, or position in the returned tuple) or a step of the reference's program."""
+    kind, key = target
+    if kind == "return":
+        if spec.returns == "tuple" and key < len(spec.outputs):
+            o = spec.outputs[key]
+            return o.shape(case), o.shown
+        return None
+    for o in spec.outputs:
+        if key in (o.name, o.label):
+            return o.shape(case), o.shown
+    program = spec.program
+    if program is not None and key in program.names:
+        value = Search(program, [], [case.inputs]).value(key, (), 0)
+        if value is not None:
+            return value.shape, key
+    return None
 
 
 def _mutation_result(spec, mutated: dict, n: int) -> CheckResult:
@@ -231,7 +261,8 @@ def grade_arrays(spec: ArraySpec, answer, opts: CheckOptions) -> CheckResult:
         except _WrongKeys as err:
             return CheckResult(spec.exercise_id, False, mistake="wrong-keys", summary=str(err))
         for name in changed:
-            mutated.setdefault(name, case)
+            if name not in spec.mutable:
+                mutated.setdefault(name, case)
     n = len(cases)
     ok = {o.name: [close(mine[c][o.name], case.expected[o.name], spec.rtol, spec.atol)
                    for c, case in enumerate(cases)] for o in spec.outputs}
@@ -280,8 +311,10 @@ def _diagnose(spec, cases, mine, ok, wrong, mutated) -> CheckResult:
 
 def _explain(spec, cases, mine, wrong) -> list:
     """Greedy cover of the wrong outputs: catalogue mistakes explaining the most outputs
-    first (then those matching on every output they change, then catalogue order), then
-    a generic probe for each output left."""
+    first (then those matching on every output they change, then catalogue order); then the
+    generic probes that name a mistake outright (a transpose, the right numbers in the wrong
+    shape, a factor m, a sign); then the edits of the reference's program
+    (:mod:`.edits`); then a generic description of each output left."""
     matches = []
     for m in spec.mistakes:
         with np.errstate(all="ignore"):
@@ -299,13 +332,31 @@ def _explain(spec, cases, mine, wrong) -> list:
         if new:
             groups.append((new, m.id, m.message))
             covered.update(o.name for o in new)
+    generic = {}
     for o in wrong:
         if o.name not in covered:
-            _, mid, message = explain_generic(o, cases, [mi[o.name] for mi in mine],
+            generic[o.name] = explain_generic(o, cases, [mi[o.name] for mi in mine],
                                               [c.expected[o.name] for c in cases], spec.rtol,
                                               spec.atol)
+            if generic[o.name][1] in _NAMED_OUTRIGHT:
+                groups.append(([o], generic[o.name][1], generic[o.name][2]))
+                covered.add(o.name)
+    left = [o for o in wrong if o.name not in covered]
+    if left and spec.program is not None:
+        right = [o.name for o in spec.outputs if o not in wrong]
+        for names, mid, message in explain_by_edits(spec, cases, mine, [o.name for o in left],
+                                                    right):
+            groups.append(([o for o in left if o.name in names], mid, message))
+            covered.update(names)
+    for o in wrong:
+        if o.name not in covered:
+            _, mid, message = generic[o.name]
             groups.append(([o], mid, message))
     return groups
+
+
+#: generic findings that beat any generated edit (their messages are exact)
+_NAMED_OUTRIGHT = ("not-finite", "transposed", "bias-shape", "missing-1/m", "extra-1/m", "sign")
 
 
 def _dims_text(case: ArrayCase) -> str:

@@ -12,6 +12,8 @@ from course._grading.arrays import (
     grade_arrays,
 )
 from course._grading.exercises.dense.reference import (
+    BACKWARD_PROGRAM,
+    FORWARD_PROGRAM,
     LESSON,
     SHAPE_IDS,
     dense_backward,
@@ -38,6 +40,7 @@ def _f(fn):
 _ROWS = "one row per example, one column per unit of the layer"
 FORWARD = ArraySpec(
     exercise_id="dense.forward", signature="dense_forward(A_prev, W, b)",
+    program=FORWARD_PROGRAM,
     outputs=(OutputSpec("Z", ("m", "n_out"), _ROWS,
                         "Z = A_prev @ W + b: (m, n_in) @ (n_in, n_out) gives (m, n_out)."),
              OutputSpec("A", ("m", "n_out"), f"A = s(Z) is elementwise: {_ROWS}")),
@@ -95,6 +98,7 @@ _AXIS0 = ("b is shared by all m examples, so db adds up their contributions over
           "db = dZ.sum(axis=0, keepdims=True), shape (1, n_out)")
 BACKWARD = ArraySpec(
     exercise_id="dense.backward", signature="dense_backward(dA, A_prev, W, Z)",
+    program=BACKWARD_PROGRAM,
     outputs=(
         OutputSpec("dW", ("n_in", "n_out"),
                    "each entry dW[i, j] is dL/dW[i, j], so dW has W's shape",

@@ -11,6 +11,7 @@ from course._grading.arrays import (
 )
 from course._grading.exercises.dense.reference import (
     LESSON,
+    MLP_PROGRAM,
     SHAPE_IDS,
     dense_forward,
     meanings,
@@ -45,6 +46,7 @@ _AT_A = lambda Z, A: sigmoid_prime(A)                             # noqa: E731
 _NET_BIAS = "each bias is shared by the m examples: db = dZ.sum(axis=0, keepdims=True)"
 MLP_BACKWARD = ArraySpec(
     exercise_id="dense.mlp_backward", signature="mlp_backward(X, y, W1, b1, W2, b2)",
+    program=MLP_PROGRAM,
     returns="dict", aliases={"dW1": "W1", "db1": "b1", "dW2": "W2", "db2": "b2"},
     outputs=(
         OutputSpec("W1", ("n_in", "n_hidden"), "each entry is dL/dW1[i, j], so dW1 has W1's shape",

@@ -6,10 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from course._grading.arrays import GENERIC_MISTAKES, ArrayCase
+from course._grading.arrays.program import Program, T, V, add, div, mm, mul, rowsum, s, sp, sub
 from course.nn.activations import sigmoid, sigmoid_prime
 
 __all__ = ["dense_forward", "dense_backward", "mlp_backward", "layer_cases", "net_cases",
-           "meanings", "LESSON", "SHAPE_IDS"]
+           "meanings", "LESSON", "SHAPE_IDS", "FORWARD_PROGRAM", "BACKWARD_PROGRAM",
+           "MLP_PROGRAM"]
 
 LESSON = "06_vectorized_backprop"
 #: mistakes about shapes: they get the exercise's shape hint
@@ -39,6 +41,56 @@ def mlp_backward(X, y, W1, b1, W2, b2):
     dW2, db2, dA1 = dense_backward(dA2, A1, W2, Z2)
     dW1, db1, _ = dense_backward(dA1, X, W1, Z1)
     return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+
+
+# --- the references as programs of matrix operations (the diagnosis edits them) ---------------
+
+FORWARD_PROGRAM = Program(
+    steps=(("Z", add(mm(V("A_prev"), V("W")), V("b"))),       # (m, n_out)
+           ("A", s(V("Z")))),                                  # (m, n_out)
+    outputs={"Z": "Z", "A": "A"}, inputs=("A_prev", "W", "b"),
+    roles={"A_prev": "the layer's input", "W": "the weights", "b": "the bias"})
+
+BACKWARD_PROGRAM = Program(
+    steps=(("dZ", mul(V("dA"), sp(V("Z")))),                  # (m, n_out)
+           ("dW", mm(T(V("A_prev")), V("dZ"))),               # (n_in, n_out)
+           ("db", rowsum(V("dZ"))),                           # (1, n_out)
+           ("dA_prev", mm(V("dZ"), T(V("W"))))),              # (m, n_in)
+    outputs={"dW": "dW", "db": "db", "dA_prev": "dA_prev"},
+    inputs=("dA", "A_prev", "W", "Z"),
+    derived={"A": (lambda env: sigmoid(env["Z"]), "sigmoid(Z)")},
+    roles={"dA": "the incoming gradient dL/dA", "A_prev": "the layer's input",
+           "W": "the weights", "Z": "the pre-activation",
+           "A": "the layer's own output sigmoid(Z)", "dZ": "the delta dL/dZ"})
+
+
+def _forward2(env):
+    Z1 = env["X"] @ env["W1"] + env["b1"]
+    A1 = sigmoid(Z1)
+    Z2 = A1 @ env["W2"] + env["b2"]
+    return Z1, A1, Z2, sigmoid(Z2)
+
+
+MLP_PROGRAM = Program(
+    steps=(("dA2", div(sub(V("A2"), V("y")), V("m"))),        # (m, n_out) dL/dA2, mean loss
+           ("dZ2", mul(V("dA2"), sp(V("Z2")))),               # (m, n_out)
+           ("dW2", mm(T(V("A1")), V("dZ2"))),                 # (n_hidden, n_out)
+           ("db2", rowsum(V("dZ2"))),                         # (1, n_out)
+           ("dA1", mm(V("dZ2"), T(V("W2")))),                 # (m, n_hidden)
+           ("dZ1", mul(V("dA1"), sp(V("Z1")))),               # (m, n_hidden)
+           ("dW1", mm(T(V("X")), V("dZ1"))),                  # (n_in, n_hidden)
+           ("db1", rowsum(V("dZ1")))),                        # (1, n_hidden)
+    outputs={"W1": "dW1", "b1": "db1", "W2": "dW2", "b2": "db2"},
+    inputs=("X", "y", "W1", "b1", "W2", "b2"),
+    derived={"Z1": (lambda env: _forward2(env)[0], "X @ W1 + b1"),
+             "A1": (lambda env: _forward2(env)[1], "sigmoid(Z1)"),
+             "Z2": (lambda env: _forward2(env)[2], "A1 @ W2 + b2"),
+             "A2": (lambda env: _forward2(env)[3], "sigmoid(Z2)")},
+    roles={"X": "the input", "y": "the targets", "Z1": "the hidden pre-activation",
+           "A1": "the hidden layer's output", "Z2": "the output pre-activation",
+           "A2": "the network's output", "dA2": "the loss gradient (A2 − y)/m",
+           "dZ2": "the output delta", "dA1": "the gradient reaching the hidden layer",
+           "dZ1": "the hidden delta", "W1": "layer 1's weights", "W2": "layer 2's weights"})
 
 
 # --- cases ---------------------------------------------------------------------------------------

@@ -1,0 +1,299 @@
+"""Which operation of the learner's line numpy refused, with the actual shapes, and why.
+
+When a learner's function raises a broadcast or matmul ``ValueError``, the traceback still
+holds the failing frame. :func:`explain_shape_error` takes the innermost frame whose code is
+the learner's (neither this package nor numpy: compared by resolved directory), parses its
+source with :mod:`ast` (learner text is never evaluated), finds the failing operation — the
+exact span of the failing instruction on Python ≥ 3.11, else the first operation on the line
+whose operand shapes cannot combine — and reads the shapes of the names involved from the
+frame's locals (only ``ndarray`` shapes: ``x``, ``x.T``, ``x.shape[0]``, ``x.sum(axis=0)``;
+no learner object is called). It then says what the operation does with those shapes and
+which arrangement of the same operands gives the shape the result must have:
+
+    `dZ2 * A1.T` multiplies elementwise (2, 5) by (5, 3); dW2 must have shape (3, 2): a
+    weight gradient is a matrix product that adds up the examples, `A1.T @ dZ2`
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import linecache
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["explain_shape_error", "failing_frame"]
+
+#: the course package (from ``course.__file__``) and numpy: not the learner's code
+_OURS = tuple(str(Path(p).resolve().parent) + os.sep
+              for p in (sys.modules[__name__.partition(".")[0]].__file__, np.__file__))
+_ELEMENTWISE = {"sigmoid", "sigmoid_prime", "exp", "log", "tanh", "abs", "sqrt", "tanh_prime",
+                "relu", "relu_prime", "square", "negative"}
+_VERB = {ast.Mult: ("multiplies elementwise", "by", "*"), ast.Add: ("adds", "and", "+"),
+         ast.Sub: ("subtracts", "and", "-"), ast.Div: ("divides elementwise", "by", "/"),
+         ast.MatMult: ("multiplies as matrices", "by", "@")}
+
+
+def _is_ours(filename: str) -> bool:
+    try:
+        path = str(Path(filename).resolve())
+    except (OSError, ValueError):
+        return False
+    return path.startswith(_OURS)
+
+
+def failing_frame(exc: BaseException):
+    """``(frame, lasti)`` of the innermost traceback entry in the learner's code, or None."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        if not _is_ours(tb.tb_frame.f_code.co_filename):
+            found = (tb.tb_frame, tb.tb_lasti, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _source_tree(frame):
+    lines = linecache.getlines(frame.f_code.co_filename, frame.f_globals)
+    if not lines:
+        return None, []
+    try:
+        return ast.parse("".join(lines)), lines
+    except (SyntaxError, ValueError):
+        return None, lines
+
+
+def _span(frame, lasti):
+    """``(lineno, end_lineno, col, end_col)`` of the failing instruction (3.11+), else None."""
+    positions = getattr(frame.f_code, "co_positions", None)
+    if positions is None or lasti < 0:
+        return None
+    try:
+        return list(positions())[lasti // 2]
+    except IndexError:
+        return None
+
+
+class _Shapes:
+    """Shapes of expressions from a frame's locals, never calling learner code."""
+
+    def __init__(self, frame):
+        self.names = {**frame.f_globals, **frame.f_locals}
+
+    def value_shape(self, value):
+        if isinstance(value, np.ndarray):
+            return value.shape
+        if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+            return ()
+        return None
+
+    def __call__(self, node):
+        if isinstance(node, ast.Constant):
+            return () if isinstance(node.value, (int, float)) else None
+        if isinstance(node, ast.Name):
+            return self.value_shape(self.names.get(node.id))
+        if isinstance(node, ast.Attribute) and node.attr == "T":
+            inner = self(node.value)
+            return None if inner is None else inner[::-1]
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) \
+                and node.value.attr == "shape":
+            return ()
+        if isinstance(node, ast.Call) and len(node.args) == 1 \
+                and getattr(node.args[0], "id", None) == "len":
+            return ()
+        if isinstance(node, ast.UnaryOp):
+            return self(node.operand)
+        if isinstance(node, ast.BinOp) and type(node.op) in _VERB:
+            left, right = self(node.left), self(node.right)
+            if left is None or right is None:
+                return None
+            return _combine(type(node.op), left, right)
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        return None
+
+    def _call(self, node):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name == "len":
+            return ()
+        if name in _ELEMENTWISE and node.args:
+            return self(node.args[0])
+        if name in ("dot", "matmul") and len(node.args) == 2:
+            left, right = self(node.args[0]), self(node.args[1])
+            return None if left is None or right is None else _combine(ast.MatMult, left, right)
+        if name in ("sum", "mean"):
+            if isinstance(func, ast.Attribute) and getattr(func.value, "id", "") in ("np",
+                                                                                   "numpy"):
+                arg = node.args[0] if node.args else None
+            else:
+                arg = func.value if isinstance(func, ast.Attribute) else None
+            inner = self(arg) if arg is not None else None
+            return None if inner is None else _reduced(inner, node.keywords)
+        return None
+
+
+def _reduced(shape, keywords):
+    """The shape after ``.sum(axis=..., keepdims=...)`` with literal arguments, or None."""
+    kw = {k.arg: k.value for k in keywords}
+    axis = kw.get("axis")
+    keep = isinstance(kw.get("keepdims"), ast.Constant) and kw["keepdims"].value is True
+    if axis is None:
+        return tuple(1 for _ in shape) if keep else ()
+    if not isinstance(axis, ast.Constant) or not isinstance(axis.value, int) or not shape:
+        return None
+    a = axis.value % len(shape)
+    return tuple(1 if i == a else d for i, d in enumerate(shape) if keep or i != a)
+
+
+def _combine(op, left, right):
+    """The result shape of ``left op right``, or None when numpy refuses it."""
+    try:
+        if op is ast.MatMult:
+            return np.matmul(np.zeros(left), np.zeros(right)).shape
+        return np.broadcast_shapes(left, right)
+    except ValueError:
+        return None
+
+
+def _target(tree, node):
+    """The name the failing expression is assigned to (``dW2 = ...``), or the position in
+    a ``return a, b, c``: ``("name", "dW2")`` / ``("return", 1)`` / None."""
+    for stmt in ast.walk(tree):
+        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return)) and \
+                stmt.value is not None and _contains(stmt.value, node):
+            if isinstance(stmt, ast.Return):
+                if isinstance(stmt.value, ast.Tuple):
+                    for i, elt in enumerate(stmt.value.elts):
+                        if _contains(elt, node):
+                            return ("return", i)
+                return ("return", 0)
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if isinstance(targets[0], ast.Name):
+                return ("name", targets[0].id)
+            if isinstance(targets[0], ast.Tuple) and isinstance(stmt.value, ast.Tuple):
+                for t, elt in zip(targets[0].elts, stmt.value.elts):
+                    if _contains(elt, node) and isinstance(t, ast.Name):
+                        return ("name", t.id)
+    return None
+
+
+def _contains(outer, node) -> bool:
+    return any(n is node for n in ast.walk(outer))
+
+
+def _failing_node(tree, span, lineno, shapes):
+    """The BinOp (or np.dot call) that failed."""
+    ops = [n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and type(n.op) in _VERB
+           or isinstance(n, ast.Call) and getattr(n.func, "attr", getattr(n.func, "id", ""))
+           in ("dot", "matmul") and len(n.args) == 2]
+    if span is not None and None not in span:
+        exact = [n for n in ops if (n.lineno, n.end_lineno, n.col_offset, n.end_col_offset)
+                 == tuple(span)]
+        if exact:
+            return exact[0]
+        lineno = span[0]
+    on_line = sorted((n for n in ops if n.lineno <= lineno <= n.end_lineno),
+                     key=lambda n: (n.lineno, n.col_offset))
+    for n in sorted(on_line, key=lambda n: len(list(ast.walk(n)))):   # innermost first
+        left, right = _operands(n)
+        a, b = shapes(left), shapes(right)
+        if a is not None and b is not None and _combine(_op(n), a, b) is None:
+            return n
+    return None
+
+
+def _operands(node):
+    return (node.left, node.right) if isinstance(node, ast.BinOp) else tuple(node.args)
+
+
+def _op(node):
+    return type(node.op) if isinstance(node, ast.BinOp) else ast.MatMult
+
+
+def _fixes(left, right, a, b, op, want):
+    """Arrangements of the two operands (order, transposes, ``@``/``*``) giving ``want``,
+    fewest changes first: ``[(code, new op, swapped, (flip x, flip y))]``."""
+    found = []
+    for swapped, ((x, sx), (y, sy)) in enumerate((((left, a), (right, b)),
+                                                  ((right, b), (left, a)))):
+        for tx, ty in itertools.product((False, True), repeat=2):
+            s1, s2 = (sx[::-1] if tx else sx), (sy[::-1] if ty else sy)
+            for new_op in (ast.MatMult, ast.Mult):
+                if _combine(new_op, s1, s2) == want:
+                    code = f"{_T(x, tx)} {_VERB[new_op][2]} {_T(y, ty)}"
+                    cost = swapped + tx + ty + (new_op is not op)
+                    found.append((cost, code, new_op, bool(swapped), (tx, ty), (x, y)))
+    found.sort(key=lambda f: f[0])
+    return found
+
+
+def _why(name, op, fix) -> str:
+    _, _code, new_op, swapped, flips, operands = fix
+    if new_op is ast.MatMult and op is not ast.MatMult:
+        return ("a weight gradient is a matrix product that adds up the m examples"
+                if name.startswith("dW") else "this is a matrix product")
+    if new_op is ast.Mult and op is ast.MatMult:
+        return "this product acts entry by entry (elementwise)"
+    if swapped and not any(flips):
+        return "the factors are in the wrong order"
+    moved = [_T(c, True) if c.endswith(".T") else c for c, f in zip(operands, flips) if f]
+    if len(moved) == 1 and not swapped:
+        code = operands[flips.index(True)]
+        return (f"{moved[0]} should not be transposed" if code.endswith(".T") else
+                f"{code} needs a transpose")
+    return "the factors need another arrangement"
+
+
+def _T(code: str, flip: bool) -> str:
+    """``x`` -> ``x.T``, ``x.T`` -> ``x`` (when asked to flip)."""
+    if not flip:
+        return code
+    if code.endswith(".T"):
+        return code[:-2]
+    return f"{code}.T" if code.isidentifier() else f"({code}).T"
+
+
+def explain_shape_error(exc: BaseException, expected_shape) -> str | None:
+    """The learner-facing sentence for a numpy shape error, or None if it cannot be read.
+
+    ``expected_shape(("name", "dW2"))`` or ``expected_shape(("return", 1))`` gives the shape
+    the result must have and the name to call it by (``(shape, "dW2")``), or None.
+    """
+    found = failing_frame(exc)
+    if found is None:
+        return None
+    frame, lasti, lineno = found
+    tree, lines = _source_tree(frame)
+    if tree is None:
+        return None
+    shapes = _Shapes(frame)
+    node = _failing_node(tree, _span(frame, lasti), lineno, shapes)
+    if node is None:
+        return None
+    left, right = _operands(node)
+    a, b = shapes(left), shapes(right)
+    if a is None or b is None:
+        return None
+    op = _op(node)
+    verb, joint, _ = _VERB[op]
+    l_code, r_code = ast.unparse(left), ast.unparse(right)
+    text = f"`{ast.unparse(node)}` {verb} {a} {joint} {b}"
+    if op is ast.MatMult:
+        inner = b[-2] if len(b) > 1 else (b[0] if b else "-")
+        text += f": the inner sizes {a[-1] if a else '-'} and {inner} differ"
+    else:
+        text += ", which numpy cannot broadcast (equal sizes, or 1, axis by axis)"
+    where = f" (numpy refused it in {frame.f_code.co_name}, line {node.lineno})"
+    target = _target(tree, node)
+    want = expected_shape(target) if target else None
+    if want is None:
+        return text + "." + where
+    shape, name = want
+    fixes = _fixes(l_code, r_code, a, b, op, shape)
+    if not fixes:
+        return text + f"; {name} must have shape {shape}.{where}"
+    return text + f"; {name} must have shape {shape}: {_why(name, op, fixes[0])}, " \
+        f"`{fixes[0][1]}`.{where}"
