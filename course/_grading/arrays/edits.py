@@ -32,9 +32,10 @@ import numpy as np
 
 from course._grading.arrays.probes import close
 from course._grading.arrays.program import C, Program, T, evaluate, mm, mul, render, sub
+from course.nn.activations import sigmoid, sigmoid_prime
 
 __all__ = ["Edit", "Candidate", "Search", "generate", "search_for", "explain_by_edits", "edits_of",
-           "message"]
+           "message", "generated_meanings", "MEANINGS"]
 
 #: how long the pair search may take for one check (the singles are always tried)
 PAIR_BUDGET = 0.030
@@ -50,6 +51,7 @@ class Edit:
     new: tuple
     kind: str
     why: str
+    tag: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,11 @@ class Candidate:
     matched: tuple
     consistent: bool
 
-    @property
-    def id(self) -> str:
-        return self.edits[0].kind if len(self.edits) == 1 else "two-slips"
+    def id(self, program: Program) -> str:
+        if len(self.edits) > 1:
+            return "two-slips"
+        e = self.edits[0]
+        return program.ids.get(f"{e.kind}:{e.tag}", program.ids.get(e.kind, e.kind))
 
 
 def _subtrees(expr, path=()):
@@ -123,10 +127,12 @@ def _node_edits(program: Program, site: str, path, node, expr):
                 continue
             if in_sp:
                 yield ("var", y), "s-prime-of-wrong-array", (
-                    f"s′ is taken of {_role(program, y)} instead of {_role(program, x)}")
+                    f"s′ is taken of {_role(program, y)} instead of {_role(program, x)}"), \
+                    f"{x}->{y}"
             else:
                 yield ("var", y), "wrong-operand", (
-                    f"{site} uses {_role(program, y)} where {_role(program, x)} belongs")
+                    f"{site} uses {_role(program, y)} where {_role(program, x)} belongs"), \
+                    f"{x}->{y}"
         if not (parent is not None and parent[0] == "T"):
             yield T(node), "transpose", f"{x} is transposed ({x}.T) where {x} belongs"
     if op == "T":
@@ -137,14 +143,14 @@ def _node_edits(program: Program, site: str, path, node, expr):
             f"`*` (elementwise) where the matrix product `{render(node)}` belongs")
         yield mm(b, a), "operand-order", f"the factors of `{render(node)}` are in the wrong order"
         for keep, drop in ((a, b), (b, a)):
-            yield keep, "missing-factor", f"the factor {render(drop)} is missing"
+            yield keep, "missing-factor", f"the factor {_shown(program, drop)} is missing"
     if op == "*":
         a, b = node[1], node[2]
         yield mm(a, b), "matmul-for-elementwise", (
             f"`@` (a matrix product) where the elementwise `{render(node)}` belongs")
         for keep, drop in ((a, b), (b, a)):
             kind = "missing-s-prime" if drop[0] == "sp" else "missing-factor"
-            yield keep, kind, f"the factor {render(drop)} is missing"
+            yield keep, kind, f"the factor {_shown(program, drop)} is missing"
             if drop[0] == "sp":
                 for new in (mm(keep, T(drop)), mm(T(keep), drop)):
                     yield new, "s-prime-as-matmul", (
@@ -169,15 +175,23 @@ def _node_edits(program: Program, site: str, path, node, expr):
         yield ("s", x), "s-instead-of-s-prime", (
             f"s where s′ belongs: sigmoid({render(x)}) is the sigmoid, its slope is "
             f"sigmoid_prime({render(x)})")
-        for y in arrays:
-            formula = mul(("var", y), sub(C(1), ("var", y)))
-            if ("var", y) == x:
+        errors = [n for _p, n in _subtrees(expr) if n[0] == "-"]     # e.g. (a - y)
+        for y in [("var", a) for a in arrays] + errors:
+            formula = mul(y, sub(C(1), y))
+            if y == x:
                 yield formula, "s-prime-formula", (
                     f"s′ is computed as {render(formula)}: the formula s′ = s(1 − s) needs the "
-                    f"sigmoid's output, not {y}")
-            elif y in program.roles and "output" not in program.roles[y]:
+                    f"sigmoid's output, not {render(y)}")
+            elif y[0] == "-":
                 yield formula, "s-prime-of-wrong-array", (
-                    f"s′ is computed as {render(formula)}, of {_role(program, y)}: "
+                    f"s′ is computed as {render(formula)}, of the error {render(y)}: "
+                    f"s(1 − s) needs the activation")
+                yield ("sp", y), "s-prime-of-wrong-array", (
+                    f"s′ is taken of the error {render(y)} instead of {_role(program, x[1])}"
+                    if x[0] == "var" else f"s′ is taken of the error {render(y)}")
+            elif "output" not in program.roles.get(y[1], "output"):
+                yield formula, "s-prime-of-wrong-array", (
+                    f"s′ is computed as {render(formula)}, of {_role(program, y[1])}: "
                     f"s(1 − s) needs the activation")
     if op == "sum":
         for (new_op, axis, keep), kind, why in _SUMS:
@@ -186,6 +200,37 @@ def _node_edits(program: Program, site: str, path, node, expr):
         yield node[1], "bias-not-summed", f"{render(node[1])} is not summed over the batch"
     if not path and op != "sum":
         yield ("/", node, ("var", "m")), "extra-1/m", "divided by m once too often"
+    if (not path and op not in ("sum", "/")) or (len(path) == 1 and parent[0] == "/"):
+        for factor in _slopes(program):
+            if factor not in _factors(node):
+                yield mul(node, factor), "extra-s-prime", (
+                    f"an extra factor {render(factor)}")
+
+
+def _slopes(program: Program) -> list:
+    """The s′(x) factors the program uses anywhere, and s′ of every pre-activation
+    (candidates for one too many)."""
+    found = []
+    for _site, expr in program.steps:
+        for _path, node in _subtrees(expr):
+            if node[0] == "sp" and node not in found:
+                found.append(node)
+    for name, role in program.roles.items():
+        if "pre-activation" in role and ("sp", ("var", name)) not in found:
+            found.append(("sp", ("var", name)))
+    return found
+
+
+def _factors(node) -> list:
+    """The factors of a product (``a * b * c``)."""
+    if node[0] == "*":
+        return [*_factors(node[1]), *_factors(node[2])]
+    return [node]
+
+
+def _shown(program: Program, node) -> str:
+    """``dA2 (the loss gradient (A2 − y)/m)`` for a named array, else its code."""
+    return _role(program, node[1]) if node[0] == "var" else render(node)
 
 
 def generate(program: Program) -> list[Edit]:
@@ -195,17 +240,21 @@ def generate(program: Program) -> list[Edit]:
         if site in program.frozen:
             continue
         for path, node in _subtrees(expr):
-            for new, kind, why in _node_edits(program, site, path, node, expr):
+            for new, kind, why, *tag in _node_edits(program, site, path, node, expr):
                 key = (site, _replace(expr, path, new))
                 if key in seen or key[1] == expr:
                     continue
                 seen.add(key)
-                edits.append(Edit(len(edits), site, path, new, kind, why))
+                edits.append(Edit(len(edits), site, path, new, kind, why, *tag))
     return edits
 
 
 class _Fail(Exception):
     pass
+
+
+_UNARY = {"T": np.transpose, "neg": np.negative, "s": sigmoid, "sp": sigmoid_prime}
+_BINARY = {"@": np.matmul, "*": np.multiply, "+": np.add, "-": np.subtract, "/": np.divide}
 
 
 class Search:
@@ -229,34 +278,57 @@ class Search:
         for e in rel:
             if e.site == site:
                 expr = _replace(expr, e.path, e.new)
-        env = self.envs[k]
-
-        def lookup(name):
-            if name in self.base:
-                v = self.value(name, rel, k)
-                if v is None:
-                    raise _Fail
-                return v
-            return env[name]
-
         try:
-            with np.errstate(all="ignore"):
-                v = np.asarray(evaluate(expr, lookup), dtype=float)
+            v = np.asarray(self._eval(expr, rel, k), dtype=float)
         except (_Fail, ValueError, TypeError, IndexError):
             v = None
         cache[key] = v
         return v
 
+    def _eval(self, expr, rel, k):
+        op = expr[0]
+        if op == "var":
+            name = expr[1]
+            if name in self.base:
+                v = self.value(name, rel, k)
+                if v is None:
+                    raise _Fail
+                return v
+            return self.envs[k][name]
+        if op == "const":
+            return expr[1]
+        if op in _UNARY:
+            arg = expr[1]
+            if arg[0] == "var" and arg[1] not in self.base:     # s′(Z), A_prev.T: once per case
+                memo = self.caches[k]
+                if expr not in memo:
+                    memo[expr] = _UNARY[op](self.envs[k][arg[1]])
+                return memo[expr]
+            return _UNARY[op](self._eval(arg, rel, k))
+        if op in _BINARY:
+            return _BINARY[op](self._eval(expr[1], rel, k), self._eval(expr[2], rel, k))
+        return evaluate(expr, lambda name: self._eval(("var", name), rel, k))
+
     def matches(self, out_site: str, edits: tuple, mine: list, rtol: float, atol: float) -> bool:
         for k, target in enumerate(mine):
-            v = self.value(out_site, edits, k)
-            if v is None or not close(target, v, rtol, atol):
+            if not _same(target, self.value(out_site, edits, k), rtol, atol):
                 return False
         return True
 
     def changes(self, out_site: str, edits: tuple, rtol: float, atol: float) -> bool:
-        v = self.value(out_site, edits, 0)
-        return v is None or not close(v, self.value(out_site, (), 0), rtol, atol)
+        return not _same(self.value(out_site, edits, 0), self.value(out_site, (), 0), rtol,
+                         atol)
+
+
+def _same(mine, v, rtol: float, atol: float) -> bool:
+    """``close(mine, v)``, after a cheap look at one entry (most candidates differ there)."""
+    if v is None or mine is None or v.shape != mine.shape:
+        return False
+    if v.size:
+        a, b = float(mine.flat[-1]), float(v.flat[-1])
+        if abs(a - b) > 10 * rtol * abs(b) + 1e3 * atol * max(1.0, abs(a), abs(b)):
+            return False
+    return close(mine, v, rtol, atol)
 
 
 def _compatible(e1: Edit, e2: Edit) -> bool:
@@ -273,6 +345,11 @@ def search_for(program, edits, cases, mine, wrong, right, rtol, atol) -> list[Ca
     ``mine`` is per case ``{key: learner's array}``; ``right`` are the keys the learner got
     right (a candidate changing one of them is not ``consistent``).
     """
+    with np.errstate(all="ignore"):
+        return _search(program, edits, cases, mine, wrong, right, rtol, atol)
+
+
+def _search(program, edits, cases, mine, wrong, right, rtol, atol) -> list[Candidate]:
     srch = Search(program, edits, [c.inputs for c in cases])
     sites = {o: program.outputs[o] for o in (*wrong, *right)}
     mine_of = {o: [m[o] for m in mine] for o in wrong}
@@ -322,7 +399,9 @@ def message(program: Program, cand: Candidate) -> str:
         meant.append(f"`{site} = {render(base[site])}`")
     whys = [e.why for e in cand.edits]
     head = whys[0] if len(whys) == 1 else f"two slips: {whys[0]}, and {whys[1]}"
-    return f"{head}. You computed {' and '.join(wrote)}; it is {' and '.join(meant)}."
+    note = program.notes.get(cand.id(program), "")
+    return (f"{head}. You computed {' and '.join(wrote)}; it is {' and '.join(meant)}."
+            + (f" {note}" if note else ""))
 
 
 #: which of two equally good candidates to name first (lower first)
@@ -331,6 +410,45 @@ _RANK = {"missing-s-prime": 0, "s-prime-of-wrong-array": 1, "wrong-operand": 2,
          "elementwise-for-matmul": 5, "matmul-for-elementwise": 5, "s-prime-as-matmul": 5,
          "transpose": 6, "operand-order": 7}
 _EDITS: dict[int, list] = {}
+
+#: what each generated mistake means (for an exercise's ``mistakes`` listing)
+MEANINGS = {
+    "wrong-operand": "an array used where another belongs (Z for A, the output's delta for "
+                     "the hidden one, the layer's output for its input)",
+    "s-prime-of-wrong-array": "s′ taken of the wrong array (of A instead of Z, of the error)",
+    "transpose": "a transpose added or missing inside the computation",
+    "elementwise-for-matmul": "`*` where a matrix product `@` belongs",
+    "matmul-for-elementwise": "`@` where an elementwise `*` belongs",
+    "s-prime-as-matmul": "s′ multiplied as a matrix product instead of entry by entry",
+    "operand-order": "the factors of a matrix product in the wrong order",
+    "missing-factor": "a factor dropped (an upstream loss factor, a learning rate)",
+    "missing-s-prime": "a factor s′(Z) dropped",
+    "missing-term": "a term dropped (a bias)",
+    "missing-1/m": "the 1/m of the mean loss missing",
+    "extra-1/m": "divided by m once too often",
+    "extra-s-prime": "a factor s′(z) too many",
+    "sign": "a difference the wrong way round, + for −",
+    "s-instead-of-s-prime": "s where s′ belongs",
+    "s-prime-formula": "s′(Z) computed as Z(1 − Z)",
+    "bias-wrong-axis": "a sum over the wrong axis",
+    "bias-shape": "a sum without keepdims: (n,) instead of (1, n)",
+    "bias-mean": "a mean where a sum belongs",
+    "bias-not-summed": "not summed over the batch",
+    "two-slips": "two of these slips at once",
+}
+
+
+def generated_meanings(program: Program) -> dict:
+    """``{mistake id: meaning}`` for the mistakes the generator can name in ``program``."""
+    kinds = {e.kind for e in edits_of(program)} | {"two-slips"}
+    out = {}
+    for kind in sorted(kinds):
+        mid = program.ids.get(kind, kind)
+        out[mid] = MEANINGS.get(kind, kind)
+    for key, mid in program.ids.items():
+        if ":" in key:
+            out[mid] = program.notes.get(mid, MEANINGS.get(key.partition(":")[0], mid))[:120]
+    return out
 
 
 def edits_of(program: Program) -> list[Edit]:
@@ -354,6 +472,6 @@ def explain_by_edits(spec, cases, mine, wrong: list, right: list) -> list:
     for cand in found:
         new = [o for o in cand.matched if o not in covered]
         if new and (cand.consistent or len(new) == len(cand.matched)):
-            groups.append((new, cand.id, message(program, cand)))
+            groups.append((new, cand.id(program), message(program, cand)))
             covered.update(new)
     return groups

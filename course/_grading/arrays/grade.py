@@ -227,7 +227,8 @@ def _expected_shape(spec: ArraySpec, case: ArrayCase, target):
             return o.shape(case), o.shown
     program = spec.program
     if program is not None and key in program.names:
-        value = Search(program, [], [case.inputs]).value(key, (), 0)
+        with np.errstate(all="ignore"):
+            value = Search(program, [], [case.inputs]).value(key, (), 0)
         if value is not None:
             return value.shape, key
     return None
@@ -323,13 +324,17 @@ def _explain(spec, cases, mine, wrong) -> list:
             close(mine[c][o.name], np.asarray(outs[c][o.name], dtype=float), spec.rtol,
                   spec.atol) for c in range(len(cases)))]
         if keys:
-            complete = len(keys) == len(outs[0])      # every output it changes matches
+            changed = [k for k in outs[0] if not close(
+                np.asarray(outs[0][k], dtype=float), cases[0].expected[k], spec.rtol,
+                spec.atol)]
+            complete = len(keys) == len(changed)      # every output it changes matches
             matches.append((m, keys, complete))
     matches.sort(key=lambda mk: (-len(mk[1]), not mk[2]))     # stable: catalogue order next
     groups, covered = [], set()
-    for m, keys, _ in matches:
+    partial = [mk for mk in matches if not mk[2]]     # named after the generated edits
+    for m, keys, complete in matches:
         new = [o for o in keys if o.name not in covered]
-        if new:
+        if new and complete:
             groups.append((new, m.id, m.message))
             covered.update(o.name for o in new)
     generic = {}
@@ -348,6 +353,11 @@ def _explain(spec, cases, mine, wrong) -> list:
                                                     right):
             groups.append(([o for o in left if o.name in names], mid, message))
             covered.update(names)
+    for m, keys, _ in partial:
+        new = [o for o in keys if o.name not in covered]
+        if new:
+            groups.append((new, m.id, m.message))
+            covered.update(o.name for o in new)
     for o in wrong:
         if o.name not in covered:
             _, mid, message = generic[o.name]

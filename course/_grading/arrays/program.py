@@ -92,7 +92,9 @@ class Program:
     ``roles`` says in words what an array is ("the layer's input"); ``derived`` gives, for
     an array computed from the inputs, its value from a case's inputs and how a learner
     writes it (``"sigmoid(Z)"``); ``frozen`` lists assignments that are not edited (a
-    forward pass the exercise does not ask about).
+    forward pass the exercise does not ask about). ``ids`` renames a generated mistake for
+    this exercise (by ``kind`` or ``kind:old->new`` for a swapped operand) and ``notes`` adds
+    the exercise's own explanation to a mistake id's message.
     """
 
     steps: tuple[tuple[str, tuple], ...]
@@ -101,6 +103,8 @@ class Program:
     roles: dict[str, str] = field(default_factory=dict)
     derived: dict[str, tuple] = field(default_factory=dict)
     frozen: tuple[str, ...] = ()
+    ids: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def names(self) -> tuple[str, ...]:

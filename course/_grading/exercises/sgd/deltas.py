@@ -1,0 +1,125 @@
+"""Lesson 07: ``output_deltas(z, y) -> (dz_ce, dz_se)``, the output delta dL/dz of a sigmoid
+output under the cross-entropy and under the squared error, side by side.
+
+With ``a = s(z)`` and both losses means over the m rows (``course.nn.losses``)::
+
+    dz_ce = (a - y) / m                      # (m, n_out)  (a−y)/(a(1−a))/m · a(1−a)
+    dz_se = (a - y) * sigmoid_prime(z) / m   # (m, n_out)  (a−y)/m · s′(z)
+
+The mistakes are generated from this program (``course._grading.arrays.edits``); the
+real ones this exercise exists for: an extra s′(z) on the cross-entropy delta (that is the
+squared-error delta: the squared-error gradient used with the log-loss), the cross-entropy
+shortcut used for the squared error (s′ missing), and stopping at dL/da.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course._grading.arrays import (
+    GENERIC_MISTAKES,
+    ArrayCase,
+    ArrayMistake,
+    ArraySpec,
+    OutputSpec,
+    grade_arrays,
+)
+from course._grading.arrays.edits import generated_meanings
+from course._grading.arrays.program import Program, V, div, mul, sp, sub
+from course._grading.registry import Exercise, register
+from course.nn.activations import sigmoid, sigmoid_prime
+
+__all__ = ["OUTPUT_DELTAS", "DELTAS_PROGRAM", "output_deltas"]
+
+LESSON = "07_training_with_sgd"
+_SHAPES = ((6, 1), (5, 3), (8, 2), (7, 1))
+
+
+def output_deltas(z, y):
+    """``(dz_ce, dz_se)``: dL/dz of a sigmoid output under each loss, means over the rows."""
+    a = sigmoid(z)                                   # (m, n_out)
+    m = z.shape[0]
+    return (a - y) / m, (a - y) * sigmoid_prime(z) / m
+
+
+DELTAS_PROGRAM = Program(
+    steps=(("dz_ce", div(sub(V("a"), V("y")), V("m"))),                     # (m, n_out)
+           ("dz_se", div(mul(sub(V("a"), V("y")), sp(V("z"))), V("m")))),  # (m, n_out)
+    outputs={"dz_ce": "dz_ce", "dz_se": "dz_se"}, inputs=("z", "y"),
+    derived={"a": (lambda env: sigmoid(env["z"]), "sigmoid(z)")},
+    roles={"z": "the output's pre-activation", "y": "the targets",
+           "a": "the output sigmoid(z)"},
+    notes={"extra-s-prime": (
+        "Under the cross-entropy that factor is one too many: (a − y)·s′(z)/m is the "
+        "squared-error delta — the squared-error gradient (a − y)/m used with the log-loss. "
+        "The cross-entropy's dL/da = (a − y)/(a(1 − a))/m, and the chain rule's "
+        "s′(z) = a(1 − a) cancels its denominator: dz_ce = (a − y)/m."),
+        "missing-s-prime": (
+        "(a − y)/m is the cross-entropy's shortcut; the squared error keeps the chain rule's "
+        "s′(z): dL/da = (a − y)/m, times s′(z) = a(1 − a).")},
+)
+
+
+def _cases(opts):
+    rng = np.random.default_rng(opts.seed)
+    cases = []
+    for m, n_out in _SHAPES:
+        z = rng.normal(0, 2, (m, n_out))
+        y = rng.integers(0, 2, (m, n_out)).astype(float)
+        ce, se = output_deltas(z, y)
+        cases.append(ArrayCase({"z": z, "y": y}, {"m": m, "n_out": n_out},
+                               {"dz_ce": ce, "dz_se": se}, {"z": z, "y": y}))
+    return cases
+
+
+def _swapped(case):
+    ce, se = output_deltas(**case.extra)
+    return {"dz_ce": se, "dz_se": ce}
+
+
+def _stopped(case):
+    z, y = case.extra["z"], case.extra["y"]
+    a = sigmoid(z)
+    return {"dz_ce": (a - y) / (a * (1 - a)) / len(z)}
+
+
+_WHY = "one entry per example and output: dL/dz has z's shape"
+OUTPUT_DELTAS = ArraySpec(
+    exercise_id="sgd.output_deltas", signature="output_deltas(z, y)",
+    outputs=(OutputSpec("dz_ce", ("m", "n_out"), _WHY), OutputSpec("dz_se", ("m", "n_out"), _WHY)),
+    make_cases=_cases, program=DELTAS_PROGRAM,
+    mistakes=(
+        ArrayMistake("swapped-outputs", "returns (dz_se, dz_ce)", _swapped,
+                     "the two deltas are swapped: return (dz_ce, dz_se) — the cross-entropy's "
+                     "first. Under the cross-entropy the s′(z) cancels; under the squared "
+                     "error it stays."),
+        ArrayMistake("stopped-at-dL-da", "dz_ce = dL/da, the chain rule stopped before s′(z)",
+                     _stopped,
+                     "dz_ce is (a − y)/(a(1 − a))/m, the cross-entropy's dL/da: one step "
+                     "short. dL/dz = dL/da · s′(z), and s′(z) = a(1 − a) cancels the "
+                     "denominator: dz_ce = (a − y)/m."),
+    ),
+    mistake_hints={
+        "extra-s-prime": "Multiply out dL/da · s′(z) for the cross-entropy: "
+                         "(a − y)/(a(1 − a))/m · a(1 − a). What is left?",
+        "missing-s-prime": "The squared error's dL/da = (a − y)/m has no a(1 − a) to cancel: "
+                           "dL/dz = dL/da · s′(z).",
+    },
+)
+
+register(Exercise(
+    forbidden=("course.nn.mlp.MLP.backward", "course.nn.mlp.MLP.loss_and_grads"),
+    reference=output_deltas,
+    id="sgd.output_deltas", lesson=LESSON, answer_name="output_deltas",
+    title="output_deltas(z, y) -> (dz_ce, dz_se): dL/dz of a sigmoid output, both losses",
+    grade=lambda answer, opts: grade_arrays(OUTPUT_DELTAS, answer, opts),
+    answer_kinds="function of (z, y)",
+    mistakes={**generated_meanings(DELTAS_PROGRAM),
+              **{m.id: m.meaning for m in OUTPUT_DELTAS.mistakes},
+              **{k: GENERIC_MISTAKES[k] for k in ("missing-1/m", "sign", "wrong-shape",
+                                                  "mutates-input", "shape-error")}},
+    hints=("Chain rule: dL/dz = dL/da · da/dz, and da/dz = s′(z) = a(1 − a), entry by entry.",
+           "Cross-entropy: dL/da = (a − y)/(a(1 − a))/m — multiply by a(1 − a). Squared error: "
+           "dL/da = (a − y)/m — multiply by a(1 − a); nothing cancels.",
+           "a = sigmoid(z); m = z.shape[0]; return (a - y) / m, (a - y) * a * (1 - a) / m"),
+))

@@ -1,0 +1,154 @@
+"""Lesson 07: ``train_step(X, y, W1, b1, W2, b2, lr) -> (W1, b1, W2, b2)``, one full step.
+
+A 2-layer sigmoid net, the binary cross-entropy (a mean over the m rows), one gradient
+descent step written out by the learner — forward, backward, *then* update::
+
+    Z1 = X @ W1 + b1;  A1 = s(Z1)             # (m, n_hidden)
+    Z2 = A1 @ W2 + b2; A2 = s(Z2)             # (m, n_out)
+    dZ2 = (A2 - y) / m                        # (m, n_out): cross-entropy + sigmoid
+    dW2 = A1.T @ dZ2;  db2 = dZ2.sum(axis=0, keepdims=True)
+    dZ1 = (dZ2 @ W2.T) * s'(Z1)               # W2 as it was in the forward pass
+    dW1 = X.T @ dZ1;   db1 = dZ1.sum(axis=0, keepdims=True)
+    W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2
+
+The order is observable: the program below updates layer 2 *before* the hidden delta is
+computed, so one generated edit — the hidden delta reading the updated ``W2`` — is the
+learner who wrote ``W2 -= lr * dW2`` before ``dZ1 = dZ2 @ W2.T * ...``; it is named
+``updated-before-backprop``. Updating in place is allowed (the parameters are the learner's
+to change); the returned arrays are compared.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course._grading.arrays import (
+    GENERIC_MISTAKES,
+    ArrayCase,
+    ArraySpec,
+    OutputSpec,
+    grade_arrays,
+)
+from course._grading.arrays.edits import generated_meanings
+from course._grading.arrays.program import Program, T, V, div, mm, mul, rowsum, sp, sub
+from course._grading.registry import Exercise, register
+from course.nn.activations import sigmoid, sigmoid_prime
+
+__all__ = ["TRAIN_STEP", "STEP_PROGRAM", "train_step"]
+
+LESSON = "07_training_with_sgd"
+#: (m, n_in, n_hidden, n_out, lr): all sizes different, a learning rate of its own per case
+_SHAPES = ((6, 2, 4, 1, 0.5), (5, 3, 7, 2, 0.1), (8, 4, 3, 1, 1.0), (7, 3, 5, 2, 0.3))
+
+
+def train_step(X, y, W1, b1, W2, b2, lr):
+    """The parameters after one gradient-descent step on the cross-entropy (new arrays)."""
+    Z1 = X @ W1 + b1
+    A1 = sigmoid(Z1)                                # (m, n_hidden)
+    A2 = sigmoid(A1 @ W2 + b2)                      # (m, n_out)
+    dZ2 = (A2 - y) / X.shape[0]                     # (m, n_out)
+    dW2, db2 = A1.T @ dZ2, dZ2.sum(axis=0, keepdims=True)
+    dZ1 = (dZ2 @ W2.T) * sigmoid_prime(Z1)          # (m, n_hidden), the forward pass's W2
+    dW1, db1 = X.T @ dZ1, dZ1.sum(axis=0, keepdims=True)
+    return W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2
+
+
+def _forward(env):
+    Z1 = env["X"] @ env["W1"] + env["b1"]
+    A1 = sigmoid(Z1)
+    Z2 = A1 @ env["W2"] + env["b2"]
+    return Z1, A1, Z2, sigmoid(Z2)
+
+
+def _minus_lr(param, grad):
+    return sub(V(param), mul(V("lr"), V(grad)))
+
+
+STEP_PROGRAM = Program(
+    steps=(("dZ2", div(sub(V("A2"), V("y")), V("m"))),             # (m, n_out)
+           ("dW2", mm(T(V("A1")), V("dZ2"))),                     # (n_hidden, n_out)
+           ("db2", rowsum(V("dZ2"))),                             # (1, n_out)
+           ("W2_new", _minus_lr("W2", "dW2")),                    # updated here, so that
+           ("b2_new", _minus_lr("b2", "db2")),                    # reading it below can be
+           ("dZ1", mul(mm(V("dZ2"), T(V("W2"))), sp(V("Z1")))),  # generated (m, n_hidden)
+           ("dW1", mm(T(V("X")), V("dZ1"))),                      # (n_in, n_hidden)
+           ("db1", rowsum(V("dZ1"))),                             # (1, n_hidden)
+           ("W1_new", _minus_lr("W1", "dW1")),
+           ("b1_new", _minus_lr("b1", "db1"))),
+    outputs={"W1": "W1_new", "b1": "b1_new", "W2": "W2_new", "b2": "b2_new"},
+    inputs=("X", "y", "W1", "b1", "W2", "b2", "lr"),
+    derived={"Z1": (lambda env: _forward(env)[0], "X @ W1 + b1"),
+             "A1": (lambda env: _forward(env)[1], "sigmoid(Z1)"),
+             "Z2": (lambda env: _forward(env)[2], "A1 @ W2 + b2"),
+             "A2": (lambda env: _forward(env)[3], "sigmoid(Z2)")},
+    roles={"X": "the input", "y": "the targets", "Z1": "the hidden pre-activation",
+           "A1": "the hidden layer's output", "Z2": "the output pre-activation",
+           "A2": "the network's output", "dZ2": "the output delta", "dZ1": "the hidden delta",
+           "W2": "layer 2's weights", "W1": "layer 1's weights",
+           "W2_new": "layer 2's weights after this step's update",
+           "lr": "the learning rate"},
+    ids={"wrong-operand:W2->W2_new": "updated-before-backprop",
+         "extra-s-prime": "squared-error-delta"},
+    notes={
+        "updated-before-backprop": (
+            "The hidden delta must use W2 as it was in the forward pass: the gradient is of "
+            "the loss at the current weights. Compute every gradient first (dZ2, dW2, db2, "
+            "dZ1, dW1, db1), then update — or write the update into new names."),
+        "squared-error-delta": (
+            "With the cross-entropy and a sigmoid output, dL/dZ2 = (A2 − y)/m: s′(Z2) = "
+            "A2(1 − A2) has cancelled against the cross-entropy's dL/dA2. "
+            "(A2 − y)·s′(Z2)/m is the squared error's delta."),
+    },
+)
+
+
+def _cases(opts):
+    rng = np.random.default_rng(opts.seed)
+    cases = []
+    for m, n_in, n_h, n_out, lr in _SHAPES:
+        p = {"X": rng.uniform(-1.5, 1.5, (m, n_in)),
+             "y": rng.integers(0, 2, (m, n_out)).astype(float),
+             "W1": rng.normal(0, 1, (n_in, n_h)), "b1": rng.normal(0, 0.5, (1, n_h)),
+             "W2": rng.normal(0, 1.5, (n_h, n_out)), "b2": rng.normal(0, 0.5, (1, n_out)),
+             "lr": np.float64(lr)}
+        W1, b1, W2, b2 = train_step(**p)
+        cases.append(ArrayCase(p, {"m": m, "n_in": n_in, "n_hidden": n_h, "n_out": n_out},
+                               {"W1": W1, "b1": b1, "W2": W2, "b2": b2}, p))
+    return cases
+
+
+def _out(name, dims, label):
+    return OutputSpec(name, dims, f"the new {name} replaces {name}, so it keeps its shape",
+                      label=label)
+
+
+TRAIN_STEP = ArraySpec(
+    exercise_id="sgd.train_step", signature="train_step(X, y, W1, b1, W2, b2, lr)",
+    outputs=(_out("W1", ("n_in", "n_hidden"), "W1"), _out("b1", ("1", "n_hidden"), "b1"),
+             _out("W2", ("n_hidden", "n_out"), "W2"), _out("b2", ("1", "n_out"), "b2")),
+    make_cases=_cases, program=STEP_PROGRAM, mutable=("W1", "b1", "W2", "b2"),
+    mistake_hints={
+        "updated-before-backprop": "Backward first, all of it; update last. dZ1 needs the W2 "
+                                   "that produced A2.",
+        "squared-error-delta": "Cross-entropy + sigmoid output: dZ2 = (A2 - y) / m, no s′.",
+    },
+)
+
+register(Exercise(
+    forbidden=("course.nn.mlp.MLP.backward", "course.nn.mlp.MLP.loss_and_grads",
+               "course.nn.train.sgd_step"),
+    reference=train_step,
+    id="sgd.train_step", lesson=LESSON, answer_name="train_step",
+    title="train_step(X, y, W1, b1, W2, b2, lr): forward, backward, then update",
+    grade=lambda answer, opts: grade_arrays(TRAIN_STEP, answer, opts),
+    answer_kinds="function of (X, y, W1, b1, W2, b2, lr)",
+    mistakes={**generated_meanings(STEP_PROGRAM),
+              **{k: GENERIC_MISTAKES[k] for k in ("missing-1/m", "sign", "wrong-shape",
+                                                  "transposed", "bias-shape", "shape-error")}},
+    hints=("Three stages: the forward pass (keep Z1, A1, A2), the backward pass (dZ2, dW2, "
+           "db2, dZ1, dW1, db1), then the update of all four parameters.",
+           "Cross-entropy with a sigmoid output: dZ2 = (A2 - y) / m. Then dZ1 = (dZ2 @ W2.T) "
+           "* A1 * (1 - A1) — with the W2 of the forward pass.",
+           "… dW1, db1 = X.T @ dZ1, dZ1.sum(axis=0, keepdims=True); return W1 - lr * dW1, "
+           "b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2"),
+))
