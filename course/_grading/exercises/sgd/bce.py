@@ -17,10 +17,11 @@ from course._grading.arrays import (
     OutputSpec,
     grade_arrays,
 )
+from course._grading.arrays.program import C, Program, V, div, mul, sub
 from course._grading.exercises.sgd.reference import bce_grad
 from course._grading.registry import Exercise, register
 
-__all__ = ["BCE_GRAD"]
+__all__ = ["BCE_GRAD", "BCE_PROGRAM"]
 
 LESSON = "07_training_with_sgd"
 _SHAPES = ((6, 1), (5, 3), (8, 2), (7, 1))
@@ -41,11 +42,18 @@ def _v(fn):
     return lambda case: {"dL/da": fn(case.extra["a"], case.extra["y"], case.extra["m"])}
 
 
+#: the reference as a program: dL/da = (a − y) / (a (1 − a)) / m
+BCE_PROGRAM = Program(
+    steps=(("dL/da", div(div(sub(V("a"), V("y")), mul(V("a"), sub(C(1), V("a")))),
+                         V("m"))),),                                   # (m, n_out)
+    outputs={"dL/da": "dL/da"}, inputs=("a", "y"),
+    roles={"a": "the output activation", "y": "the targets"})
+
 BCE_GRAD = ArraySpec(
     exercise_id="sgd.bce_grad", signature="bce_grad(a, y)",
     outputs=(OutputSpec("dL/da", ("m", "n_out"),
                         "each entry is dL/da[k, i], so the gradient has a's shape"),),
-    make_cases=_cases,
+    make_cases=_cases, program=BCE_PROGRAM,
     mistakes=(
         ArrayMistake("dL-dz", "(a − y)/m: the gradient with respect to z, not a",
                      _v(lambda a, y, m: (a - y) / m),
