@@ -175,7 +175,7 @@ def _node_edits(program: Program, site: str, path, node, expr):
         yield ("s", x), "s-instead-of-s-prime", (
             f"s where s′ belongs: sigmoid({render(x)}) is the sigmoid, its slope is "
             f"sigmoid_prime({render(x)})")
-        errors = [n for _p, n in _subtrees(expr) if n[0] == "-"]     # e.g. (a - y)
+        errors = _errors(program)                                      # e.g. (a - y)
         for y in [("var", a) for a in arrays] + errors:
             formula = mul(y, sub(C(1), y))
             if y == x:
@@ -205,6 +205,20 @@ def _node_edits(program: Program, site: str, path, node, expr):
             if factor not in _factors(node):
                 yield mul(node, factor), "extra-s-prime", (
                     f"an extra factor {render(factor)}")
+
+
+def _errors(program: Program) -> list:
+    """The differences the program forms (``A2 - y``): a learner may take s′ of them."""
+    found = []
+    for _site, expr in program.steps:
+        for _path, node in _subtrees(expr):
+            if node[0] == "-" and node not in found and "lr" not in _names(node):
+                found.append(node)
+    return found
+
+
+def _names(expr) -> set:
+    return {n[1] for _p, n in _subtrees(expr) if n[0] == "var"}
 
 
 def _slopes(program: Program) -> list:
