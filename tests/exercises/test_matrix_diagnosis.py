@@ -18,7 +18,7 @@ import pytest
 
 from course import explain
 from course._grading.arrays import GENERIC_MISTAKES
-from course._grading.arrays.edits import _replace, edits_of, generate
+from course._grading.arrays.edits import Candidate, _replace, edits_of, generate
 from course._grading.arrays.program import render
 from course._grading.exercises import dense as d
 from course._grading.exercises.sgd import bce, deltas, train_step
@@ -141,16 +141,20 @@ def test_every_generated_edit_is_rejected_and_named(eid, edit):
     assert not result.passed, source
     assert result.mistake is not None and result.mistake != "constant-factor", (
         f"{source}\n{result}")
-    if result.mistake == edit.kind or result.mistake in GENERIC_MISTAKES:
+    if result.mistake == _id(program, edit) or result.mistake in GENERIC_MISTAKES:
         return
     # another name: it must be the name of a mistake giving the same numbers
     mine = outputs_of(eid, fn)
     same = [e for e in edits_of(program) if _same_outputs(
         outputs_of(eid, compile_learner(learner_source(eid, edited_steps(program, (e,))))),
         mine)]
-    names = {program.ids.get(f"{e.kind}:{e.tag}", program.ids.get(e.kind, e.kind))
-             for e in same} | {m.id for m in SPECS[eid].mistakes} | {"two-slips"}
+    names = {_id(program, e) for e in same} | {m.id for m in SPECS[eid].mistakes} | {
+        "two-slips"}
     assert result.mistake in names, f"{source}\n{result}"
+
+
+def _id(program, edit) -> str:
+    return Candidate((edit,), (), True).id(program)
 
 
 def _same_outputs(a, b) -> bool:

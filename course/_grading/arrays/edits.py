@@ -66,7 +66,10 @@ class Candidate:
         if len(self.edits) > 1:
             return "two-slips"
         e = self.edits[0]
-        return program.ids.get(f"{e.kind}:{e.tag}", program.ids.get(e.kind, e.kind))
+        for key in (f"{e.kind}:{e.site}:{e.tag}", f"{e.kind}:{e.tag}", e.kind):
+            if key in program.ids:
+                return program.ids[key]
+        return e.kind
 
 
 def _subtrees(expr, path=()):
@@ -389,13 +392,16 @@ def _search(program, edits, cases, mine, wrong, right, rtol, atol) -> list[Candi
     if todo:
         deadline = time.perf_counter() + PAIR_BUDGET
         near = [e for e in edits if any(e.site in srch.up[sites[o]] for o in todo)]
-        for e1, e2 in itertools.combinations(near, 2):
-            if time.perf_counter() > deadline:
+        pairs = sorted((p for p in itertools.combinations(near, 2) if _compatible(*p)),
+                       key=lambda p: _RANK.get(p[0].kind, 8) + _RANK.get(p[1].kind, 8))
+        left = set(todo)
+        for pair in pairs:                      # likeliest kinds first; stop when all named
+            if not left or time.perf_counter() > deadline:
                 break
-            if _compatible(e1, e2):
-                cand = judge((e1, e2))
-                if cand:
-                    found.append(cand)
+            cand = judge(pair)
+            if cand:
+                found.append(cand)
+                left -= set(cand.matched)
     return found
 
 
@@ -461,7 +467,7 @@ def generated_meanings(program: Program) -> dict:
         out[mid] = MEANINGS.get(kind, kind)
     for key, mid in program.ids.items():
         if ":" in key:
-            out[mid] = program.notes.get(mid, MEANINGS.get(key.partition(":")[0], mid))[:120]
+            out[mid] = program.notes.get(mid, MEANINGS.get(key.partition(":")[0], mid))
     return out
 
 

@@ -11,6 +11,7 @@ from course._grading.arrays import (
     OutputSpec,
     grade_arrays,
 )
+from course._grading.arrays.edits import generated_meanings
 from course._grading.exercises.dense.reference import (
     BACKWARD_PROGRAM,
     FORWARD_PROGRAM,
@@ -126,15 +127,6 @@ BACKWARD = ArraySpec(
         ArrayMistake("missing-s-prime", "dZ = dA, without ⊙ s'(Z)", _b(lambda e: e["dA"]),
                      "the factor s'(Z) is missing: dZ = dA ⊙ s'(Z) (elementwise), because "
                      "A = s(Z) — then dW, db and dA_prev all use dZ."),
-        ArrayMistake("s-prime-of-activation", "s'(A) instead of s'(Z)",
-                     _b(lambda e: e["dA"] * sigmoid_prime(sigmoid(e["Z"]))),
-                     "you took s' of the activation A = s(Z); s' is taken at the "
-                     "pre-activation Z: dZ = dA * sigmoid_prime(Z), or with A = s(Z), "
-                     "dA * A * (1 - A)."),
-        ArrayMistake("s-instead-of-s-prime", "dA ⊙ s(Z) instead of dA ⊙ s'(Z)",
-                     _b(lambda e: e["dA"] * sigmoid(e["Z"])),
-                     "you multiplied by s(Z), the sigmoid itself; its slope is "
-                     "s'(Z) = s(Z)(1 − s(Z))."),
         ArrayMistake("s-prime-formula-on-Z", "dA ⊙ Z(1 − Z) instead of dA ⊙ s(Z)(1 − s(Z))",
                      _b(lambda e: e["dA"] * e["Z"] * (1 - e["Z"])),
                      "you multiplied by Z(1 − Z): the formula s' = s(1 − s) needs the sigmoid's "
@@ -164,10 +156,6 @@ BACKWARD = ArraySpec(
         ArrayMistake("bias-not-summed", "db = dZ, one row per example",
                      _b(db=lambda e, dZ: dZ),
                      f"db is dZ itself, one row per example, shape (m, n_out). {_AXIS0}."),
-        ArrayMistake("dA-prev-skips-s-prime", "dA_prev = dA @ W.T",
-                     _b(dA_prev=lambda e, dZ: e["dA"] @ e["W"].T),
-                     "dA_prev passes back dA instead of dZ: go through this layer's sigmoid "
-                     "first, dA_prev = dZ @ W.T with dZ = dA ⊙ s'(Z)."),
     ),
 )
 
@@ -178,7 +166,8 @@ register(Exercise(
     id="dense.forward", lesson=LESSON, answer_name="dense_forward",
     title="dense_forward(A_prev, W, b) -> (Z, A): a sigmoid layer on a batch",
     grade=lambda answer, opts: grade_arrays(FORWARD, answer, opts),
-    answer_kinds="function of (A_prev, W, b)", mistakes=meanings(FORWARD),
+    answer_kinds="function of (A_prev, W, b)",
+    mistakes={**generated_meanings(FORWARD_PROGRAM), **meanings(FORWARD)},
     hints=("A_prev has one example per row, (m, n_in); W is (n_in, n_out). Which product "
            "gives (m, n_out)?",
            "Z = A_prev @ W + b — b (1, n_out) broadcasts over the m rows.",
@@ -192,7 +181,8 @@ register(Exercise(
     title="dense_backward(dA, A_prev, W, Z) -> (dW, db, dA_prev): BP1-BP4 on a batch",
     grade=lambda answer, opts: grade_arrays(BACKWARD, answer, opts),
     answer_kinds="function of (dA, A_prev, W, Z)",
-    mistakes={**meanings(BACKWARD), "extra-1/m": GENERIC_MISTAKES["extra-1/m"]},
+    mistakes={**generated_meanings(BACKWARD_PROGRAM), **meanings(BACKWARD),
+              "extra-1/m": GENERIC_MISTAKES["extra-1/m"]},
     hints=("First dZ = dA ⊙ s'(Z) (elementwise, shape (m, n_out)); then everything uses dZ.",
            "Let the shapes decide: dW must be (n_in, n_out) from A_prev (m, n_in) and dZ "
            "(m, n_out); dA_prev must be (m, n_in) from dZ and W (n_in, n_out).",

@@ -9,6 +9,7 @@ from course._grading.arrays import (
     OutputSpec,
     grade_arrays,
 )
+from course._grading.arrays.edits import generated_meanings
 from course._grading.exercises.dense.reference import (
     LESSON,
     MLP_PROGRAM,
@@ -115,7 +116,8 @@ register(Exercise(
     title="mlp_backward(X, y, W1, b1, W2, b2): all four gradients of a 2-layer net (MSE)",
     grade=lambda answer, opts: grade_arrays(MLP_BACKWARD, answer, opts),
     answer_kinds="function of (X, y, W1, b1, W2, b2)",
-    mistakes={**meanings(MLP_BACKWARD), "wrong-keys": GENERIC_MISTAKES["wrong-keys"]},
+    mistakes={**generated_meanings(MLP_PROGRAM), **meanings(MLP_BACKWARD),
+              "wrong-keys": GENERIC_MISTAKES["wrong-keys"]},
     hints=("Forward first, keeping Z1, A1, Z2, A2. Then dA2 = dL/dA2 of the mean loss.",
            "dA2 = (A2 - y) / m. Then dense_backward through layer 2 gives dW2, db2 and dA1; "
            "dense_backward through layer 1 gives dW1, db1.",

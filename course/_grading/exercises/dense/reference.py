@@ -61,7 +61,13 @@ BACKWARD_PROGRAM = Program(
     derived={"A": (lambda env: sigmoid(env["Z"]), "sigmoid(Z)")},
     roles={"dA": "the incoming gradient dL/dA", "A_prev": "the layer's input",
            "W": "the weights", "Z": "the pre-activation",
-           "A": "the layer's own output sigmoid(Z)", "dZ": "the delta dL/dZ"})
+           "A": "the layer's own output sigmoid(Z)", "dZ": "the delta dL/dZ"},
+    ids={"s-prime-of-wrong-array:dZ:Z->A": "s-prime-of-activation",
+         "wrong-operand:dA_prev:dZ->dA": "dA-prev-skips-s-prime"},
+    notes={"s-prime-of-activation": "s′ is taken at the pre-activation Z: with A = s(Z), "
+                                    "dZ = dA * sigmoid_prime(Z) = dA * A * (1 - A).",
+           "dA-prev-skips-s-prime": "Go back through this layer's sigmoid first: dA_prev "
+                                    "= dZ @ W.T with dZ = dA ⊙ s'(Z)."})
 
 
 def _forward2(env):

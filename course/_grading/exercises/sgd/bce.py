@@ -17,6 +17,7 @@ from course._grading.arrays import (
     OutputSpec,
     grade_arrays,
 )
+from course._grading.arrays.edits import generated_meanings
 from course._grading.arrays.program import C, Program, V, div, mul, sub
 from course._grading.exercises.sgd.reference import bce_grad
 from course._grading.registry import Exercise, register
@@ -87,7 +88,7 @@ register(Exercise(
     title="bce_grad(a, y): dL/da of the binary cross-entropy, a mean over the batch",
     grade=lambda answer, opts: grade_arrays(BCE_GRAD, answer, opts),
     answer_kinds="function of (a, y)",
-    mistakes={**{m.id: m.meaning for m in BCE_GRAD.mistakes},
+    mistakes={**generated_meanings(BCE_PROGRAM), **{m.id: m.meaning for m in BCE_GRAD.mistakes},
               **{k: GENERIC_MISTAKES[k] for k in ("missing-1/m", "sign", "wrong-shape",
                                                   "mutates-input")}},
     hints=("Differentiate one term: d/da [y log a + (1 − y) log(1 − a)] = y/a − (1 − y)/(1 − a).",
