@@ -18,8 +18,9 @@ import pytest
 
 from course import explain
 from course._grading.arrays import GENERIC_MISTAKES
-from course._grading.arrays.edits import Candidate, _replace, edits_of, generate
+from course._grading.arrays.edits import edits_of, generate, replace
 from course._grading.arrays.program import render
+from course._grading.arrays.search import Candidate
 from course._grading.exercises import dense as d
 from course._grading.exercises.sgd import bce, deltas, train_step
 from course.checks import CheckOptions
@@ -71,7 +72,7 @@ def edited_steps(program, edits):
     for site, expr in program.steps:
         for e in edits:
             if e.site == site:
-                expr = _replace(expr, e.path, e.new)
+                expr = replace(expr, e.path, e.new)
         steps.append((site, expr))
     return steps
 

@@ -15,30 +15,20 @@ Every edit changes one node of one assignment of a :class:`~.program.Program`:
 ``sign``                   ``b − a`` for ``a − b``, ``+`` for ``−``
 ``s-instead-of-s-prime``   s where s′ belongs; ``s-prime-formula`` Z(1 − Z) for s′(Z)
 ``bias-*``                 a sum over the wrong axis, without keepdims, a mean, no sum
+``extra-s-prime``          a factor s′(z) too many (the squared-error delta under log-loss)
 =========================  ==========================================================
 
-:class:`Search` evaluates the edits, alone and in pairs, on the cases the learner's answer
-was called on (every partial result cached per case, so a pair costs only the assignments
-it changes) and returns the candidates that reproduce the learner's outputs.
+:mod:`.search` evaluates them, alone and in pairs, on the learner's cases.
 """
 
 from __future__ import annotations
 
-import itertools
-import time
 from dataclasses import dataclass
 
-import numpy as np
+from course._grading.arrays.program import C, Program, T, mm, mul, render, sub
 
-from course._grading.arrays.probes import close
-from course._grading.arrays.program import C, Program, T, evaluate, mm, mul, render, sub
-from course.nn.activations import sigmoid, sigmoid_prime
-
-__all__ = ["Edit", "Candidate", "Search", "generate", "search_for", "explain_by_edits", "edits_of",
-           "message", "generated_meanings", "MEANINGS"]
-
-#: how long the pair search may take for one check (the singles are always tried)
-PAIR_BUDGET = 0.030
+__all__ = ["Edit", "generate", "edits_of", "generated_meanings", "MEANINGS", "replace",
+           "subtrees"]
 
 
 @dataclass(frozen=True)
@@ -54,38 +44,20 @@ class Edit:
     tag: str = ""
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One or two edits, with the outputs they reproduce."""
-
-    edits: tuple
-    matched: tuple
-    consistent: bool
-
-    def id(self, program: Program) -> str:
-        if len(self.edits) > 1:
-            return "two-slips"
-        e = self.edits[0]
-        for key in (f"{e.kind}:{e.site}:{e.tag}", f"{e.kind}:{e.tag}", e.kind):
-            if key in program.ids:
-                return program.ids[key]
-        return e.kind
-
-
-def _subtrees(expr, path=()):
+def subtrees(expr, path=()):
     yield path, expr
     if expr[0] in ("var", "const"):
         return
     for i, child in enumerate(expr[1:], start=1):
         if isinstance(child, tuple):
-            yield from _subtrees(child, (*path, i))
+            yield from subtrees(child, (*path, i))
 
 
-def _replace(expr, path, new):
+def replace(expr, path, new):
     if not path:
         return new
     i = path[0]
-    return (*expr[:i], _replace(expr[i], path[1:], new), *expr[i + 1:])
+    return (*expr[:i], replace(expr[i], path[1:], new), *expr[i + 1:])
 
 
 def _parent(expr, path):
@@ -214,14 +186,14 @@ def _errors(program: Program) -> list:
     """The differences the program forms (``A2 - y``): a learner may take s′ of them."""
     found = []
     for _site, expr in program.steps:
-        for _path, node in _subtrees(expr):
+        for _path, node in subtrees(expr):
             if node[0] == "-" and node not in found and "lr" not in _names(node):
                 found.append(node)
     return found
 
 
 def _names(expr) -> set:
-    return {n[1] for _p, n in _subtrees(expr) if n[0] == "var"}
+    return {n[1] for _p, n in subtrees(expr) if n[0] == "var"}
 
 
 def _slopes(program: Program) -> list:
@@ -229,7 +201,7 @@ def _slopes(program: Program) -> list:
     (candidates for one too many)."""
     found = []
     for _site, expr in program.steps:
-        for _path, node in _subtrees(expr):
+        for _path, node in subtrees(expr):
             if node[0] == "sp" and node not in found:
                 found.append(node)
     for name, role in program.roles.items():
@@ -256,9 +228,9 @@ def generate(program: Program) -> list[Edit]:
     for site, expr in program.steps:
         if site in program.frozen:
             continue
-        for path, node in _subtrees(expr):
+        for path, node in subtrees(expr):
             for new, kind, why, *tag in _node_edits(program, site, path, node, expr):
-                key = (site, _replace(expr, path, new))
+                key = (site, replace(expr, path, new))
                 if key in seen or key[1] == expr:
                     continue
                 seen.add(key)
@@ -266,169 +238,6 @@ def generate(program: Program) -> list[Edit]:
     return edits
 
 
-class _Fail(Exception):
-    pass
-
-
-_UNARY = {"T": np.transpose, "neg": np.negative, "s": sigmoid, "sp": sigmoid_prime}
-_BINARY = {"@": np.matmul, "*": np.multiply, "+": np.add, "-": np.subtract, "/": np.divide}
-
-
-class Search:
-    """The edits of one program evaluated on one check's cases, values cached per case."""
-
-    def __init__(self, program: Program, edits: list[Edit], cases_inputs: list[dict]):
-        self.program, self.edits = program, edits
-        self.up = program.upstream()
-        self.base = dict(program.steps)
-        self.envs = [program.env(inputs) for inputs in cases_inputs]
-        self.caches: list[dict] = [{} for _ in self.envs]
-
-    def value(self, site: str, edits: tuple, k: int):
-        """The value of assignment ``site`` under ``edits`` in case ``k`` (None: it fails)."""
-        rel = tuple(e for e in edits if e.site in self.up[site])
-        key = (site, tuple(e.index for e in rel))
-        cache = self.caches[k]
-        if key in cache:
-            return cache[key]
-        expr = self.base[site]
-        for e in rel:
-            if e.site == site:
-                expr = _replace(expr, e.path, e.new)
-        try:
-            v = np.asarray(self._eval(expr, rel, k), dtype=float)
-        except (_Fail, ValueError, TypeError, IndexError):
-            v = None
-        cache[key] = v
-        return v
-
-    def _eval(self, expr, rel, k):
-        op = expr[0]
-        if op == "var":
-            name = expr[1]
-            if name in self.base:
-                v = self.value(name, rel, k)
-                if v is None:
-                    raise _Fail
-                return v
-            return self.envs[k][name]
-        if op == "const":
-            return expr[1]
-        if op in _UNARY:
-            arg = expr[1]
-            if arg[0] == "var" and arg[1] not in self.base:     # s′(Z), A_prev.T: once per case
-                memo = self.caches[k]
-                if expr not in memo:
-                    memo[expr] = _UNARY[op](self.envs[k][arg[1]])
-                return memo[expr]
-            return _UNARY[op](self._eval(arg, rel, k))
-        if op in _BINARY:
-            return _BINARY[op](self._eval(expr[1], rel, k), self._eval(expr[2], rel, k))
-        return evaluate(expr, lambda name: self._eval(("var", name), rel, k))
-
-    def matches(self, out_site: str, edits: tuple, mine: list, rtol: float, atol: float) -> bool:
-        for k, target in enumerate(mine):
-            if not _same(target, self.value(out_site, edits, k), rtol, atol):
-                return False
-        return True
-
-    def changes(self, out_site: str, edits: tuple, rtol: float, atol: float) -> bool:
-        return not _same(self.value(out_site, edits, 0), self.value(out_site, (), 0), rtol,
-                         atol)
-
-
-def _same(mine, v, rtol: float, atol: float) -> bool:
-    """``close(mine, v)``, after a cheap look at one entry (most candidates differ there)."""
-    if v is None or mine is None or v.shape != mine.shape:
-        return False
-    if v.size:
-        a, b = float(mine.flat[-1]), float(v.flat[-1])
-        if abs(a - b) > 10 * rtol * abs(b) + 1e3 * atol * max(1.0, abs(a), abs(b)):
-            return False
-    return close(mine, v, rtol, atol)
-
-
-def _compatible(e1: Edit, e2: Edit) -> bool:
-    if e1.site != e2.site:
-        return True
-    short, long_ = sorted((e1.path, e2.path), key=len)
-    return long_[:len(short)] != short
-
-
-def search_for(program, edits, cases, mine, wrong, right, rtol, atol) -> list[Candidate]:
-    """Candidates reproducing some of the ``wrong`` outputs (learner's keys), singles first,
-    then pairs for the outputs no single explains (within :data:`PAIR_BUDGET`).
-
-    ``mine`` is per case ``{key: learner's array}``; ``right`` are the keys the learner got
-    right (a candidate changing one of them is not ``consistent``).
-    """
-    with np.errstate(all="ignore"):
-        return _search(program, edits, cases, mine, wrong, right, rtol, atol)
-
-
-def _search(program, edits, cases, mine, wrong, right, rtol, atol) -> list[Candidate]:
-    srch = Search(program, edits, [c.inputs for c in cases])
-    sites = {o: program.outputs[o] for o in (*wrong, *right)}
-    mine_of = {o: [m[o] for m in mine] for o in wrong}
-    found = []
-
-    def judge(combo):
-        matched = tuple(o for o in wrong if any(e.site in srch.up[sites[o]] for e in combo)
-                        and srch.matches(sites[o], combo, mine_of[o], rtol, atol))
-        if not matched:
-            return None
-        consistent = all(not srch.changes(sites[o], combo, rtol, atol) for o in right
-                         if any(e.site in srch.up[sites[o]] for e in combo)) and all(
-            o in matched or not srch.changes(sites[o], combo, rtol, atol) for o in wrong
-            if any(e.site in srch.up[sites[o]] for e in combo))
-        return Candidate(combo, matched, consistent)
-
-    for e in edits:
-        cand = judge((e,))
-        if cand:
-            found.append(cand)
-    explained = {o for c in found for o in c.matched}
-    todo = [o for o in wrong if o not in explained]
-    if todo:
-        deadline = time.perf_counter() + PAIR_BUDGET
-        near = [e for e in edits if any(e.site in srch.up[sites[o]] for o in todo)]
-        pairs = sorted((p for p in itertools.combinations(near, 2) if _compatible(*p)),
-                       key=lambda p: _RANK.get(p[0].kind, 8) + _RANK.get(p[1].kind, 8))
-        left = set(todo)
-        for pair in pairs:                      # likeliest kinds first; stop when all named
-            if not left or time.perf_counter() > deadline:
-                break
-            cand = judge(pair)
-            if cand:
-                found.append(cand)
-                left -= set(cand.matched)
-    return found
-
-
-def message(program: Program, cand: Candidate) -> str:
-    """``dW uses Z where A_prev belongs: you computed `dW = Z.T @ dZ`; it is `dW = ...`.``"""
-    sites = list(dict.fromkeys(e.site for e in cand.edits))
-    base = dict(program.steps)
-    wrote, meant = [], []
-    for site in sites:
-        expr = base[site]
-        for e in cand.edits:
-            if e.site == site:
-                expr = _replace(expr, e.path, e.new)
-        wrote.append(f"`{site} = {render(expr)}`")
-        meant.append(f"`{site} = {render(base[site])}`")
-    whys = [e.why for e in cand.edits]
-    head = whys[0] if len(whys) == 1 else f"two slips: {whys[0]}, and {whys[1]}"
-    note = program.notes.get(cand.id(program), "")
-    return (f"{head}. You computed {' and '.join(wrote)}; it is {' and '.join(meant)}."
-            + (f" {note}" if note else ""))
-
-
-#: which of two equally good candidates to name first (lower first)
-_RANK = {"missing-s-prime": 0, "s-prime-of-wrong-array": 1, "wrong-operand": 2,
-         "s-instead-of-s-prime": 3, "s-prime-formula": 3, "missing-1/m": 4, "extra-1/m": 4,
-         "elementwise-for-matmul": 5, "matmul-for-elementwise": 5, "s-prime-as-matmul": 5,
-         "transpose": 6, "operand-order": 7}
 _EDITS: dict[int, list] = {}
 
 #: what each generated mistake means (for an exercise's ``mistakes`` listing)
@@ -476,22 +285,3 @@ def edits_of(program: Program) -> list[Edit]:
     if id(program) not in _EDITS:
         _EDITS[id(program)] = generate(program)
     return _EDITS[id(program)]
-
-
-def explain_by_edits(spec, cases, mine, wrong: list, right: list) -> list:
-    """``[(output names, mistake id, message)]``: a greedy cover of the ``wrong`` outputs by
-    the candidates that reproduce them — most outputs first, then those that change no
-    other output, then single edits before pairs."""
-    program = spec.program
-    found = search_for(program, edits_of(program), cases, mine, wrong, right, spec.rtol,
-                       spec.atol)
-    found.sort(key=lambda c: (-len(c.matched), not c.consistent, len(c.edits),
-                              min(_RANK.get(e.kind, 8) for e in c.edits),
-                              [e.index for e in c.edits]))
-    groups, covered = [], set()
-    for cand in found:
-        new = [o for o in cand.matched if o not in covered]
-        if new and (cand.consistent or len(new) == len(cand.matched)):
-            groups.append((new, cand.id(program), message(program, cand)))
-            covered.update(new)
-    return groups

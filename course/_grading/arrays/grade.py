@@ -4,14 +4,19 @@ Lessons 06 and 07 ask for functions that return arrays (a layer's ``Z`` and ``A`
 ``dW``, ``db``, ``dA_prev``; a loss gradient). :func:`grade_arrays` calls the learner's
 function on a few cases of different shapes — batch ``m``, ``n_in`` and ``n_out`` all
 different, so a transpose cannot hide — each time on fresh copies of the inputs, and
-compares every output with the reference. A wrong output is explained by, in order:
+compares every output with the reference. A wrong output is explained output by output
+(:mod:`.diagnosis`), in order:
 
-1. the exercise's catalogue of mistaken computations (:class:`ArrayMistake`);
-2. generic probes (:mod:`.probes`): NaN/inf, the transpose of the truth, the right
-   numbers in the wrong shape (a bias of shape (n,) instead of (1, n)), a constant ratio to
-   the truth (m: a missing 1/m; 1/m: an extra one; −1: the sign; any other constant);
-3. otherwise: where — which rows, columns or entries differ, and by what ratio.
+1. the exercise's catalogue of mistaken computations (:class:`ArrayMistake`), where a
+   hand-written message beats the generated one;
+2. the exact generic probes (:mod:`.probes`): NaN/inf, the transpose of the truth, the
+   right numbers in the wrong shape (a bias of shape (n,) instead of (1, n)), a factor m or
+   1/m, the sign;
+3. the edits of the reference's program (``ArraySpec.program``, :mod:`.edits` and
+   :mod:`.search`), alone and in pairs, named in the exercise's own variables;
+4. otherwise: where — which rows, columns or entries differ, and by what ratio.
 
+A numpy shape error is read from the learner's failing line (:mod:`.shapes`).
 An input changed in place by the learner's function is reported (and fails a check whose
 numbers are right): in a network the caller still needs it.
 """
@@ -23,10 +28,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course._grading.arrays.edits import Search, explain_by_edits
-from course._grading.arrays.probes import close, explain_generic, where_wrong
+from course._grading.arrays.diagnosis import diagnose, shape_error_result
+from course._grading.arrays.probes import close
 from course._grading.arrays.program import Program
-from course._grading.arrays.shapes import explain_shape_error
 from course._grading.guards import LearnerError, call_learner
 from course._grading.registry import CheckOptions
 from course._grading.result import CheckResult
@@ -197,43 +201,6 @@ class _WrongKeys(Exception):
 _SHAPE_WORDS = ("matmul", "shapes", "broadcast", "aligned", "dimension")
 
 
-def _shape_error(spec: ArraySpec, err: LearnerError, case: ArrayCase) -> CheckResult:
-    given = ", ".join(f"{k} {np.shape(v)}" for k, v in case.inputs.items())
-    rules = [f"{o.shown} must have shape {o.shape_text(case)}: {o.why}" for o in spec.outputs]
-    cause = err.__context__
-    which = explain_shape_error(cause, lambda target: _expected_shape(spec, case, target)) \
-        if cause is not None else None
-    summary = (which if which else
-               f"{err} — numpy could not combine the shapes.")
-    return CheckResult(
-        spec.exercise_id, False, mistake="shape-error", hint=spec.mistake_hints.get("shape-error"),
-        summary=summary,
-        details=[f"The inputs in this case ({_dims_text(case)}): {given}.", *rules,
-                 "Write the shape of every product on paper: (a, b) @ (b, c) gives (a, c), "
-                 "and the inner sizes must agree; .T swaps the two axes."])
-
-
-def _expected_shape(spec: ArraySpec, case: ArrayCase, target):
-    """``(shape, name)`` the learner's ``target`` must have in ``case``, if known: an output
-    (by name, label, or position in the returned tuple) or a step of the reference's program."""
-    kind, key = target
-    if kind == "return":
-        if spec.returns == "tuple" and key < len(spec.outputs):
-            o = spec.outputs[key]
-            return o.shape(case), o.shown
-        return None
-    for o in spec.outputs:
-        if key in (o.name, o.label):
-            return o.shape(case), o.shown
-    program = spec.program
-    if program is not None and key in program.names:
-        with np.errstate(all="ignore"):
-            value = Search(program, [], [case.inputs]).value(key, (), 0)
-        if value is not None:
-            return value.shape, key
-    return None
-
-
 def _mutation_result(spec, mutated: dict, n: int) -> CheckResult:
     names = ", ".join(mutated)
     first = next(iter(mutated))
@@ -257,7 +224,7 @@ def grade_arrays(spec: ArraySpec, answer, opts: CheckOptions) -> CheckResult:
             mine.append(_unpack(spec, out))
         except LearnerError as err:
             if err.kind == "exception" and any(w in str(err) for w in _SHAPE_WORDS):
-                return _shape_error(spec, err, case)
+                return shape_error_result(spec, err, case)
             raise
         except _WrongKeys as err:
             return CheckResult(spec.exercise_id, False, mistake="wrong-keys", summary=str(err))
@@ -275,99 +242,4 @@ def grade_arrays(spec: ArraySpec, answer, opts: CheckOptions) -> CheckResult:
         return CheckResult(spec.exercise_id, True, n_cases=n, summary=(
             f"correct — {', '.join(spec.names)} match for {n} random cases of different "
             f"shapes ({', '.join(cases[0].dims)} = {shapes}{', ...' if n > 4 else ''})"))
-    return _diagnose(spec, cases, mine, ok, wrong, mutated)
-
-
-def _diagnose(spec, cases, mine, ok, wrong, mutated) -> CheckResult:
-    groups = _explain(spec, cases, mine, wrong)          # [(outputs, mistake id, message)]
-    primary = next((g for g in groups if g[1]), groups[0])
-    o = primary[0][0]
-    c = ok[o.name].index(False)
-    case = cases[c]
-    head = (f"{len(wrong)} of {len(spec.outputs)} outputs are wrong "
-            f"({', '.join(w.shown for w in wrong)}). " if len(spec.outputs) > 1 else "")
-    which = ", ".join(p.shown for p in primary[0])
-    result = CheckResult(spec.exercise_id, False, point=dict(case.dims), n_cases=len(cases),
-                         learner_value=mine[c][o.name], expected_value=case.expected[o.name],
-                         mistake=primary[1], hint=spec.mistake_hints.get(primary[1]))
-    result.summary = head + (f"{which}: {primary[2]}" if primary[2] else
-                             f"{which} differs from the expected values.")
-    if mine[c][o.name].shape == case.expected[o.name].shape:
-        result.details.append(where_wrong(mine[c][o.name], case.expected[o.name], o.shown,
-                                          spec.rtol, spec.atol))
-    for outs, _mid, message in groups:
-        if outs is primary[0]:
-            continue
-        for other in outs if not message else outs[:1]:
-            oc = ok[other.name].index(False)
-            text = message or where_wrong(mine[oc][other.name], cases[oc].expected[other.name],
-                                          other.shown, spec.rtol, spec.atol)
-            result.details.append(f"{', '.join(p.shown for p in outs) if message else other.shown}"
-                                  f": {text}")
-    if mutated:
-        result.details.append(f"Also, your function changed its input "
-                              f"{', '.join(mutated)} in place; compute into new arrays.")
-    return result
-
-
-def _explain(spec, cases, mine, wrong) -> list:
-    """Greedy cover of the wrong outputs: catalogue mistakes explaining the most outputs
-    first (then those matching on every output they change, then catalogue order); then the
-    generic probes that name a mistake outright (a transpose, the right numbers in the wrong
-    shape, a factor m, a sign); then the edits of the reference's program
-    (:mod:`.edits`); then a generic description of each output left."""
-    matches = []
-    for m in spec.mistakes:
-        with np.errstate(all="ignore"):
-            outs = [m.outputs(case) for case in cases]
-        keys = [o for o in wrong if o.name in outs[0] and all(
-            close(mine[c][o.name], np.asarray(outs[c][o.name], dtype=float), spec.rtol,
-                  spec.atol) for c in range(len(cases)))]
-        if keys:
-            changed = [k for k in outs[0] if not close(
-                np.asarray(outs[0][k], dtype=float), cases[0].expected[k], spec.rtol,
-                spec.atol)]
-            complete = len(keys) == len(changed)      # every output it changes matches
-            matches.append((m, keys, complete))
-    matches.sort(key=lambda mk: (-len(mk[1]), not mk[2]))     # stable: catalogue order next
-    groups, covered = [], set()
-    partial = [mk for mk in matches if not mk[2]]     # named after the generated edits
-    for m, keys, complete in matches:
-        new = [o for o in keys if o.name not in covered]
-        if new and complete:
-            groups.append((new, m.id, m.message))
-            covered.update(o.name for o in new)
-    generic = {}
-    for o in wrong:
-        if o.name not in covered:
-            generic[o.name] = explain_generic(o, cases, [mi[o.name] for mi in mine],
-                                              [c.expected[o.name] for c in cases], spec.rtol,
-                                              spec.atol)
-            if generic[o.name][1] in _NAMED_OUTRIGHT:
-                groups.append(([o], generic[o.name][1], generic[o.name][2]))
-                covered.add(o.name)
-    left = [o for o in wrong if o.name not in covered]
-    if left and spec.program is not None:
-        right = [o.name for o in spec.outputs if o not in wrong]
-        for names, mid, message in explain_by_edits(spec, cases, mine, [o.name for o in left],
-                                                    right):
-            groups.append(([o for o in left if o.name in names], mid, message))
-            covered.update(names)
-    for m, keys, _ in partial:
-        new = [o for o in keys if o.name not in covered]
-        if new:
-            groups.append((new, m.id, m.message))
-            covered.update(o.name for o in new)
-    for o in wrong:
-        if o.name not in covered:
-            _, mid, message = generic[o.name]
-            groups.append(([o], mid, message))
-    return groups
-
-
-#: generic findings that beat any generated edit (their messages are exact)
-_NAMED_OUTRIGHT = ("not-finite", "transposed", "bias-shape", "missing-1/m", "extra-1/m", "sign")
-
-
-def _dims_text(case: ArrayCase) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in case.dims.items())
+    return diagnose(spec, cases, mine, ok, wrong, mutated)
