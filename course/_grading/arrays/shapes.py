@@ -21,15 +21,20 @@ import itertools
 import linecache
 import os
 import sys
+import sysconfig
 from pathlib import Path
 
 import numpy as np
 
 __all__ = ["explain_shape_error", "failing_frame"]
 
-#: the course package (from ``course.__file__``) and numpy: not the learner's code
-_OURS = tuple(str(Path(p).resolve().parent) + os.sep
-              for p in (sys.modules[__name__.partition(".")[0]].__file__, np.__file__))
+#: not the learner's code: the course package (from ``course.__file__``), numpy, the standard
+#: library and installed packages
+_OURS = tuple(dict.fromkeys(
+    [str(Path(p).resolve().parent) + os.sep
+     for p in (sys.modules[__name__.partition(".")[0]].__file__, np.__file__)]
+    + [str(Path(sysconfig.get_path(k)).resolve()) + os.sep
+       for k in ("stdlib", "platstdlib", "purelib", "platlib") if sysconfig.get_path(k)]))
 _ELEMENTWISE = {"sigmoid", "sigmoid_prime", "exp", "log", "tanh", "abs", "sqrt", "tanh_prime",
                 "relu", "relu_prime", "square", "negative"}
 _VERB = {ast.Mult: ("multiplies elementwise", "by", "*"), ast.Add: ("adds", "and", "+"),
@@ -83,9 +88,10 @@ class _Shapes:
         self.names = {**frame.f_globals, **frame.f_locals}
 
     def value_shape(self, value):
-        if isinstance(value, np.ndarray):
-            return value.shape
-        if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        kind = type(value)                      # type(), not isinstance: no learner __class__
+        if issubclass(kind, np.ndarray):
+            return np.ndarray.shape.__get__(value)      # the base class's, not a subclass's
+        if issubclass(kind, (int, float, np.number)) and kind is not bool:
             return ()
         return None
 
