@@ -338,6 +338,32 @@ def test_a_shape_error_names_the_operation_and_its_shapes(eid, fn, what, why):
     assert f"(numpy refused it in {fn.__name__}, line" in result.summary
 
 
+def test_an_operand_made_with_the_wrong_shape_is_explained_where_it_was_made():
+    result = explain("dense.backward", _layer(dZ="dA @ sigmoid_prime(Z).T"))
+    assert result.mistake == "shape-error"
+    assert result.summary.startswith(
+        "dZ has shape (5, 5), but it must have shape (5, 4): on line 2, "
+        "`dA @ sigmoid_prime(Z).T` multiplies as matrices (5, 4) by (4, 5), giving (5, 5); "
+        "dZ must have shape (5, 4): this product acts entry by entry (elementwise), "
+        "`dA * sigmoid_prime(Z)`. Then `dZ @ W.T`"), result.summary
+
+
+def test_a_bias_summed_over_the_wrong_axis_is_named_in_a_shape_error():
+    fn = compile_learner("""def train_step(X, y, W1, b1, W2, b2, lr):
+    A1 = sigmoid(X @ W1 + b1)
+    A2 = sigmoid(A1 @ W2 + b2)
+    dZ2 = (A2 - y) / len(X)
+    dZ1 = dZ2 @ W2.T * A1 * (1 - A1)
+    return (W1 - lr * X.T @ dZ1, b1 - lr * dZ1.sum(axis=1, keepdims=True).T,
+            W2 - lr * A1.T @ dZ2, b2 - lr * dZ2.sum(axis=0, keepdims=True))
+""", "train_step")
+    summary = explain("sgd.train_step", fn).summary
+    assert "subtracts (1, 4) and (1, 6)" in summary
+    assert ("b1 must have shape (1, 4): `dZ1.sum(axis=1, keepdims=True)` sums over axis 1, the "
+            "units: one number per example; a bias gradient adds up the examples, axis 0, "
+            "`b1 - lr * dZ1.sum(axis=0, keepdims=True)`") in summary
+
+
 def test_a_shape_error_never_calls_learner_objects():
     class Sneaky:
         calls = 0

@@ -17,6 +17,7 @@ which arrangement of the same operands gives the shape the result must have:
 from __future__ import annotations
 
 import ast
+import copy
 import itertools
 import linecache
 import os
@@ -219,37 +220,83 @@ def _op(node):
     return type(node.op) if isinstance(node, ast.BinOp) else ast.MatMult
 
 
-def _fixes(left, right, a, b, op, want):
-    """Arrangements of the two operands (order, transposes, ``@``/``*``) giving ``want``,
-    fewest changes first: ``[(code, new op, swapped, (flip x, flip y))]``."""
+def _variants(node, shapes, depth=0):
+    """``(code, shape, cost, note)`` for an operand as written and as it might have been
+    meant: transposed (or not), summed over the other axis — also inside a ``.T`` or a
+    product with a number (``lr * dZ1.sum(axis=1).T``)."""
+    code, shape = ast.unparse(node), shapes(node)
+    out = [(code, shape, 0, "")]
+    if shape is None or depth > 2:
+        return out
+    if len(shape) == 2:
+        flipped = _T(code, True)
+        note = (f"{flipped} should not be transposed" if code.endswith(".T") else
+                f"{code} needs a transpose")
+        out.append((flipped, shape[::-1], 1, note))
+    if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in ("sum", "mean"):
+        out += _other_axis(node, shapes)
+    elif isinstance(node, ast.Attribute) and node.attr == "T":
+        for c, s, k, n in _variants(node.value, shapes, depth + 1)[1:]:
+            if s is not None and "transpose" not in n:
+                out += [(_T(c, True), s[::-1], k, n), (c, s, k + 1, n)]     # with or without .T
+    elif isinstance(node, ast.BinOp) and type(node.op) in (ast.Mult, ast.Div):
+        for side in ("left", "right"):
+            other = node.right if side == "left" else node.left
+            if shapes(other) != ():
+                continue
+            for c, s, k, n in _variants(getattr(node, side), shapes, depth + 1)[1:]:
+                if "transpose" in n:
+                    continue
+                twin = copy.copy(node)
+                setattr(twin, side, ast.parse(c, mode="eval").body)
+                out.append((ast.unparse(twin), s, k, n))
+    return out
+
+
+def _other_axis(node, shapes):
+    for kw in node.keywords:
+        if kw.arg == "axis" and isinstance(kw.value, ast.Constant) and kw.value.value in (0, 1):
+            other = copy.deepcopy(node)
+            next(k for k in other.keywords if k.arg == "axis").value = ast.Constant(
+                1 - kw.value.value)
+            code = ast.unparse(node)
+            note = (f"`{code}` sums over axis 1, the units: one number per example; a bias "
+                    f"gradient adds up the examples, axis 0" if kw.value.value == 1 else
+                    f"`{code}` sums over axis 0, the examples, where axis 1 belongs")
+            return [(ast.unparse(other), shapes(other), 1, note)]
+    return []
+
+
+def _fixes(left, right, op, want, shapes):
+    """Arrangements of the two operands (order, transposes, another sum axis, ``@``/``*``)
+    giving ``want``, fewest changes first: ``[(cost, code, new op, swapped, notes)]``."""
     found = []
-    for swapped, ((x, sx), (y, sy)) in enumerate((((left, a), (right, b)),
-                                                  ((right, b), (left, a)))):
-        for tx, ty in itertools.product((False, True), repeat=2):
-            s1, s2 = (sx[::-1] if tx else sx), (sy[::-1] if ty else sy)
-            for new_op in (ast.MatMult, ast.Mult):
-                if _combine(new_op, s1, s2) == want:
-                    code = f"{_T(x, tx)} {_VERB[new_op][2]} {_T(y, ty)}"
-                    cost = swapped + tx + ty + (new_op is not op)
-                    found.append((cost, code, new_op, bool(swapped), (tx, ty), (x, y)))
+    sides = (_variants(left, shapes), _variants(right, shapes))
+    for swapped, (xs, ys) in enumerate((sides, sides[::-1])):
+        for (x, sx, cx, nx), (y, sy, cy, ny) in itertools.product(xs, ys):
+            if sx is None or sy is None:
+                continue
+            ops = (ast.MatMult, ast.Mult) if op in (ast.MatMult, ast.Mult) else (op,)
+            for new_op in ops:
+                if _combine(new_op, sx, sy) == want:
+                    code = f"{x} {_VERB[new_op][2]} {y}"
+                    cost = swapped + cx + cy + (new_op is not op)
+                    found.append((cost, code, new_op, bool(swapped), [n for n in (nx, ny) if n]))
     found.sort(key=lambda f: f[0])
     return found
 
 
 def _why(name, op, fix) -> str:
-    _, _code, new_op, swapped, flips, operands = fix
+    _, _code, new_op, swapped, notes = fix
     if new_op is ast.MatMult and op is not ast.MatMult:
         return ("a weight gradient is a matrix product that adds up the m examples"
                 if name.startswith("dW") else "this is a matrix product")
     if new_op is ast.Mult and op is ast.MatMult:
         return "this product acts entry by entry (elementwise)"
-    if swapped and not any(flips):
+    if swapped and not notes:
         return "the factors are in the wrong order"
-    moved = [_T(c, True) if c.endswith(".T") else c for c, f in zip(operands, flips) if f]
-    if len(moved) == 1 and not swapped:
-        code = operands[flips.index(True)]
-        return (f"{moved[0]} should not be transposed" if code.endswith(".T") else
-                f"{code} needs a transpose")
+    if len(notes) == 1 and not swapped:
+        return notes[0]
     return "the factors need another arrangement"
 
 
@@ -262,6 +309,62 @@ def _T(code: str, flip: bool) -> str:
     return f"{code}.T" if code.isidentifier() else f"({code}).T"
 
 
+def _describe(node, shapes):
+    """```dZ2 * A1.T` multiplies elementwise (2, 5) by (5, 3)`` and the operand shapes."""
+    left, right = _operands(node)
+    a, b = shapes(left), shapes(right)
+    if a is None or b is None:
+        return None
+    verb, joint, _ = _VERB[_op(node)]
+    return f"`{ast.unparse(node)}` {verb} {a} {joint} {b}", a, b
+
+
+def _remedy(node, shapes, want) -> str:
+    """``: a weight gradient is a matrix product ..., `A1.T @ dZ2``` (or ``.``)."""
+    if want is None:
+        return "."
+    shape, name = want
+    left, right = _operands(node)
+    fixes = _fixes(left, right, _op(node), shape, shapes)
+    if not fixes:
+        return f"; {name} must have shape {shape}."
+    return f"; {name} must have shape {shape}: {_why(name, _op(node), fixes[0])}, " \
+        f"`{fixes[0][1]}`."
+
+
+def _made_wrong(tree, node, shapes, expected_shape):
+    """An operand of the failing ``node`` that already had the wrong shape, explained where
+    it was made (``dZ = dA @ sigmoid_prime(Z).T`` two lines up), or None."""
+    for operand in _operands(node):
+        name_node = operand.value if isinstance(operand, ast.Attribute) else operand
+        if not isinstance(name_node, ast.Name):
+            continue
+        want = expected_shape(("name", name_node.id))
+        actual = shapes(name_node)
+        if want is None or actual is None or actual == want[0]:
+            continue
+        made = [s for s in ast.walk(tree) if isinstance(s, ast.Assign)
+                and s.lineno < node.lineno and len(s.targets) == 1
+                and isinstance(s.targets[0], ast.Name) and s.targets[0].id == name_node.id]
+        if not made:
+            continue
+        value = max(made, key=lambda s: s.lineno).value
+        if not (isinstance(value, ast.BinOp) and type(value.op) in _VERB or
+                isinstance(value, ast.Call) and _op_name(value) in ("dot", "matmul")):
+            continue
+        described = _describe(value, shapes)
+        if described is None:
+            continue
+        return (f"{name_node.id} has shape {actual}, but it must have shape {want[0]}: on line "
+                f"{value.lineno}, {described[0]}, giving {actual}"
+                + _remedy(value, shapes, want))
+    return None
+
+
+def _op_name(call) -> str:
+    return getattr(call.func, "attr", getattr(call.func, "id", ""))
+
+
 def explain_shape_error(exc: BaseException, expected_shape) -> str | None:
     """The learner-facing sentence for a numpy shape error, or None if it cannot be read.
 
@@ -272,34 +375,23 @@ def explain_shape_error(exc: BaseException, expected_shape) -> str | None:
     if found is None:
         return None
     frame, lasti, lineno = found
-    tree, lines = _source_tree(frame)
+    tree, _lines = _source_tree(frame)
     if tree is None:
         return None
     shapes = _Shapes(frame)
     node = _failing_node(tree, _span(frame, lasti), lineno, shapes)
-    if node is None:
+    described = _describe(node, shapes) if node is not None else None
+    if described is None:
         return None
-    left, right = _operands(node)
-    a, b = shapes(left), shapes(right)
-    if a is None or b is None:
-        return None
-    op = _op(node)
-    verb, joint, _ = _VERB[op]
-    l_code, r_code = ast.unparse(left), ast.unparse(right)
-    text = f"`{ast.unparse(node)}` {verb} {a} {joint} {b}"
-    if op is ast.MatMult:
+    text, a, b = described
+    if _op(node) is ast.MatMult:
         inner = b[-2] if len(b) > 1 else (b[0] if b else "-")
         text += f": the inner sizes {a[-1] if a else '-'} and {inner} differ"
     else:
         text += ", which numpy cannot broadcast (equal sizes, or 1, axis by axis)"
     where = f" (numpy refused it in {frame.f_code.co_name}, line {node.lineno})"
+    upstream = _made_wrong(tree, node, shapes, expected_shape)
+    if upstream:
+        return f"{upstream} Then {text}.{where}"
     target = _target(tree, node)
-    want = expected_shape(target) if target else None
-    if want is None:
-        return text + "." + where
-    shape, name = want
-    fixes = _fixes(l_code, r_code, a, b, op, shape)
-    if not fixes:
-        return text + f"; {name} must have shape {shape}.{where}"
-    return text + f"; {name} must have shape {shape}: {_why(name, op, fixes[0])}, " \
-        f"`{fixes[0][1]}`.{where}"
+    return text + _remedy(node, shapes, expected_shape(target) if target else None) + where
