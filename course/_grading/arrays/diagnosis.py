@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from course._grading.arrays.probes import close, explain_generic, where_wrong
+from course._grading.arrays.program import render, variables
 from course._grading.arrays.search import Search, explain_by_edits
 from course._grading.arrays.shapes import explain_shape_error
 from course._grading.result import CheckResult
@@ -38,24 +39,42 @@ def shape_error_result(spec, err, case) -> CheckResult:
 
 
 def _expected_shape(spec, case, target):
-    """``(shape, name)`` the learner's ``target`` must have in ``case``, if known: an output
-    (by name, label, or position in the returned tuple) or a step of the reference's program."""
+    """``(shape, name, meant)`` the learner's ``target`` must have in ``case``, if known: an
+    output (by name, label, or position in the returned tuple) or a step of the reference's
+    program; ``meant`` is the reference's line for it (``""`` when there is no program)."""
     kind, key = target
+    site = None
     if kind == "return":
-        if spec.returns == "tuple" and key < len(spec.outputs):
-            o = spec.outputs[key]
-            return o.shape(case), o.shown
-        return None
-    for o in spec.outputs:
-        if key in (o.name, o.label):
-            return o.shape(case), o.shown
-    program = spec.program
-    if program is not None and key in program.names:
-        with np.errstate(all="ignore"):
-            value = Search(program, [], [case.inputs]).value(key, (), 0)
-        if value is not None:
-            return value.shape, key
-    return None
+        if spec.returns != "tuple" or key >= len(spec.outputs):
+            return None
+        o = spec.outputs[key]
+        shape, name = o.shape(case), o.shown
+    else:
+        o = next((o for o in spec.outputs if key in (o.name, o.label)), None)
+        if o is None and (spec.program is None or key not in spec.program.names):
+            return None
+        if o is None:
+            site = key
+            with np.errstate(all="ignore"):
+                value = Search(spec.program, [], [case.inputs]).value(key, (), 0)
+            if value is None:
+                return None
+            shape, name = value.shape, key
+        else:
+            shape, name = o.shape(case), o.shown
+    if site is None and o is not None and spec.program is not None:
+        site = spec.program.outputs.get(o.name)
+    return shape, name, _meant(spec.program, site) if site else ""
+
+
+def _meant(program, site) -> str:
+    """``dZ1 = dA1 * sigmoid_prime(Z1), with dA1 = dZ2 @ W2.T``: the reference's line for
+    ``site`` and the lines of the intermediate arrays it reads."""
+    expr = program.expr(site)
+    reads = [n for n in program.names if n in variables(expr) and n not in
+             program.outputs.values()]
+    line = f"{site} = {render(expr)}"
+    return line + "".join(f", with {n} = {render(program.expr(n))}" for n in reads)
 
 
 def diagnose(spec, cases, mine, ok, wrong, mutated) -> CheckResult:

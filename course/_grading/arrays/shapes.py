@@ -323,11 +323,11 @@ def _remedy(node, shapes, want) -> str:
     """``: a weight gradient is a matrix product ..., `A1.T @ dZ2``` (or ``.``)."""
     if want is None:
         return "."
-    shape, name = want
+    shape, name, meant = want
     left, right = _operands(node)
     fixes = _fixes(left, right, _op(node), shape, shapes)
     if not fixes:
-        return f"; {name} must have shape {shape}."
+        return f"; {name} must have shape {shape}" + (f": `{meant}`." if meant else ".")
     return f"; {name} must have shape {shape}: {_why(name, _op(node), fixes[0])}, " \
         f"`{fixes[0][1]}`."
 
@@ -369,7 +369,8 @@ def explain_shape_error(exc: BaseException, expected_shape) -> str | None:
     """The learner-facing sentence for a numpy shape error, or None if it cannot be read.
 
     ``expected_shape(("name", "dW2"))`` or ``expected_shape(("return", 1))`` gives the shape
-    the result must have and the name to call it by (``(shape, "dW2")``), or None.
+    the result must have, the name to call it by and the reference's line for it
+    (``((4, 2), "dW2", "dW2 = A1.T @ dZ2")``, the line may be ``""``), or None.
     """
     found = failing_frame(exc)
     if found is None:
