@@ -1,7 +1,7 @@
 """``python -m course``: a thin command line over the library's stages.
 
-Each stage lives in its own module (release, checks, _grading.batch, validate); this file only
-wires options.
+Each stage lives in its own module (start, release, checks, _grading.batch, validate); this
+file only wires options.
 """
 
 from __future__ import annotations
@@ -95,7 +95,8 @@ def _cmd_delegate(module: str):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m course",
-        description="The backprop course: release lessons, list and check exercises, grade.")
+        description="The backprop course: start your own copy of the lessons, release lessons, "
+                    "list and check exercises, grade.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("release", help="regenerate lessons/ from solutions/")
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_ask)
 
     for name, module, text in (
+            ("start", "course.start", "copy the lessons into your own working folder"),
             ("grade", "course._grading.batch", "grade submitted notebooks into a CSV"),
             ("validate", "course.validate", "execute every notebook as CI does")):
         import importlib
@@ -136,7 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ModuleNotFoundError as err:      # an instructor tool without its extra installed
+        print(f"course {args.command}: needs the package {err.name!r}, which is not installed; "
+              'install the instructor tools with `pip install "backprop-course[grade]"`',
+              file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

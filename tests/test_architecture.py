@@ -10,7 +10,8 @@ Floors, bottom up (a module may import its own floor or any floor below):
 4. ``course._grading.batch``: the instructor's batch grader.
 5. lesson tools: ``checks``, ``your_network`` (ask), ``tracker``, ``notebook``,
    ``sliders``, ``plots``, ``widgets``.
-6. the command line and instructor tools: ``__main__``, ``release``, ``validate``, ``course``.
+6. the command line and instructor tools: ``__main__``, ``start``, ``release``, ``validate``,
+   ``course``.
 
 Every import statement counts, including those inside functions (an import hidden in a
 function is still an arrow).
@@ -33,7 +34,8 @@ FLOORS = (
     ("course._grading.exercises", 3), ("course._grading.batch", 4), ("course._grading", 2),
     ("course.checks", 5), ("course.your_network", 5), ("course.tracker", 5), ("course.notebook", 5),
     ("course.sliders", 5), ("course.plots", 5), ("course.widgets", 5),
-    ("course.__main__", 6), ("course.release", 6), ("course.validate", 6), ("course", 6),
+    ("course.__main__", 6), ("course.release", 6), ("course.start", 6), ("course.validate", 6),
+    ("course", 6),
 )
 
 

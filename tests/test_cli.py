@@ -31,3 +31,16 @@ def test_check_a_formula_from_the_terminal():
 def test_unknown_command_is_a_usage_error():
     proc = run("frobnicate")
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
+
+
+def test_an_instructor_tool_without_its_extra_says_what_to_install(monkeypatch, capsys):
+    import course.release
+    from course.__main__ import main
+
+    def missing(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'nbformat'", name="nbformat")
+
+    monkeypatch.setattr(course.release, "release", missing)
+    assert main(["release", "--check"]) == 2
+    err = capsys.readouterr().err
+    assert "'nbformat'" in err and "backprop-course[grade]" in err

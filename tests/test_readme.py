@@ -27,6 +27,18 @@ def test_readme_open_command_uses_a_virtual_environment():
     assert (ROOT / "lessons" / "00_start_here.ipynb").exists()
 
 
+def test_readme_open_command_works_on_the_learners_copy():
+    """JupyterLab opens the copy `course start` makes, never the tracked lessons/."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    open_cmd = next(b.strip() for b in _bash_blocks(readme) if "jupyter lab" in b)
+    assert '.venv/bin/pip install -e ".[lab]"' in open_cmd     # JupyterLab is in the lab extra
+    assert "&& .venv/bin/course start &&" in open_cmd
+    assert open_cmd.endswith("jupyter lab backprop-course/00_start_here.ipynb")
+    assert "lessons/" not in open_cmd
+    assert "backprop-course/" in (ROOT / ".gitignore").read_text(encoding="utf-8")
+    assert "--allow-root" in readme
+
+
 def test_readme_lists_every_lesson():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for path in sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb")):

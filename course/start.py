@@ -1,0 +1,168 @@
+"""``course start [DIR]``: copy the lessons into a folder the learner owns.
+
+The lessons travel inside the package (``course/lessons/`` in a wheel, put there at build
+time from the repository's ``lessons/``; in a source checkout the tracked ``lessons/`` next
+to the package). A learner works in a copy, so their answers never land in the course's
+own files, ``git pull`` never conflicts and the tests keep seeing pristine lessons.
+
+The copy never overwrites: a second ``start`` only adds lessons that are missing (a new
+lesson in a newer version of the course). ``--reset LESSON`` puts one lesson back as it
+was shipped, after moving the learner's version aside to a timestamped backup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["DEFAULT_FOLDER", "StartReport", "shipped_lessons", "start", "reset_lesson",
+           "add_arguments", "main"]
+
+DEFAULT_FOLDER = Path("backprop-course")
+_PATTERN = "[0-9][0-9]_*.ipynb"
+
+
+def shipped_lessons() -> Path:
+    """The folder of lesson notebooks this installation of the course carries.
+
+    Raises
+    ------
+    FileNotFoundError
+        When neither an installed ``course/lessons/`` nor a source checkout's ``lessons/``
+        holds a lesson (a broken installation).
+    """
+    package = Path(__file__).resolve().parent
+    candidates = [package / "lessons"]
+    if (package.parent / "pyproject.toml").is_file():      # a source checkout (editable)
+        candidates.append(package.parent / "lessons")
+    for folder in candidates:
+        if any(folder.glob(_PATTERN)):
+            return folder
+    raise FileNotFoundError(
+        f"this installation of the course carries no lessons (looked in "
+        f"{', '.join(str(c) for c in candidates)}); reinstall it with "
+        "`pip install --force-reinstall backprop-course`")
+
+
+@dataclass
+class StartReport:
+    """What ``start`` or ``reset_lesson`` did in the learner's folder."""
+
+    folder: Path
+    copied: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+    verb: str = "Copied"
+
+    def __str__(self) -> str:
+        lines = []
+        if self.copied:
+            lines.append(f"{self.verb} {len(self.copied)} lesson(s) into {self.folder}: "
+                         f"{', '.join(self.copied)}")
+        if self.kept:
+            lines.append(f"Kept your own {len(self.kept)} lesson(s) there, untouched "
+                         "(`course start --reset NN` restores one).")
+        for backup in self.backups:
+            lines.append(f"Your previous version is saved as {backup}")
+        first = self.folder / (self.copied + self.kept)[0] if self.copied + self.kept else None
+        if first is not None:
+            lines.append(f"Next: jupyter lab {first}")
+        return "\n".join(lines)
+
+
+def _target(folder: Path | str) -> Path:
+    folder = Path(folder).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(f"{folder} is a file; give `course start` a folder "
+                                 "(new or existing) for your lessons")
+    if folder.is_dir() and folder.resolve() == shipped_lessons().resolve():
+        raise ValueError(f"{folder} is the course's own copy of the lessons; choose another "
+                         f"folder, e.g. `course start {DEFAULT_FOLDER}`")
+    return folder
+
+
+def start(folder: Path | str = DEFAULT_FOLDER) -> StartReport:
+    """Copy every shipped lesson that ``folder`` does not have yet; never overwrite.
+
+    Parameters
+    ----------
+    folder : path, default ``./backprop-course``
+        Created if missing (with its parents).
+
+    Returns
+    -------
+    StartReport
+        Which lessons were copied and which were already there (left as they are).
+    """
+    folder = _target(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    report = StartReport(folder)
+    for lesson in sorted(shipped_lessons().glob(_PATTERN)):
+        destination = folder / lesson.name
+        try:
+            with open(destination, "xb") as out:      # "x": fails if it exists, atomically
+                out.write(lesson.read_bytes())
+        except FileExistsError:
+            report.kept.append(lesson.name)
+        else:
+            report.copied.append(lesson.name)
+    return report
+
+
+def _find_lesson(name: str) -> Path:
+    """A shipped lesson by number (``03``), stem or file name; clear error otherwise."""
+    lessons = sorted(shipped_lessons().glob(_PATTERN))
+    key = Path(name.strip()).name.removesuffix(".ipynb")
+    matches = [p for p in lessons
+               if key in (p.stem, p.stem[:2], p.stem[3:]) or (key.isdigit() and
+                                                                int(key) == int(p.stem[:2]))]
+    if len(matches) != 1:
+        names = ", ".join(p.stem for p in lessons)
+        raise ValueError(f"no lesson called {name!r}; give its number or name, one of: {names}")
+    return matches[0]
+
+
+def reset_lesson(folder: Path | str, lesson: str) -> StartReport:
+    """Put one lesson back as shipped; the learner's version is kept as a backup.
+
+    The backup is ``NN_name.backup-YYYYmmdd-HHMMSS.ipynb`` beside it (never overwritten).
+    """
+    folder = _target(folder)
+    source = _find_lesson(lesson)
+    folder.mkdir(parents=True, exist_ok=True)
+    report = StartReport(folder, copied=[source.name], verb="Restored")
+    destination = folder / source.name
+    if destination.exists():
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = folder / f"{source.stem}.backup-{stamp}.ipynb"
+        count = 1
+        while backup.exists():
+            count += 1
+            backup = folder / f"{source.stem}.backup-{stamp}-{count}.ipynb"
+        destination.replace(backup)
+        report.backups.append(backup)
+    shutil.copyfile(source, destination)
+    return report
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``course start``."""
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER,
+                        help=f"your working folder (default: ./{DEFAULT_FOLDER})")
+    parser.add_argument("--reset", metavar="LESSON",
+                        help="restore one lesson as shipped (e.g. 03), keeping yours as a backup")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run ``course start``; 0 on success, 2 when the folder or lesson is unusable."""
+    try:
+        report = reset_lesson(args.folder, args.reset) if args.reset else start(args.folder)
+    except (OSError, ValueError) as err:
+        print(f"course start: {err}", file=sys.stderr)
+        return 2
+    print(report)
+    return 0

@@ -1,0 +1,85 @@
+"""``course start``: the learner's own copy of the lessons, never overwritten."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course.start import reset_lesson, shipped_lessons, start
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_checkout_ships_its_tracked_lessons():
+    assert shipped_lessons() == ROOT / "lessons"
+
+
+def test_start_copies_every_lesson_into_a_new_folder(tmp_path):
+    report = start(tmp_path / "ws" / "deeper")
+    copied = sorted(p.name for p in (tmp_path / "ws" / "deeper").glob("*.ipynb"))
+    assert len(copied) >= 9 and copied == sorted(report.copied)
+    assert copied == sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+    lesson = tmp_path / "ws" / "deeper" / "03_diamond_network.ipynb"
+    assert lesson.read_bytes() == (ROOT / "lessons" / lesson.name).read_bytes()
+    assert "jupyter lab" in str(report) and "00_start_here.ipynb" in str(report)
+
+
+def test_a_second_start_adds_only_missing_lessons_and_keeps_edits(tmp_path):
+    start(tmp_path)
+    edited = tmp_path / "03_diamond_network.ipynb"
+    edited.write_text("my answers", encoding="utf-8")
+    (tmp_path / "05_backprop_algorithm.ipynb").unlink()
+    report = start(tmp_path)
+    assert report.copied == ["05_backprop_algorithm.ipynb"]
+    assert "03_diamond_network.ipynb" in report.kept
+    assert edited.read_text(encoding="utf-8") == "my answers"
+    assert "untouched" in str(report)
+
+
+@pytest.mark.parametrize("name", ["03", "3", "03_diamond_network", "diamond_network",
+                                  "03_diamond_network.ipynb"])
+def test_reset_restores_one_lesson_and_keeps_a_backup(tmp_path, name):
+    start(tmp_path)
+    edited = tmp_path / "03_diamond_network.ipynb"
+    edited.write_text("my answers", encoding="utf-8")
+    untouched = tmp_path / "04_gradient_checking.ipynb"
+    untouched.write_text("other work", encoding="utf-8")
+    report = reset_lesson(tmp_path, name)
+    assert edited.read_bytes() == (ROOT / "lessons" / edited.name).read_bytes()
+    [backup] = report.backups
+    assert backup.name.startswith("03_diamond_network.backup-") and backup.suffix == ".ipynb"
+    assert backup.read_text(encoding="utf-8") == "my answers"
+    assert untouched.read_text(encoding="utf-8") == "other work"
+    again = reset_lesson(tmp_path, name)            # same second: a second, distinct backup
+    assert again.backups[0] != backup and backup.exists()
+
+
+def test_reset_of_an_unknown_lesson_names_the_lessons(tmp_path):
+    with pytest.raises(ValueError, match="no lesson called '42'.*00_start_here"):
+        reset_lesson(tmp_path, "42")
+
+
+def test_start_refuses_a_file_and_the_course_own_lessons(tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(NotADirectoryError, match="is a file"):
+        start(tmp_path / "notes.txt")
+    with pytest.raises(ValueError, match="course's own copy"):
+        start(ROOT / "lessons")
+
+
+def test_the_command_line_starts_and_resets(tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "course", "start", *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60)
+
+    first = run()
+    assert first.returncode == 0, first.stderr
+    assert len(list((tmp_path / "backprop-course").glob("*.ipynb"))) >= 9
+    assert "Next: jupyter lab backprop-course/00_start_here.ipynb" in first.stdout
+    bad = run("--reset", "nope")
+    assert bad.returncode == 2 and "no lesson called 'nope'" in bad.stderr
+    assert run("--reset", "00").returncode == 0
+    assert list((tmp_path / "backprop-course").glob("00_start_here.backup-*.ipynb"))
