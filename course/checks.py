@@ -87,7 +87,8 @@ def hint(exercise_id: str, level: int | None = None) -> str:
     Returns
     -------
     str
-        ``"Hint 2 of 3 for <id>: ..."`` (repeats the last once all are shown).
+        ``"Hint 2 of 3 for <id>: ..."``; once every hint has been shown, a "no more hints"
+        message saying how to see one again. In a notebook it shows as a styled box.
     """
     try:
         ex = get_exercise(exercise_id)
@@ -103,7 +104,11 @@ def hint(exercise_id: str, level: int | None = None) -> str:
         shown = level - 1
     else:
         shown = _hint_level.get(exercise_id, 0)
-    _hint_level[exercise_id] = min(shown + 1, count - 1)
+        if shown >= count:
+            return _Hint(f"No more hints for {exercise_id}: you have seen all {count}. "
+                         f"`hint(\"{exercise_id}\", level={count})` shows the last one again; "
+                         "run the check to see what your answer gets wrong.", kind="done")
+    _hint_level[exercise_id] = shown + 1
     return _Hint(f"Hint {shown + 1} of {count} for {exercise_id}: {ex.hints[shown]}")
 
 
@@ -116,7 +121,25 @@ def reset_hints(exercise_id: str | None = None) -> None:
 
 
 class _Hint(str):
-    """A string that displays as itself (no quotes) in a notebook."""
+    """A hint: plain text in a terminal, a styled box in a notebook (no quotes either way)."""
+
+    def __new__(cls, text: str, kind: str = "hint"):
+        self = super().__new__(cls, text)
+        self.kind = kind
+        return self
 
     def __repr__(self) -> str:
         return str(self)
+
+    def _repr_html_(self) -> str:
+        import html
+        import re
+
+        colour = "#0072B2" if self.kind == "hint" else "#999999"
+        head, sep, body = str(self).partition(": ")
+        if not sep:
+            head, body = "", head
+        text = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(body))
+        title = f"<b>{html.escape(head)}</b>: " if head else ""
+        return (f"<div class='course-hint course-hint-{self.kind}' style='border-left:4px solid "
+                f"{colour};padding:6px 10px;margin:4px 0;color:inherit'>💡 {title}{text}</div>")

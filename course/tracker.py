@@ -1,4 +1,4 @@
-"""The learner's progress: the latest result of every exercise, kept in a local file.
+"""The learner's progress: the latest and the best result of every exercise, in a local file.
 
 The file is JSON, written atomically (a temporary file, then ``os.replace``); a
 corrupt file is set aside (renamed ``*.corrupt-<time>``) with a message, never fatal.
@@ -73,8 +73,9 @@ def _write(path: Path, data: dict) -> None:
 def record(result) -> None:
     """Store ``result`` as the latest for its exercise (never raises).
 
-    Kept per exercise: ``status``, ``mistake``, ``summary`` (shortened), ``time``,
-    ``attempts`` (how many checks so far) and ``passed_once``.
+    Kept per exercise: ``status`` (the latest), ``mistake``, ``summary`` (shortened),
+    ``time``, ``attempts`` (how many checks so far) and ``passed_once`` (the best result,
+    which ``progress()`` shows: a pass stays a pass).
     """
     from course._env import grading_mode
 
@@ -101,16 +102,36 @@ def record(result) -> None:
 _STATUSES = ("passed", "failed", "not attempted", "not checked yet")
 _MARKS = {"passed": "✓", "failed": "✗", "not attempted": "…", "not checked yet": " "}
 _COLOURS = {"passed": "#009E73", "failed": "#D55E00"}
+LATER_FAILED = "passed, later attempt failed"
+
+
+def _row(exercise, got: dict) -> dict:
+    """One table row: the best result counts (a pass stays a pass), the latest is noted."""
+    latest = got.get("status")
+    latest = latest if latest in _STATUSES else "not checked yet"
+    passed_once = got.get("passed_once") is True or latest == "passed"
+    note = ""
+    if passed_once and latest == "failed":
+        note = LATER_FAILED + (f" ({got['mistake']})" if got.get("mistake") else "")
+    return {"lesson": exercise.lesson, "id": exercise.id, "title": exercise.title,
+            "status": "passed" if passed_once else latest, "latest": latest, "note": note,
+            "mistake": None if passed_once else got.get("mistake"),
+            "time": got.get("time", ""), "attempts": got.get("attempts", 0),
+            "optional": exercise.points == 0}
 
 
 class Progress:
-    """A table of every exercise with its latest status (text and HTML views).
+    """A table of every exercise with its best status (text and HTML views).
+
+    An exercise passed once stays passed; a later failing attempt shows as a note
+    ("passed, later attempt failed") beside the ✓.
 
     Attributes
     ----------
     rows : list of dict
-        One per exercise: ``lesson``, ``id``, ``title``, ``status``, ``mistake``,
-        ``time``, ``attempts``, ``optional`` (extra practice, no points).
+        One per exercise: ``lesson``, ``id``, ``title``, ``status`` (the best result),
+        ``latest`` (the latest), ``note``, ``mistake``, ``time``, ``attempts``,
+        ``optional`` (extra practice, no points).
     """
 
     def __init__(self, rows: list[dict]):
@@ -118,11 +139,21 @@ class Progress:
 
     @property
     def counts(self) -> dict:
-        """How many exercises have each status (optional ones included)."""
+        """How many exercises have each (best) status, optional ones included."""
         out = dict.fromkeys(_STATUSES, 0)
         for r in self.rows:
             out[r["status"]] += 1
         return out
+
+    def lessons(self) -> list[tuple[str, int, int]]:
+        """``(lesson, passed, required)`` per lesson, in order (extra exercises not counted)."""
+        out: dict[str, list[int]] = {}
+        for r in self.rows:
+            tally = out.setdefault(r["lesson"], [0, 0])
+            if not r["optional"]:
+                tally[0] += r["status"] == "passed"
+                tally[1] += 1
+        return [(lesson, done, total) for lesson, (done, total) in out.items()]
 
     def _headline(self) -> str:
         required = [r for r in self.rows if not r["optional"]]
@@ -132,16 +163,22 @@ class Progress:
         more = f" (and {extra_done} of {extra} extra ones)" if extra else ""
         return f"{done} of {len(required)} exercises passed{more}"
 
+    @staticmethod
+    def _lesson_line(lesson: str, done: int, total: int) -> str:
+        return f"{lesson} — {done} of {total} passed" + (" ✓" if total and done == total else "")
+
     def __str__(self) -> str:
         lines = [self._headline()]
+        summary = {lesson: (done, total) for lesson, done, total in self.lessons()}
         lesson = None
         for r in self.rows:
             if r["lesson"] != lesson:
                 lesson = r["lesson"]
-                lines.append(f"\n{lesson}")
+                lines.append("\n" + self._lesson_line(lesson, *summary[lesson]))
             extra = f"  ({r['mistake']})" if r.get("mistake") else ""
+            note = f"  — {r['note']}" if r["note"] else ""
             tag = " [extra]" if r["optional"] else ""
-            lines.append(f"  {_MARKS[r['status']]} {r['id'] + tag:<30} {r['status']}{extra}")
+            lines.append(f"  {_MARKS[r['status']]} {r['id'] + tag:<30} {r['status']}{extra}{note}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -150,19 +187,26 @@ class Progress:
     def _repr_html_(self) -> str:
         esc = html.escape
         cell = "style='text-align:left;padding:1px 10px 1px 0;color:inherit'"
-        body = "".join(
-            f"<tr><td {cell}>{esc(r['lesson'])}</td><td {cell}><code style='color:inherit;"
-            f"background:none'>{esc(r['id'])}</code>{' <i>(extra)</i>' if r['optional'] else ''}"
-            f"</td><td style='text-align:left;padding:1px 10px 1px 0;"
-            f"color:{_COLOURS.get(r['status'], 'inherit')}'>{_MARKS[r['status']]} "
-            f"{esc(r['status'])}</td><td {cell}>{esc(r.get('mistake') or '')}</td>"
-            f"<td {cell}>{esc(str(r.get('time') or ''))}</td></tr>"
-            for r in self.rows)
+        summary = {lesson: (done, total) for lesson, done, total in self.lessons()}
+        body, lesson = [], None
+        for r in self.rows:
+            if r["lesson"] != lesson:
+                lesson = r["lesson"]
+                body.append(f"<tr class='course-progress-lesson'><th colspan='4' {cell}>"
+                            f"{esc(self._lesson_line(lesson, *summary[lesson]))}</th></tr>")
+            colour = _COLOURS.get(r["status"], "inherit")
+            detail = r["note"] or r.get("mistake") or ""
+            body.append(
+                f"<tr><td {cell}><code style='color:inherit;background:none'>{esc(r['id'])}"
+                f"</code>{' <i>(extra)</i>' if r['optional'] else ''}</td>"
+                f"<td style='text-align:left;padding:1px 10px 1px 0;color:{colour}'>"
+                f"{_MARKS[r['status']]} {esc(r['status'])}</td><td {cell}>{esc(detail)}</td>"
+                f"<td {cell}>{esc(str(r.get('time') or ''))}</td></tr>")
         head = "".join(f"<th {cell}>{h}</th>"
-                       for h in ("lesson", "exercise", "status", "mistake", "checked"))
+                       for h in ("exercise", "status", "mistake / note", "checked"))
         return (f"<div class='course-progress' style='color:inherit'><b>"
                 f"{esc(self._headline())}</b><table style='border-collapse:collapse;"
-                f"background:none'><tr>{head}</tr>{body}</table></div>")
+                f"background:none'><tr>{head}</tr>{''.join(body)}</table></div>")
 
 
 def progress() -> Progress:
@@ -170,12 +214,4 @@ def progress() -> Progress:
     from course._grading.registry import all_exercises
 
     data = load()
-    rows = []
-    for ex in all_exercises():
-        got = data.get(ex.id, {})
-        status = got.get("status")
-        rows.append({"lesson": ex.lesson, "id": ex.id, "title": ex.title,
-                     "status": status if status in _STATUSES else "not checked yet",
-                     "mistake": got.get("mistake"), "time": got.get("time", ""),
-                     "attempts": got.get("attempts", 0), "optional": ex.points == 0})
-    return Progress(rows)
+    return Progress([_row(ex, data.get(ex.id, {})) for ex in all_exercises()])

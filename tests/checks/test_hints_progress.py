@@ -27,12 +27,27 @@ def fresh(monkeypatch, tmp_path):
 
 # --- hints --------------------------------------------------------------------------------------
 
-def test_hints_come_one_level_at_a_time_then_repeat_the_last():
+def test_hints_come_one_level_at_a_time_then_say_there_are_no_more():
     hints = get_exercise(EID).hints
     shown = [hint(EID) for _ in range(len(hints) + 2)]
     for level, text in enumerate(hints, start=1):
         assert shown[level - 1] == f"Hint {level} of {len(hints)} for {EID}: {text}"
-    assert shown[-1] == shown[-2] == shown[len(hints) - 1]
+    done = f"No more hints for {EID}: you have seen all {len(hints)}."
+    assert shown[-1].startswith(done) and shown[-2].startswith(done)
+    assert f'level={len(hints)}' in shown[-1] and hints[-1] not in shown[-1]
+    assert hint(EID, level=len(hints)) == shown[len(hints) - 1]
+
+
+def test_hints_show_as_a_styled_box_in_a_notebook():
+    box = hint(EID)._repr_html_()
+    assert box.startswith("<div class='course-hint course-hint-hint'") and "border-left" in box
+    assert f"<b>Hint 1 of 3 for {EID}</b>" in box
+    for _ in range(3):
+        hint(EID)
+    done = hint(EID)._repr_html_()
+    assert "course-hint-done" in done
+    assert f"<code>hint(&quot;{EID}&quot;, level=3)</code>" in done       # `code` spans
+    assert "<script>" not in hint("<script>")._repr_html_()
 
 
 def test_hints_of_different_exercises_are_independent():
@@ -196,3 +211,34 @@ def test_progress_file_default_is_in_the_home_directory(monkeypatch):
     monkeypatch.delenv("COURSE_PROGRESS_FILE")
     assert progress_file().parts[-2:] == (".backprop-course", "progress.json")
     assert str(progress_file()).startswith(os.path.expanduser("~"))
+
+
+def test_a_pass_stays_a_pass_when_a_later_attempt_fails():
+    check("diamond.dO_dw1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*I")
+    check("diamond.dO_dw1", "d(zO)*(d(z2)*d(z1)*I + d(z3)*d(z1)*I)")     # the seed's mistake
+    table = progress()
+    row = {r["id"]: r for r in table.rows}["diamond.dO_dw1"]
+    assert row["status"] == "passed" and row["latest"] == "failed"
+    assert row["note"] == "passed, later attempt failed (weights-dropped)"
+    assert row["mistake"] is None
+    required = sum(not r["optional"] for r in table.rows)
+    text = str(table)
+    assert text.startswith(f"1 of {required} exercises passed")
+    assert "✓ diamond.dO_dw1" in text and "passed, later attempt failed" in text
+    assert table.counts["passed"] == 1 and table.counts["failed"] == 0
+    html = table._repr_html_()
+    assert "passed, later attempt failed" in html and "✓ passed" in html
+
+
+def test_progress_summarises_each_lesson():
+    for eid, answer in [("diamond.dO_dw4", "d(zO)*h2"), (EID, RIGHT)]:
+        check(eid, answer)
+    table = progress()
+    summary = {lesson: (done, total) for lesson, done, total in table.lessons()}
+    diamond = [r for r in table.rows if r["lesson"] == "03_diamond_network" and not r["optional"]]
+    assert summary["03_diamond_network"] == (2, len(diamond))
+    assert all(done == 0 for lesson, (done, _) in summary.items() if lesson != "03_diamond_network")
+    line = f"03_diamond_network — 2 of {len(diamond)} passed"
+    assert f"\n{line}\n" in str(table)
+    assert "<tr class='course-progress-lesson'><th colspan='4'" in table._repr_html_()
+    assert line in table._repr_html_()
