@@ -2,7 +2,8 @@
 
 Floors, bottom up (a module may import its own floor or any floor below):
 
-0. ``course.nn`` (the subject a learner reads) and the two switch modules ``_env``/``_lazy``;
+0. ``course.nn`` (the subject a learner reads), the switch modules ``_env``/``_lazy`` and
+   ``_paths`` (where the package lives);
    ``course.nn`` imports nothing of ``course`` outside itself.
 1. ``course.formula``, the formula language (answers, and ``ask``'s networks).
 2. ``course._grading`` engine: results, guards, registry, scalar/array graders.
@@ -29,7 +30,7 @@ import course
 PACKAGE = Path(course.__file__).resolve().parent
 
 FLOORS = (
-    ("course.nn", 0), ("course._env", 0), ("course._lazy", 0),
+    ("course.nn", 0), ("course._env", 0), ("course._lazy", 0), ("course._paths", 0),
     ("course.formula", 1),
     ("course._grading.exercises", 3), ("course._grading.batch", 4), ("course._grading", 2),
     ("course.checks", 5), ("course.your_network", 5), ("course.tracker", 5), ("course.notebook", 5),

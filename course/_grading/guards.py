@@ -16,6 +16,8 @@ import sys
 import threading
 import traceback
 
+from course._paths import in_package
+
 __all__ = ["LearnerError", "NotAttempted", "call_learner", "time_limit", "learner_frame",
            "capture_output", "CapturedOutput"]
 
@@ -39,7 +41,7 @@ class NotAttempted(Exception):
 def _raising_stub(err: BaseException, checked) -> str:
     """The learner function that raised ``err``, when it is not ``checked`` itself."""
     frames = [f for f in traceback.extract_tb(err.__traceback__)
-              if "/course/" not in f.filename.replace("\\", "/")]
+              if not in_package(f.filename)]
     name = frames[-1].name if frames else ""
     return "" if name in ("", "<module>", getattr(checked, "__name__", "")) else name
 
@@ -202,7 +204,7 @@ class _Alarm:
 def learner_frame(exc: BaseException) -> str:
     """`` in dO_dw1, line 3 (`return ...`)`` for the innermost frame outside the package."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if "/course/" not in f.filename.replace("\\", "/")]
+              if not in_package(f.filename)]
     if not frames:
         return ""
     f = frames[-1]

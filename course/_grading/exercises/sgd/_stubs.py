@@ -6,6 +6,8 @@ the check should say so instead of calling ``train`` itself "not attempted".
 
 from __future__ import annotations
 
+from course._paths import in_package
+
 __all__ = ["OtherStub", "StubWatch"]
 
 
@@ -31,7 +33,7 @@ def _raising_function(err: BaseException, answer) -> str:
     """The name of the learner's function whose stub raised, if it is not ``answer``."""
     tb, frame = err.__traceback__, None
     while tb is not None:
-        if "/course/" not in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
+        if not in_package(tb.tb_frame.f_code.co_filename):
             frame = tb.tb_frame
         tb = tb.tb_next
     if frame is None or frame.f_code is getattr(answer, "__code__", None):
