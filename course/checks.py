@@ -60,7 +60,7 @@ def check(exercise_id: str, answer, *, n_cases: int | None = None,
     CheckFailed
         Only in grading mode (``COURSE_GRADING=1``), for an attempted, wrong answer.
     """
-    result = run_check(exercise_id, answer, _options(n_cases, seed, timeout))
+    result = _with_reveal(run_check(exercise_id, answer, _options(n_cases, seed, timeout)))
     if result.mistake != "unknown-exercise":
         record(result)
     if grading_mode() and result.attempted and not result.passed:
@@ -71,7 +71,14 @@ def check(exercise_id: str, answer, *, n_cases: int | None = None,
 def explain(exercise_id: str, answer, *, n_cases: int | None = None,
             seed: int | None = None, timeout: float | None = None) -> CheckResult:
     """Like ``check`` but for demonstrations: not recorded, never raises in grading mode."""
-    return run_check(exercise_id, answer, _options(n_cases, seed, timeout))
+    return _with_reveal(run_check(exercise_id, answer, _options(n_cases, seed, timeout)))
+
+
+def _with_reveal(result: CheckResult) -> CheckResult:
+    """A passing result carries the exercise's worked answer; any other result never does."""
+    if result.passed and result.mistake != "unknown-exercise":
+        result.reveal = get_exercise(result.exercise_id).reveal
+    return result
 
 
 def hint(exercise_id: str, level: int | None = None) -> str:

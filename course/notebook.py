@@ -11,8 +11,12 @@ import math
 
 from course._grading.guards import LearnerError, NotAttempted, call_learner, time_limit
 from course._grading.registry import get_exercise
+from course._grading.result import reveal_html
 
-__all__ = ["learner_or_reference", "probe", "reference", "provided"]
+__all__ = ["learner_or_reference", "probe", "reference", "provided", "reveal", "Reveal"]
+
+#: what ``reveal(..., confirm=...)`` needs to show a worked answer before it is earned
+SHOW_ME = "show me"
 
 
 def reference(exercise_id: str):
@@ -80,3 +84,76 @@ def learner_or_reference(fn, reference, *probe_args, name: str = "", number: boo
     print(f"Your {label} {problem} — showing the course's reference instead "
           "(run its check for details).")
     return reference
+
+
+class Reveal:
+    """Worked answers, each shown only when earned (text and HTML views).
+
+    Attributes
+    ----------
+    shown : dict
+        Exercise id -> worked answer, for those that may be shown.
+    locked : list of str
+        Exercise ids whose answers stay hidden (not passed yet).
+    """
+
+    def __init__(self, shown: dict[str, str], locked: list[str]):
+        self.shown, self.locked = shown, locked
+
+    @staticmethod
+    def _lock_line(exercise_id: str) -> str:
+        return (f"🔒 {exercise_id}: its worked answer appears here once your check passes "
+                f"(run this cell again then) — or now with `reveal(\"{exercise_id}\", "
+                f"confirm=\"{SHOW_ME}\")`.")
+
+    def __str__(self) -> str:
+        lines = [f"{eid}: {text}" for eid, text in self.shown.items()]
+        return "\n".join(lines + [self._lock_line(eid) for eid in self.locked])
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        parts = [f"<div><code>{html.escape(eid)}</code>{reveal_html(text)}</div>"
+                 for eid, text in self.shown.items()]
+        parts += [f"<div class='course-locked' style='opacity:.8'>"
+                  f"{html.escape(self._lock_line(eid))}</div>" for eid in self.locked]
+        return f"<div class='course-reveals' style='color:inherit'>{''.join(parts)}</div>"
+
+
+def reveal(*exercise_ids: str, confirm: str | None = None) -> Reveal:
+    """The worked answers of the given exercises — only those you have passed.
+
+    Parameters
+    ----------
+    *exercise_ids : str
+        Exercise ids, e.g. ``"diamond.dO_dw1"``.
+    confirm : str, optional
+        ``"show me"`` shows every one of them now, passed or not (you asked for it).
+
+    Raises
+    ------
+    ValueError
+        For no ids, or a ``confirm`` other than ``"show me"``.
+    KeyError
+        For an unknown exercise id (the message suggests close ones).
+    """
+    from course.tracker import load
+
+    if not exercise_ids:
+        raise ValueError('name at least one exercise, e.g. reveal("diamond.dO_dw1")')
+    if confirm is not None and confirm != SHOW_ME:
+        raise ValueError(f'to see a worked answer before passing, write confirm="{SHOW_ME}" '
+                         f"(got {confirm!r})")
+    passed = {eid for eid, got in load().items()
+              if got.get("passed_once") is True or got.get("status") == "passed"}
+    shown, locked = {}, []
+    for eid in exercise_ids:
+        text = get_exercise(eid).reveal or "(this exercise has no worked answer to reveal)"
+        if eid in passed or confirm == SHOW_ME:
+            shown[eid] = text
+        else:
+            locked.append(eid)
+    return Reveal(shown, locked)

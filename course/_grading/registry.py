@@ -66,6 +66,9 @@ class Exercise:
     provided : dict
         Objects the lesson hands the learner to work on, by name (e.g. the planted-bug
         gradient of ``gradcheck.find_bug``; ``course.notebook.provided``).
+    reveal : str
+        The worked answer (Markdown with LaTeX), shown by ``check`` once the answer passes
+        and by ``course.notebook.reveal`` — never printed before it is earned.
     """
 
     id: str
@@ -80,6 +83,7 @@ class Exercise:
     forbidden: tuple[str, ...] = ()
     reference: Callable | None = None
     provided: dict[str, Any] = field(default_factory=dict)
+    reveal: str = ""
 
 
 _REGISTRY: dict[str, Exercise] = {}

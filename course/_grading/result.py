@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,8 @@ class CheckResult:
         ``checker-error`` result. Never shown to the learner.
     references : tuple of str
         The course's own reference code the answer called (``uses-reference``).
+    reveal : str
+        The worked answer (Markdown with LaTeX), set by ``check`` only on a pass.
     """
 
     exercise_id: str
@@ -90,6 +93,7 @@ class CheckResult:
     output_chars: int = 0
     internal_error: BaseException | None = field(default=None, repr=False, compare=False)
     references: tuple[str, ...] = ()
+    reveal: str = ""
 
     @property
     def score(self) -> float:
@@ -132,6 +136,8 @@ class CheckResult:
         if self.output_chars:
             lines.append(self._printed_note())
             lines.extend("  | " + line for line in self.output.splitlines())
+        if self.reveal and self.passed:
+            lines.append(f"Worked answer: {self.reveal}")
         return lines
 
     def __str__(self) -> str:
@@ -175,6 +181,8 @@ class CheckResult:
         if self.output_chars:
             parts.append(f"<details class='course-output'><summary>{esc(self._printed_note())}"
                          f"</summary><pre style='{_PRE}'>{esc(self.output)}</pre></details>")
+        if self.reveal and self.passed:
+            parts.append(reveal_html(self.reveal))
         mistake = (f" <span class='course-mistake' style='opacity:.75'>[{esc(self.mistake)}]"
                    "</span>" if self.mistake else "")
         return (
@@ -188,6 +196,17 @@ class CheckResult:
             f"<code style='{_CODE}'>{esc(self.exercise_id)}</code>"
             f"{mistake}</div>{''.join(parts)}</div>"
         )
+
+
+def reveal_html(markdown: str) -> str:
+    """A worked answer as an HTML box: HTML escaped, ``**bold**`` and ```code``` marked up,
+    LaTeX (``$…$``, ``$$…$$``) left for the notebook's MathJax to typeset."""
+    text = html.escape(markdown, quote=False)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+    return ("<div class='course-reveal' style='margin-top:6px;padding:4px 8px;border:1px "
+            "dashed rgba(0,158,115,.6);color:inherit'><b>Worked answer</b> (you earned it): "
+            f"{text}</div>")
 
 
 # Okabe-Ito green / vermillion and a grey: legible on white and on a dark theme alike;

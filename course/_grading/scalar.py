@@ -148,7 +148,7 @@ def scalar_exercise(*, id: str, lesson: str, title: str, answer_name: str, spec:
                     hints: Sequence[str] = (), points: float = 1.0,
                     extra_mistakes: dict | None = None,
                     answer_kinds: str = "function or formula",
-                    forbidden: tuple[str, ...] = ()) -> Exercise:
+                    forbidden: tuple[str, ...] = (), reveal: str = "") -> Exercise:
     """Build and register a scalar-function exercise.
 
     ``extra_mistakes`` adds catalogue entries (id -> meaning) that the grade finds
@@ -162,4 +162,5 @@ def scalar_exercise(*, id: str, lesson: str, title: str, answer_name: str, spec:
         grade=lambda answer, opts: grade_scalar(id, spec, answer, opts),
         hints=tuple(hints), mistakes=mistakes, points=points,
         answer_kinds=answer_kinds, forbidden=tuple(forbidden), reference=spec.reference,
+        reveal=reveal,
     ))

@@ -103,34 +103,39 @@ _HINTS = {
     "w4": ("O = s(zO) and zO = h2·w4 + h3·w5 + b4: w4 touches O through zO only.",
            "dO/dw4 = (dO/dzO)·(dzO/dw4). The first is the sigmoid's slope at zO; the second is "
            "what w4 multiplies.",
-           "dO/dw4 = d(zO)·h2, with d(z) = s(z)(1 − s(z)) taken at the pre-activation zO."),
+           "Two factors: the sigmoid's slope at zO (d at the pre-activation, not at O) times the "
+           "hidden value that w4 multiplies."),
     "w5": ("w5 is w4's twin on the path through h3.",
            "dO/dw5 = (dO/dzO)·(dzO/dw5): the slope at zO times what w5 multiplies.",
-           "dO/dw5 = d(zO)·h3."),
+           "Like dO/dw4, through h3: the slope at zO times the value that w5 multiplies."),
     "b4": ("zO = h2·w4 + h3·w5 + b4: how much does zO move per unit of b4?",
            "dO/db4 = (dO/dzO)·(dzO/db4), and dzO/db4 = 1.",
-           "dO/db4 = d(zO)."),
+           "One factor: the output sigmoid's slope at its pre-activation (a bias multiplies 1)."),
     "w2": ("Follow a change of w2 to O: w2 → z2 → h2 → zO → O. One factor per arrow.",
            "The factors: dz2/dw2 = h1, dh2/dz2 = d(z2), dzO/dh2 = w4, dO/dzO = d(zO).",
-           "dO/dw2 = d(zO)·w4·d(z2)·h1 — the weight w4 on the way out is easy to forget."),
+           "Four factors, one per arrow: d at zO, the weight of the edge h2 → O, d at z2, and the "
+           "value that w2 multiplies. The outer weight is the one people drop."),
     "w3": ("w3 is w2's twin on the path through h3: w3 → z3 → h3 → zO → O.",
            "The factors: dz3/dw3 = h1, dh3/dz3 = d(z3), dzO/dh3 = w5, dO/dzO = d(zO).",
-           "dO/dw3 = d(zO)·w5·d(z3)·h1."),
+           "Mirror exercise 2 on the path through h3: d at zO, the weight of the edge h3 → O, d at"
+           " z3, and the value that w3 multiplies."),
     "b2": ("Like dO/dw2, but z2 = h1·w2 + b2 moves by exactly 1 per unit of b2.",
            "dO/db2 = d(zO)·w4·d(z2)·(dz2/db2).",
-           "dO/db2 = d(zO)·w4·d(z2)."),
+           "Your dO/dw2 with its last factor (the value w2 multiplies) replaced by 1: three "
+           "factors."),
     "b3": ("Like dO/dw3, but z3 = h1·w3 + b3 moves by exactly 1 per unit of b3.",
            "dO/db3 = d(zO)·w5·d(z3)·(dz3/db3).",
-           "dO/db3 = d(zO)·w5·d(z3)."),
+           "Your dO/dw3 with its last factor replaced by 1: three factors."),
     "w1": ("w1 reaches O along two paths, through h2 and through h3. Write the change along "
            "each, then combine them.",
            "Along a path, multiply one factor per arrow (a weight for every edge, d(z) for every "
            "neuron); the two paths add — the sum rule.",
-           "dO/dw1 = d(zO)·(w4·d(z2)·w2 + w5·d(z3)·w3)·d(z1)·I: the weights on both paths "
-           "stay in."),
+           "Each path is a product of two d's and the two weights it crosses; add the two paths, "
+           "then multiply by what both share below h1: the slope at z1 and the value that w1 "
+           "multiplies. Check that each weight sits on its own path."),
     "b1": ("b1 reaches O along the same two paths as w1.",
            "dO/db1 is dO/dw1 with the last factor dz1/dw1 = I replaced by dz1/db1 = 1.",
-           "dO/db1 = d(zO)·(w4·d(z2)·w2 + w5·d(z3)·w3)·d(z1)."),
+           "Your dO/dw1 with the final factor (the value w1 multiplies) replaced by 1."),
 }
 
 _TITLES = {
@@ -143,6 +148,22 @@ _TITLES = {
     "b3": "dO/db3: the bias of h3",
     "w1": "dO/dw1: two paths to O, the worked example's question",
     "b1": "dO/db1: the first bias, two paths to O",
+}
+
+#: worked answers, shown by ``check`` once the exercise passes (lesson 03's boxed results)
+_REVEALS = {
+    "w4": r"$$\frac{\partial O}{\partial w_4} = s'(z_O)\,h_2$$ Two factors: the output sigmoid's "
+          r"slope at its pre-activation, and the value $w_4$ multiplies.",
+    "w2": r"$$\frac{\partial O}{\partial w_2} = s'(z_O)\,w_4\,s'(z_2)\,h_1$$ Four arrows, four "
+          r"factors: the edge $h_2 \to O$ brings its weight $w_4$, each neuron passed its $s'$, "
+          r"and the arrow out of $w_2$ the value it multiplies, $h_1$.",
+    "w3": r"$$\frac{\partial O}{\partial w_3} = s'(z_O)\,w_5\,s'(z_3)\,h_1$$ $w_2$'s twin on "
+          r"the path through $h_3$.",
+    "w1": r"$$\boxed{\frac{\partial O}{\partial w_1} = s'(z_O)\,\bigl(w_4\, s'(z_2)\, w_2 + "
+          r"w_5\, s'(z_3)\, w_3\bigr)\, s'(z_1)\, I}$$ Two paths, added; on each path a weight "
+          r"for every edge crossed and an $s'$ for every neuron passed; the common factors "
+          r"$s'(z_O)$ and $s'(z_1)\,I$ once, outside the sum. At the worked example: "
+          r"**0.0014291881022**, the slope the calculator showed.",
 }
 
 #: the lesson asks for these; the others are extra practice (optional, 0 points)
@@ -158,6 +179,7 @@ for _p in ORDER:
         id=f"diamond.dO_d{_p}", lesson=LESSON, answer_name=_ANSWER_NAMES.get(_p, f"dO_d{_p}"),
         title=_TITLES[_p],
         spec=SPECS[_p], hints=_HINTS[_p], points=1.0 if _p in MAIN else 0.0,
+        reveal=_REVEALS.get(_p, ""),
         extra_mistakes=_GENERIC,
         answer_kinds="function or formula of I, w1..w5, b1..b4 and z1, h1, ..., zO, O",
     )

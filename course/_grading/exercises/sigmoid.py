@@ -208,8 +208,9 @@ register(Exercise(
         "Start from the definition s(z) = 1 / (1 + e^{-z}) with np.exp.",
         "Try z = -1000: e^{-z} = e^{1000} overflows. Which equal form of s(z) only needs e^{z} "
         "when z is negative?",
-        "Multiply top and bottom by e^{z}: s(z) = e^{z}/(1 + e^{z}). Use np.where(z >= 0, ...) "
-        "and feed each branch exp(-|z|), which never overflows.",
+        "np.where evaluates both branches, so give np.exp only arguments that are ≤ 0: with u = "
+        "exp(−|z|), one form of s(z) has u on top for negative z and the other has 1 on top for "
+        "positive z — each divides by 1 + u.",
     ),
 ))
 
@@ -222,6 +223,7 @@ register(Exercise(
     hints=(
         "Differentiate 1/(1 + e^{-z}) with the chain rule: the outside is u^{-1}.",
         "You should get e^{-z}/(1 + e^{-z})². Write it with s(z): e^{-z}/(1 + e^{-z}) = 1 − s(z).",
-        "s'(z) = s(z)·(1 − s(z)) — evaluate s at z first, then use it twice.",
+        "e^{-z}/(1 + e^{-z})² is a product of two fractions: one of them is s(z), the other is 1 −"
+        " s(z). Compute s(z) once and use it for both.",
     ),
 ))

@@ -50,6 +50,7 @@ scalar_exercise(
     hints=(
         "Differentiate term by term: 3x², then −2x, then the constant 1.",
         "Power rule: d/dx xⁿ = n·xⁿ⁻¹, and a constant's derivative is 0.",
-        "f'(x) = 6x − 2.",
+        "Apply the power rule to 3x² (bring the 2 down, lower the power by one), keep the slope of"
+        " −2x with its sign, drop the constant, and add the pieces.",
     ),
 )

@@ -152,6 +152,13 @@ register(Exercise(
     forbidden=DIAMOND_GRADIENT,
     reference=backward,
     id="backprop.backward", lesson=LESSON, answer_name="backward",
+    reveal=r"$\delta_O = O(1-O)$, $\delta_2 = \delta_O w_4 h_2(1-h_2)$, "
+           r"$\delta_3 = \delta_O w_5 h_3(1-h_3)$, "
+           r"$\delta_1 = (\delta_2 w_2 + \delta_3 w_3)\,h_1(1-h_1)$; then "
+           r"$\partial O/\partial w_1 = \delta_1 I$, $\partial O/\partial w_2 = \delta_2 h_1$, "
+           r"$\partial O/\partial w_3 = \delta_3 h_1$, $\partial O/\partial w_4 = \delta_O h_2$, "
+           r"$\partial O/\partial w_5 = \delta_O h_3$, and each bias its node's delta. "
+           r"Four deltas, nine products: one backward pass.",
     title="backward(net, I): all nine gradients of the diamond in one backward pass",
     grade=_grade_backward, answer_kinds="function of (net, I)",
     mistakes=MEANINGS,

@@ -116,11 +116,16 @@ DELTA_H1 = ScalarSpec(
 scalar_exercise(
     forbidden=DIAMOND_GRADIENT,
     id="backprop.delta_h1", lesson=LESSON, answer_name="delta_h1",
+    reveal=r"$$\delta_1 = \bigl(\delta_2\,w_2 + \delta_3\,w_3\bigr)\,h_1(1 - h_1)$$ "
+           r"`(delta2 * w2 + delta3 * w3) * h1 * (1 - h1)`: the two paths add first, then one "
+           r"step back through $h_1 = s(z_1)$, whose slope is $h_1(1 - h_1)$.",
     title="δ1 = dO/dz1 from δ2, δ3, w2, w3 and the cached h1", spec=DELTA_H1,
     hints=(
         "A change of z1 moves h1, and h1 moves both z2 (by w2 per unit) and z3 (by w3).",
         "dO/dh1 = δ2·w2 + δ3·w3 (the two paths add); then one more step back through "
         "h1 = s(z1).",
-        "return (delta2 * w2 + delta3 * w3) * h1 * (1 - h1)",
+        "Add the two paths first — each is the delta above times the weight of the edge that leads"
+        " to it — and multiply the whole sum by s'(z1), written with the cached h1. Mind the "
+        "brackets.",
     ),
 )

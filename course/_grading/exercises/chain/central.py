@@ -121,7 +121,8 @@ register(Exercise(
         "Evaluate f one step h to the right of x and one step h to the left.",
         "Those two points are 2h apart: the slope of the line through them is their "
         "difference divided by 2h.",
-        "return (f(x + h) - f(x - h)) / (2 * h) — mind the brackets.",
+        "Two calls of f, one subtraction, one division — the two points are 2h apart, not h. "
+        "Bracket the whole difference and the whole denominator.",
     ),
 ))
 

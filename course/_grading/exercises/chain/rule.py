@@ -220,7 +220,8 @@ scalar_exercise(
     hints=(
         "Split y = s(z2) with z2 = w2·h + b2: dy/dw2 = (dy/dz2)·(dz2/dw2).",
         "dy/dz2 = s'(z2), evaluated at the pre-activation z2; dz2/dw2 is what w2 multiplies.",
-        "dy/dw2 = s'(z2)·h with h = s(w1·x + b1) and s'(z) = s(z)(1 − s(z)).",
+        "Two factors: the sigmoid's slope at z2 (s(z2)(1 − s(z2)), z2 computed from x, w1, b1, w2,"
+        " b2) times the hidden value that w2 multiplies.",
     ),
 )
 
@@ -232,6 +233,8 @@ scalar_exercise(
     hints=(
         "Follow the change from w1 to y: w1 → z1 → h → z2 → y. One factor per arrow.",
         "The four factors: dz1/dw1 = x, dh/dz1 = s'(z1), dz2/dh = w2, dy/dz2 = s'(z2).",
-        "dy/dw1 = s'(z2)·w2·s'(z1)·x — forget none of the four, w2 included.",
+        "Multiply the four factors of the path: the outer slope at z2, the weight the change "
+        "crosses on its way to z2, the inner slope at z1, and the input that w1 multiplies — each "
+        "slope at its own pre-activation.",
     ),
 )

@@ -171,7 +171,8 @@ register(Exercise(
     hints=("A_prev has one example per row, (m, n_in); W is (n_in, n_out). Which product "
            "gives (m, n_out)?",
            "Z = A_prev @ W + b — b (1, n_out) broadcasts over the m rows.",
-           "Z = A_prev @ W + b; A = sigmoid(Z); return Z, A"),
+           "One matrix product turns (m, n_in) and (n_in, n_out) into (m, n_out); add the bias "
+           "row; the activation is the sigmoid of that. Return both, the pre-activation first."),
 ))
 
 register(Exercise(
@@ -186,7 +187,8 @@ register(Exercise(
     hints=("First dZ = dA ⊙ s'(Z) (elementwise, shape (m, n_out)); then everything uses dZ.",
            "Let the shapes decide: dW must be (n_in, n_out) from A_prev (m, n_in) and dZ "
            "(m, n_out); dA_prev must be (m, n_in) from dZ and W (n_in, n_out).",
-           "dZ = dA * sigmoid_prime(Z); dW = A_prev.T @ dZ; "
-           "db = dZ.sum(axis=0, keepdims=True); dA_prev = dZ @ W.T"),
+           "dZ first: dA times the sigmoid's slope at Z, entry by entry. Then each gradient is one"
+           " product with dZ whose order and transposes the shapes force (A_prev's transpose for "
+           "dW, W's for dA_prev); db sums dZ over the batch axis and keeps a (1, n_out) row."),
 ))
 

@@ -121,7 +121,7 @@ register(Exercise(
     hints=("Forward first, keeping Z1, A1, Z2, A2. Then dA2 = dL/dA2 of the mean loss.",
            "dA2 = (A2 - y) / m. Then dense_backward through layer 2 gives dW2, db2 and dA1; "
            "dense_backward through layer 1 gives dW1, db1.",
-           "Z1, A1 = dense_forward(X, W1, b1); Z2, A2 = dense_forward(A1, W2, b2); "
-           "dW2, db2, dA1 = dense_backward((A2 - y) / len(X), A1, W2, Z2); "
-           "dW1, db1, _ = dense_backward(dA1, X, W1, Z1)"),
+           "Reuse your two functions: the forward pass through both layers, then the backward pass"
+           " starting from the loss gradient (A2 − y) over the batch size; dense_backward through "
+           "layer 2 also returns the upstream gradient for layer 1."),
 ))

@@ -277,8 +277,9 @@ register(Exercise(
         "relative_error, and return the name whose error is large (above about 1e-4).",
         "The worked example is symmetric (w2 = w3, b2 = b3, so h2 = h3) and I = 1: some bugs "
         "give the right number there. Check at random parameters and a random input.",
-        "For a few random points: params = {k: rng.uniform(-1.5, 1.5) for k in PARAMS}, "
-        "I = rng.uniform(0.5, 2); f = lambda **p: DiamondNet(**p).output(I); compare "
-        "gradient(DiamondNet(**params), I) with numerical_gradient(f, params).",
+        "At a few random points (each parameter drawn from about −1.5…1.5, an input I away from "
+        "1): build the output as a function of the nine parameters with DiamondNet, take its "
+        "numerical gradient, and return the name whose relative error against gradient(...) is "
+        "large at some point.",
     ),
 ))

@@ -84,8 +84,9 @@ _NG_HINTS = (
     "with it moved to x − eps; everything else stays where it is.",
     "Work on a copy, p = dict(params), and put the old value back after each parameter: "
     "p[name] = x. Call f as f(**p).",
-    "grads[name] = (f(**p_plus) - f(**p_minus)) / (2 * eps), where p_plus and p_minus differ "
-    "from params only in that one entry.",
+    "Per parameter: move it up by eps and call f, move it down by eps and call f, put it back; its"
+    " slope is the difference of the two calls over the distance between the two points. Collect "
+    "the slopes in a dict under the parameters' names.",
 )
 
 

@@ -141,7 +141,8 @@ register(Exercise(
     hints=(
         "How far apart are a and b, measured against how big they are?",
         "The distance is |a − b|, the size |a| + |b|. What happens when a = b = 0?",
-        "return abs(a - b) / max(abs(a) + abs(b), 1e-12)",
+        "Divide the distance by the size, but never by less than 1e-12 (the larger of the two), so"
+        " that two zeros give 0 instead of a division by zero. abs and max are all you need.",
     ),
 ))
 

@@ -94,5 +94,6 @@ register(Exercise(
     hints=("Differentiate one term: d/da [y log a + (1 − y) log(1 − a)] = y/a − (1 − y)/(1 − a).",
            "L has a minus sign in front and a 1/m: dL/da = −(y/a − (1 − y)/(1 − a)) / m, with "
            "m = a.shape[0], the number of rows.",
-           "return (a - y) / (a * (1 - a)) / a.shape[0]"),
+           "Put y/a − (1 − y)/(1 − a) over the common denominator a(1 − a): with the leading minus"
+           " sign the numerator becomes a − y. Then divide by the number of rows."),
 ))

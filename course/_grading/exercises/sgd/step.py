@@ -222,6 +222,7 @@ register(Exercise(
            "grads['b'] hold the gradients in the same order.",
            "Loop with zip(model.weights, grads['W']) and update each array in place with -=, "
            "so the model sees the change. Then the same for the biases.",
-           "for W, dW in zip(model.weights, grads['W']): W -= lr * dW — and the same for "
-           "model.biases with grads['b']."),
+           "Two loops over zip: weights with grads['W'], biases with grads['b']; each subtracts lr"
+           " times the gradient in place (-=; a plain assignment would make a new array the "
+           "model never sees)."),
 ))

@@ -271,6 +271,7 @@ register(Exercise(
     hints=("Each epoch: gradients at the current parameters, one step, remember the loss.",
            "loss, grads = model.loss_and_grads(X, y, loss='bce') — inside the loop, so the "
            "gradients are fresh — then sgd_step(model, grads, lr) and losses.append(loss).",
-           "losses = []; for epoch in range(epochs): loss, grads = model.loss_and_grads(X, y, "
-           "loss='bce'); sgd_step(model, grads, lr); losses.append(loss) — then return losses."),
+           "Start an empty list. Each epoch: ask the model for the loss and gradients at its "
+           "current parameters, take one sgd_step with them, append the loss. After the loop "
+           "return the list."),
 ))

@@ -1,0 +1,95 @@
+"""Answers out of sight: worked answers come with a pass, hints stop short of the answer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from course import check, explain
+from course.checks import all_exercises, get_exercise
+from course.notebook import reveal
+
+WORKED = {   # exercise -> a right answer (formula)
+    "diamond.dO_dw4": "d(zO)*h2",
+    "diamond.dO_dw2": "d(zO)*w4*d(z2)*h1",
+    "diamond.dO_dw3": "d(zO)*w5*d(z3)*h1",
+    "diamond.dO_dw1": "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*I",
+    "backprop.delta_h1": "(delta2*w2 + delta3*w3)*h1*(1-h1)",
+}
+SEED_MISTAKE = "d(zO)*(d(z2)*d(z1)*I + d(z3)*d(z1)*I)"
+
+
+@pytest.fixture(autouse=True)
+def fresh(monkeypatch, tmp_path):
+    monkeypatch.delenv("COURSE_GRADING", raising=False)
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(tmp_path / "progress.json"))
+
+
+@pytest.mark.parametrize("eid", sorted(WORKED) + ["backprop.backward"])
+def test_the_lessons_worked_answers_exist(eid):
+    assert len(get_exercise(eid).reveal) > 20
+
+
+def test_a_pass_shows_the_worked_answer_and_a_failure_never_does():
+    wrong = check("diamond.dO_dw1", SEED_MISTAKE)
+    assert not wrong.passed and wrong.reveal == ""
+    assert "boxed" not in wrong._repr_html_() and "Worked answer" not in str(wrong)
+    right = check("diamond.dO_dw1", WORKED["diamond.dO_dw1"])
+    assert right.passed and "\\boxed" in right.reveal
+    assert "course-reveal" in right._repr_html_() and "\\boxed" in right._repr_html_()
+    assert "Worked answer: " in str(right)
+
+
+def test_reveal_shows_only_what_was_passed():
+    shown = reveal("diamond.dO_dw4", "diamond.dO_dw1")
+    assert shown.shown == {} and shown.locked == ["diamond.dO_dw4", "diamond.dO_dw1"]
+    assert "🔒 diamond.dO_dw1" in str(shown) and "\\boxed" not in str(shown)
+    assert 'confirm="show me"' in shown._repr_html_().replace("&quot;", '"')
+    check("diamond.dO_dw4", WORKED["diamond.dO_dw4"])
+    check("diamond.dO_dw4", "d(zO)*h3")                   # a later failure keeps the pass
+    shown = reveal("diamond.dO_dw4", "diamond.dO_dw1")
+    assert list(shown.shown) == ["diamond.dO_dw4"] and shown.locked == ["diamond.dO_dw1"]
+    assert "course-reveal" in shown._repr_html_()
+
+
+def test_explain_does_not_unlock_reveal():
+    explain("diamond.dO_dw1", WORKED["diamond.dO_dw1"])
+    assert reveal("diamond.dO_dw1").locked == ["diamond.dO_dw1"]
+
+
+def test_show_me_needs_the_exact_confirmation():
+    assert list(reveal("diamond.dO_dw1", confirm="show me").shown) == ["diamond.dO_dw1"]
+    with pytest.raises(ValueError, match='confirm="show me"'):
+        reveal("diamond.dO_dw1", confirm="yes")
+    with pytest.raises(ValueError, match="name at least one exercise"):
+        reveal()
+    with pytest.raises(KeyError, match="diamond.dO_dw1"):
+        reveal("diamond.dO_dW1")
+
+
+def _candidates(text: str):
+    """Every piece of a hint that could be typed in as a formula."""
+    text = (text.replace("·", "*").replace("−", "-").replace("²", "**2").replace("δ", "delta")
+            .replace("return ", ""))
+    for piece in re.split(r"[:;,—]| with | and | then ", text):
+        for side in piece.split("="):
+            side = side.strip(" .")
+            if side:
+                yield side
+
+
+@pytest.mark.parametrize("exercise", [e for e in all_exercises() if e.hints],
+                         ids=lambda e: e.id)
+def test_the_last_hint_is_a_nudge_not_the_answer(exercise):
+    last = exercise.hints[-1]
+    code = r"\bdef \w+\(|\breturn \S*[(\[*/+@-]|\w+ [-+*/@]?= \S+ [-+*/@] \S+"
+    assert not re.search(code, last), last
+    if "formula" in exercise.answer_kinds:
+        passing = [c for c in _candidates(last) if explain(exercise.id, c, n_cases=8).passed]
+        assert not passing, f"the last hint of {exercise.id} hands in as an answer: {passing}"
+
+
+def test_the_nudge_test_would_catch_a_hint_that_is_the_answer():
+    candidates = list(_candidates("dO/dw4 = d(zO)·h2, with d(z) = s(z)(1 − s(z))"))
+    assert any(explain("diamond.dO_dw4", c, n_cases=8).passed for c in candidates)
