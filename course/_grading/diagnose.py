@@ -174,6 +174,15 @@ def _named(exercise_id, spec, pts, truth, mine, rtol, values, bad):
     return row.id, row.say(Context(table.structure, bad, where)), None, False
 
 
+def held_note(held: dict) -> str:
+    """Why some variables do not vary at the point shown: the answer never names them."""
+    names = ", ".join(held)
+    values = ", ".join(f"{k} = {format_value(v)}" for k, v in held.items())
+    one = len(held) == 1
+    return (f"Your answer does not use {names}, so the checker kept {'it' if one else 'them'} "
+            f"at the worked example's value{'' if one else 's'} ({values}) at every point.")
+
+
 def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
     """A failed ``CheckResult`` naming what is wrong with ``mine`` (see the module doc)."""
     n = len(truth)
@@ -191,10 +200,9 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
                  if k in env}}
     result = CheckResult(exercise_id, False, point=shown, learner_value=float(mine[bad]),
                          expected_value=float(truth[bad]), n_cases=n)
-    held = [f"{k} = {format_value(v)}" for k, v in spec.defaults.items() if k not in ev.names]
+    held = {k: v for k, v in spec.defaults.items() if k not in ev.names}
     if held:
-        result.details.append(f"Held there because your answer does not name them: "
-                              f"{', '.join(held)}.")
+        result.details.append(held_note(held))
     if ev.uses_derived:
         result.details.append("From the forward pass at that point: " + ", ".join(
             f"{k} = {format_value(env[k][bad])}" for k in ev.uses_derived) + ".")

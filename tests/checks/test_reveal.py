@@ -93,3 +93,11 @@ def test_the_last_hint_is_a_nudge_not_the_answer(exercise):
 def test_the_nudge_test_would_catch_a_hint_that_is_the_answer():
     candidates = list(_candidates("dO/dw4 = d(zO)·h2, with d(z) = s(z)(1 − s(z))"))
     assert any(explain("diamond.dO_dw4", c, n_cases=8).passed for c in candidates)
+
+
+def test_fixed_variables_are_explained_in_plain_words():
+    result = explain("diamond.dO_dw1", SEED_MISTAKE)
+    note = next(d for d in result.details if "does not use" in d)
+    assert note == ("Your answer does not use b1, b2, b3, b4, so the checker kept them at the "
+                    "worked example's values (b1 = 1, b2 = 1, b3 = 1, b4 = 1) at every point.")
+    assert "Held there" not in str(result)

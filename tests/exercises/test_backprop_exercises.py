@@ -210,7 +210,7 @@ def test_backward_several_slips_are_each_named_per_entry():
     assert any(line.startswith("dO/db4: the sign is wrong") for line in result.details)
 
     bias = explain("backprop.backward", learner_backward(bias_as_weight=True))
-    assert bias.mistake == "bias-equals-weight-gradient" and "dO/db = δ alone" in bias.summary
+    assert bias.mistake == "bias-equals-weight-gradient" and "dO/db = δ" in bias.summary
 
 
 def test_backward_unknown_slip_still_lists_the_wrong_entries():
@@ -307,3 +307,20 @@ def test_backward_learner_slips_in_one_delta_are_named(slip, mistake, text):
     result = explain("backprop.backward", learner_backward_deltas(**slip))
     assert result.mistake == mistake and text in result.summary
     assert not any("another way" in line for line in result.details)
+
+
+def test_bias_written_like_a_weight_reads_as_a_slip_and_shows_only_entries_that_differ():
+    def answer(net, I):
+        g = backward_with_forward(net, I)
+        f = net.forward(I)
+        return {**g, "b1": g["b1"] * I, "b2": g["b2"] * f["h1"], "b3": g["b3"] * f["h1"],
+                "b4": g["b4"] * f["h2"]}
+
+    result = explain("backprop.backward", answer)
+    assert result.mistake == "bias-equals-weight-gradient"
+    assert "A bias gradient written like a weight's" in result.summary
+    assert "equals a weight's" not in result.summary          # it once read like a rule
+    assert set(result.learner_value) == {"dO/db1", "dO/db2", "dO/db3", "dO/db4"}
+    assert result.point["I"] != 1.0                            # I = 1 hides db1 = δ1·I
+    for key, value in result.learner_value.items():
+        assert value != result.expected_value[key], key        # never "wrong" yet equal

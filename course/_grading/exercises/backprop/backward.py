@@ -89,10 +89,13 @@ def _grade_backward(answer, opts) -> CheckResult:
         return CheckResult(eid, True, n_cases=n, summary=(
             f"correct — all nine gradients match at the worked example and {n - 1} random "
             "points"))
-    i = int(np.argmin(np.all([ok[k] for k in wrong], axis=0)))
+    # show the first point where the most wrong entries are wrong (at the worked example,
+    # I = 1 hides a missing or extra I), and only the entries wrong there
+    i = int(np.argmax(np.sum([~ok[k] for k in wrong], axis=0)))
+    shown = [k for k in wrong if not ok[k][i]]
     result = CheckResult(eid, False, point={k: float(v[i]) for k, v in pts.items()}, n_cases=n,
-                         learner_value={f"dO/d{k}": _g(mine[k][i]) for k in wrong},
-                         expected_value={f"dO/d{k}": _g(truth[k][i]) for k in wrong})
+                         learner_value={f"dO/d{k}": _g(mine[k][i]) for k in shown},
+                         expected_value={f"dO/d{k}": _g(truth[k][i]) for k in shown})
     names = ", ".join(f"dO/d{k}" for k in wrong)
     if all(np.allclose(mine[k], truth[k], rtol=1e-4, atol=1e-8) for k in wrong):
         result.mistake, result.summary = "numerical-not-analytic", (

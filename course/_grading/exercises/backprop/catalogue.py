@@ -136,9 +136,11 @@ VARIANTS = (
        "entering on the edge: dO/dw1 = δ1·I, dO/dw2 = δ2·h1, dO/dw4 = δO·h2"),
     _v("bias-equals-weight-gradient", lambda c: {"b1": c.d1 * c.I, "b2": c.d2 * c.h1,
                                                  "b3": c.d3 * c.h1, "b4": c.dO * c.h2},
-       "a bias's gradient equals a weight's; a bias adds 1·b to z, so dO/db = δ alone"),
+       "a bias gradient written like a weight's (δ times the value entering on an edge); a "
+       "bias enters z as 1·b, so its gradient is its node's δ alone: dO/db = δ"),
     _v("bias-equals-weight-gradient", lambda c: {"b4": c.dO * c.h3},
-       "a bias's gradient equals a weight's; a bias adds 1·b to z, so dO/db = δ alone"),
+       "a bias gradient written like a weight's (δ times the value entering on an edge); a "
+       "bias enters z as 1·b, so its gradient is its node's δ alone: dO/db = δ"),
     _v("extra-weight", lambda c: {"w1": c.d1 * c.I * c.w1, "w2": c.d2 * c.h1 * c.w2,
                                   "w3": c.d3 * c.h1 * c.w3, "w4": c.dO * c.h2 * c.w4,
                                   "w5": c.dO * c.h3 * c.w5},
