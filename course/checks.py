@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from course._env import grading_mode
 from course._grading.registry import CheckOptions, Exercise, all_exercises, get_exercise
-from course._grading.result import CheckResult
+from course._grading.result import CODE_FONT, CheckResult
 from course._grading.run import run_check
 from course.tracker import record
 
@@ -146,7 +146,8 @@ class _Hint(str):
         head, sep, body = str(self).partition(": ")
         if not sep:
             head, body = "", head
-        text = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(body))
+        code = f"<code style=\"{CODE_FONT}\">\\1</code>"
+        text = re.sub(r"`([^`]+)`", code, html.escape(body))
         title = f"<b>{html.escape(head)}</b>: " if head else ""
         return (f"<div class='course-hint course-hint-{self.kind}' style='border-left:4px solid "
                 f"{colour};padding:6px 10px;margin:4px 0;color:inherit'>💡 {title}{text}</div>")

@@ -215,6 +215,10 @@ _COLOURS = {"pass": "#009E73", "fail": "#D55E00", "todo": "#8C8C8C"}
 _BACKGROUND = {"pass": "rgba(0,158,115,.08)", "fail": "rgba(213,94,0,.08)",
                "todo": "rgba(127,127,127,.08)"}
 _MARKS = {"pass": "✓", "fail": "✗", "todo": "…"}
-_CODE = "color:inherit;background:none;font-size:inherit;padding:0"
+#: code fonts whose zero is slashed or dotted, so ``dO`` never reads as ``d0``; the
+#: ``slashed-zero`` variant asks any other font that can for the same
+CODE_FONT = ("font-family:'JetBrains Mono','Cascadia Mono','Source Code Pro','Fira Mono',"
+             "Consolas,Menlo,monospace;font-variant-numeric:slashed-zero")
+_CODE = f"color:inherit;background:none;font-size:inherit;padding:0;{CODE_FONT}"
 _PRE = ("margin:2px 0;padding:0;background:none;color:inherit;font-size:90%;"
         "white-space:pre-wrap")

@@ -24,6 +24,7 @@ CARD_STYLE = (f"background:{pal.CARD};color:{pal.TEXT};border:1px solid #cccccc;
 _STYLE = ("<style>.course-readout th{text-align:left;padding:1px 12px 1px 0!important;"
           "font-weight:normal;color:inherit!important;background:none!important}"
           ".course-readout td{text-align:right;font-family:monospace;padding:1px 0!important;"
+          "font-variant-numeric:slashed-zero tabular-nums;"
           "color:inherit!important;background:none!important}</style>")
 
 

@@ -94,7 +94,8 @@ def stage_html(stage: Stage, index: int, total: int) -> str:
     rows += [(f"dO/d{p}", f"dO/d{p}", v, pal.GRADIENT) for p, v in stage.grads.items()]
     head = f"Step {index} of {total - 1}: {stage.title}" if index else stage.title
     table = readout_html(rows, title=head)
-    lines = "".join(f"<div style='font-family:monospace'>{escape(line, quote=False)}</div>"
+    # formulas in the card's proportional font: a monospace O (output) reads as 0 (zero)
+    lines = "".join(f"<div class='course-formula'>{escape(line, quote=False)}</div>"
                     for line in stage.formulas)
     return table.replace("<table", f"<div style='margin:4px 0'>{lines}</div><table", 1)
 

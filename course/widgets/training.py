@@ -44,7 +44,7 @@ class TrainingDashboard(widgets.VBox):
     play : ipywidgets.Play
         Ticks while playing (disabled in grading mode).
     step_button, reset_button : ipywidgets.Button
-    lr : ipywidgets.FloatLogSlider
+    lr : ipywidgets.SelectionSlider
     activation, dataset : ipywidgets.Dropdown
     hidden : ipywidgets.Text
         Hidden sizes, e.g. ``"8"`` or ``"16, 8"``.
@@ -68,9 +68,9 @@ class TrainingDashboard(widgets.VBox):
                                            value=activation, description="activation")
         self.hidden = widgets.Text(value=", ".join(map(str, parse_hidden(hidden))),
                                    description="hidden", continuous_update=False)
-        # a fine exponent step, so the browser's snapping keeps lr = 0.5 at 0.50003, not 0.501
-        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.001,
-                                         description="lr", readout_format=".3g")
+        # notches 1-2-5 per decade: one arrow key is one sensible step, and 0.5 stays 0.5
+        self.lr = widgets.SelectionSlider(options=lr_options(lr), value=float(lr),
+                                          description="lr", continuous_update=False)
         self.play = widgets.Play(value=0, min=0, max=max_ticks, step=1, interval=120,
                                  description="play", show_repeat=False)
         self.step_button = widgets.Button(description="Step", icon="step-forward")
@@ -153,7 +153,9 @@ class TrainingDashboard(widgets.VBox):
         else:
             self.view.dynamic = list(self.picture.dynamic)   # the contour is new each tick
         self.view.refresh()
-        loss = self.losses[-1] if self.losses else float("nan")
+        # the loss before the last step (what MLP.step returns); at epoch 0 the initial loss
+        loss = (self.losses[-1] if self.losses
+                else float(self.model.loss_and_grads(self.X, self.y, loss=self.loss)[0]))
         self.readout.value = readout_html(
             [("epoch", "epoch", self.epoch), ("loss", "loss", loss),
              ("accuracy", "accuracy", acc)],
@@ -162,6 +164,21 @@ class TrainingDashboard(widgets.VBox):
 
     def _show_error(self, message: str) -> None:
         self.readout.value = readout_html([], note=message)
+
+
+def lr_options(lr: float = 0.5) -> list[tuple[str, float]]:
+    """The learning-rate slider's notches: 0.001 … 10 in 1-2-5 steps, plus ``lr`` itself.
+
+    Raises
+    ------
+    ValueError
+        For a learning rate that is not a positive, finite number.
+    """
+    lr = float(lr)
+    if not np.isfinite(lr) or lr <= 0:
+        raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
+    values = {round(m * 10.0**e, 12) for e in range(-3, 1) for m in (1, 2, 5)} | {10.0, lr}
+    return [(f"{v:g}", v) for v in sorted(values)]
 
 
 def training_dashboard(dataset: str = "xor", hidden=(8,), activation: str = "tanh",
@@ -177,7 +194,7 @@ def training_dashboard(dataset: str = "xor", hidden=(8,), activation: str = "tan
     activation : {"sigmoid", "tanh", "relu"}
         Hidden activation (the output is a sigmoid).
     lr : float
-        Learning rate (the slider spans 0.001 to 10).
+        Learning rate (the slider's notches run 0.001, 0.002, 0.005 … 10; ``lr`` is added).
     epochs_per_tick : int
         Full-batch epochs per Step or per play tick.
     max_ticks : int

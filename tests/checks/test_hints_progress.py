@@ -46,7 +46,7 @@ def test_hints_show_as_a_styled_box_in_a_notebook():
         hint(EID)
     done = hint(EID)._repr_html_()
     assert "course-hint-done" in done
-    assert f"<code>hint(&quot;{EID}&quot;, level=3)</code>" in done       # `code` spans
+    assert f"\">hint(&quot;{EID}&quot;, level=3)</code>" in done       # `code` spans
     assert "<script>" not in hint("<script>")._repr_html_()
 
 

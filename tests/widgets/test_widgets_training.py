@@ -96,3 +96,29 @@ def test_picture_updates_and_is_a_png():
     w.tick()
     assert w.view.widget.value != before
     assert w.view.widget.value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_loss_is_a_number_at_epoch_0_and_after_reset():
+    w = training_dashboard("xor", hidden=(4,), epochs_per_tick=2)
+    X, y = load("xor")
+    fresh = MLP((2, 4, 1), activation="tanh", output_activation="sigmoid", seed=0)
+    initial = float(fresh.loss_and_grads(X, y, loss="bce")[0])
+    assert quantities(w.readout.value)["loss"] == float(f"{initial:.6g}")
+    w.tick()
+    w.reset_button.click()
+    shown = quantities(w.readout.value)
+    assert np.isfinite(shown["loss"]) and shown["loss"] == float(f"{initial:.6g}")
+    assert "nan" not in w.readout.value
+
+
+def test_one_arrow_key_moves_the_learning_rate_a_sensible_step():
+    w = training_dashboard(lr=0.5)
+    values = [v for _, v in w.lr.options]
+    assert w.lr.value == 0.5 and values[0] == 0.001 and values[-1] == 10.0
+    steps = [b / a for a, b in zip(values, values[1:])]
+    assert min(steps) >= 2.0 - 1e-9 and max(steps) <= 2.5 + 1e-9     # 1-2-5: ×2 or ×2.5
+    w.lr.index += 1                                                   # what an arrow key does
+    assert w.lr.value == 1.0
+    assert 0.8 in [v for _, v in training_dashboard(lr=0.8).lr.options]
+    with pytest.raises(ValueError, match="positive number"):
+        training_dashboard(lr=0)
