@@ -8,6 +8,7 @@ Main entry points
 ``course.check(exercise_id, answer)``  check an answer and name the mistake
 ``course.hint(exercise_id)``           reveal the next hint
 ``course.progress()``                  a table of the whole course
+``course.reset(exercise_id)``          an exercise's answer cell as shipped, to start afresh
 ``course.nn``                          the subject: activations, networks, autograd, mlp...
 ``course.nn.networks.DiamondNet``         the worked example's network
 """
@@ -26,6 +27,7 @@ _LAZY_FUNCS = {
     "reset_hints": "course.checks",
     "progress": "course.tracker",
     "ask": "course.your_network",
+    "reset": "course.notebook",
 }
 #: the rooms: ``nn`` (the subject), the lesson tools, and the instructor's release command
 _SUBMODULES = {

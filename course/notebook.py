@@ -7,13 +7,18 @@ an unfilled lesson runs top to bottom without an error.
 
 from __future__ import annotations
 
+import html
+import json
 import math
+import re
 
 from course._grading.guards import LearnerError, NotAttempted, call_learner, time_limit
 from course._grading.registry import get_exercise
 from course._grading.result import reveal_html
+from course._paths import shipped_lessons
 
-__all__ = ["learner_or_reference", "probe", "reference", "provided", "reveal", "Reveal"]
+__all__ = ["learner_or_reference", "probe", "reference", "provided", "reveal", "Reveal", "reset",
+           "Stub"]
 
 #: what ``reveal(..., confirm=...)`` needs to show a worked answer before it is earned
 SHOW_ME = "show me"
@@ -114,8 +119,6 @@ class Reveal:
         return str(self)
 
     def _repr_html_(self) -> str:
-        import html
-
         parts = [f"<div><code>{html.escape(eid)}</code>{reveal_html(text)}</div>"
                  for eid, text in self.shown.items()]
         parts += [f"<div class='course-locked' style='opacity:.8'>"
@@ -157,3 +160,69 @@ def reveal(*exercise_ids: str, confirm: str | None = None) -> Reveal:
         else:
             locked.append(eid)
     return Reveal(shown, locked)
+
+
+class Stub:
+    """An exercise's answer cell as shipped: ``source``, to start that exercise afresh."""
+
+    def __init__(self, exercise_id: str, source: str, placed: bool):
+        self.exercise_id, self.source, self.placed = exercise_id, source, placed
+
+    def _note(self) -> str:
+        where = ("A new cell below holds it: run that cell, then the check again."
+                 if self.placed else "Paste it over your answer cell and run it.")
+        return (f"The answer cell of {self.exercise_id} as shipped. {where} Your progress "
+                "keeps any pass you already have; the hints start from the first again.")
+
+    def __str__(self) -> str:
+        return f"{self._note()}\n\n{self.source}"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        return (f"<div class='course-stub' style='color:inherit'>{html.escape(self._note())}"
+                f"<pre style='margin:4px 0'>{html.escape(self.source)}</pre></div>")
+
+
+def reset(exercise_id: str) -> Stub:
+    """Start one exercise afresh: its answer cell as shipped (the stub), hints from the first.
+
+    In JupyterLab or Jupyter Notebook the stub is also put into a new cell below this one
+    (nothing of yours is overwritten); elsewhere, paste it over your answer.
+
+    Raises
+    ------
+    KeyError
+        For an unknown exercise id.
+    LookupError
+        For an exercise whose lesson has no answer cell for it (extra practice).
+    """
+    from course.checks import reset_hints
+
+    exercise = get_exercise(exercise_id)
+    lesson = shipped_lessons() / f"{exercise.lesson}.ipynb"
+    name = re.escape(exercise.answer_name)
+    defines = re.compile(rf"^(def {name}\(|class {name}\b|{name}\s*=)", re.M)
+    cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+               for c in cells if c["cell_type"] == "code"]
+    found = next((s for s in sources if defines.search(s)), None)
+    if found is None:
+        raise LookupError(f"lesson {exercise.lesson} has no answer cell for {exercise_id} "
+                          f"(extra practice): write `{exercise.answer_name}` in a new cell")
+    reset_hints(exercise_id)
+    return Stub(exercise_id, found, _place_below(found))
+
+
+def _place_below(source: str) -> bool:
+    """Put ``source`` into a new cell below the running one, when a Jupyter frontend runs us."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if type(shell).__name__ != "ZMQInteractiveShell":     # a terminal IPython has no cells
+        return False
+    shell.set_next_input(source, replace=False)
+    return True

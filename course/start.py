@@ -19,33 +19,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course._paths import LESSON_PATTERN as _PATTERN
+from course._paths import shipped_lessons
+
 __all__ = ["DEFAULT_FOLDER", "StartReport", "shipped_lessons", "start", "reset_lesson",
            "add_arguments", "main"]
 
 DEFAULT_FOLDER = Path("backprop-course")
-_PATTERN = "[0-9][0-9]_*.ipynb"
-
-
-def shipped_lessons() -> Path:
-    """The folder of lesson notebooks this installation of the course carries.
-
-    Raises
-    ------
-    FileNotFoundError
-        When neither an installed ``course/lessons/`` nor a source checkout's ``lessons/``
-        holds a lesson (a broken installation).
-    """
-    package = Path(__file__).resolve().parent
-    candidates = [package / "lessons"]
-    if (package.parent / "pyproject.toml").is_file():      # a source checkout (editable)
-        candidates.append(package.parent / "lessons")
-    for folder in candidates:
-        if any(folder.glob(_PATTERN)):
-            return folder
-    raise FileNotFoundError(
-        f"this installation of the course carries no lessons (looked in "
-        f"{', '.join(str(c) for c in candidates)}); reinstall it with "
-        "`pip install --force-reinstall backprop-course`")
 
 
 @dataclass
