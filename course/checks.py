@@ -150,4 +150,4 @@ class _Hint(str):
         text = re.sub(r"`([^`]+)`", code, html.escape(body))
         title = f"<b>{html.escape(head)}</b>: " if head else ""
         return (f"<div class='course-hint course-hint-{self.kind}' style='border-left:4px solid "
-                f"{colour};padding:6px 10px;margin:4px 0;color:inherit'>💡 {title}{text}</div>")
+                f"{colour};padding:6px 10px;margin:4px 0;color:inherit'>{title}{text}</div>")

@@ -16,8 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from course._grading.result import CODE_FONT
-
 __all__ = ["progress_file", "load", "record", "progress", "Progress"]
 
 PROGRESS_ENV = "COURSE_PROGRESS_FILE"
@@ -199,8 +197,7 @@ class Progress:
             colour = _COLOURS.get(r["status"], "inherit")
             detail = r["note"] or r.get("mistake") or ""
             body.append(
-                f"<tr><td {cell}><code style='color:inherit;background:none;{CODE_FONT}'>"
-                f"{esc(r['id'])}"
+                f"<tr><td {cell}><span class='course-id'>{esc(r['id'])}</span>"
                 f"</code>{' <i>(extra)</i>' if r['optional'] else ''}</td>"
                 f"<td style='text-align:left;padding:1px 10px 1px 0;color:{colour}'>"
                 f"{_MARKS[r['status']]} {esc(r['status'])}</td><td {cell}>{esc(detail)}</td>"

@@ -193,7 +193,7 @@ class CheckResult:
             f"background:{_BACKGROUND[kind]};color:inherit;font-family:inherit;"
             "line-height:1.45'>"
             f"<div><b style='color:{colour}'>{_MARKS[kind]} {label}</b> · "
-            f"<code style='{_CODE}'>{esc(self.exercise_id)}</code>"
+            f"<span class='course-id'>{esc(self.exercise_id)}</span>"
             f"{mistake}</div>{''.join(parts)}</div>"
         )
 

@@ -24,8 +24,10 @@ def test_code_spans_use_fonts_whose_zero_differs_from_O(monkeypatch, tmp_path):
     assert "slashed-zero" in CODE_FONT and CODE_FONT.index("Consolas") < CODE_FONT.index(
         "monospace")
     box = check("diamond.dO_dw1", "d(zO)")._repr_html_()
-    assert f"{CODE_FONT}'>diamond.dO_dw1</code>" in box
-    assert CODE_FONT in progress()._repr_html_()
+    # names are shown in the proportional font, where O is round and 0 narrow
+    assert "<span class='course-id'>diamond.dO_dw1</span>" in box
+    assert "<span class='course-id'>diamond.dO_dw1</span>" in progress()._repr_html_()
+    assert CODE_FONT in box                      # values: code fonts whose zero is marked
     for _ in range(4):
         shown = hint("diamond.dO_dw1")
     assert f'<code style="{CODE_FONT}">' in shown._repr_html_()
