@@ -93,3 +93,13 @@ def test_the_sdist_carries_lessons_tests_and_licence(tmp_path):
                 *(f"lessons/{p.name}" for p in LESSONS),
                 *(f"solutions/{p.name}" for p in LESSONS)}
     assert expected <= members, sorted(expected - members)
+
+
+def test_binder_installs_the_course_and_starts_the_learners_copy():
+    post_build = ROOT / "binder" / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "repo2docker runs postBuild only if executable"
+    lines = [line.strip() for line in post_build.read_text().splitlines()]
+    assert "python -m pip install --no-cache-dir -e ." in lines
+    assert "course start backprop-course" in lines
+    runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
+    assert runtime.startswith("python-3.") and int(runtime.split(".")[1]) >= 10
