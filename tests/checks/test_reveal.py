@@ -26,7 +26,8 @@ def fresh(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_PROGRESS_FILE", str(tmp_path / "progress.json"))
 
 
-@pytest.mark.parametrize("eid", sorted(WORKED) + ["backprop.backward"])
+@pytest.mark.parametrize("eid", sorted(WORKED) + ["backprop.backward", "chain.dy_dw2",
+                                                 "chain.dy_dw1", "dense.backward"])
 def test_the_lessons_worked_answers_exist(eid):
     assert len(get_exercise(eid).reveal) > 20
 
@@ -101,3 +102,24 @@ def test_fixed_variables_are_explained_in_plain_words():
     assert note == ("Your answer does not use b1, b2, b3, b4, so the checker kept them at the "
                     "worked example's values (b1 = 1, b2 = 1, b3 = 1, b4 = 1) at every point.")
     assert "Held there" not in str(result)
+
+
+def test_lesson_recaps_reveal_instead_of_printing_answers():
+    """Recaps that named an exercise's answer now call reveal() for it."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "lessons"
+    wanted = {"03_diamond_network": ["diamond.dO_dw4", "diamond.dO_dw1"],
+              "05_backprop_algorithm": ["backprop.delta_h1", "backprop.backward"],
+              "06_vectorized_backprop": ["dense.backward"]}
+    for lesson, ids in wanted.items():
+        cells = json.loads((root / f"{lesson}.ipynb").read_text(encoding="utf-8"))["cells"]
+        text = ["".join(c["source"]) for c in cells]
+        reveals = [t for t in text if t.startswith("course.notebook.reveal(")]
+        assert reveals and all(f'"{i}"' in reveals[0] for i in ids), lesson
+        markdown = "".join(t for t, c in zip(text, cells) if c["cell_type"] == "markdown")
+        assert "\\boxed" not in markdown, lesson
+    diamond = "".join("".join(c["source"]) for c in json.loads(
+        (root / "03_diamond_network.ipynb").read_text(encoding="utf-8"))["cells"])
+    assert "w_3\\bigr)\\, s'(z_1)\\, I" not in diamond        # the boxed dO/dw1 is gone

@@ -215,6 +215,8 @@ DY_DW1 = ScalarSpec(
 scalar_exercise(
     forbidden=NUMERICAL_GRADIENT,
     id="chain.dy_dw2", lesson=LESSON, answer_name="dy_dw2",
+    reveal=r"$$\frac{\partial y}{\partial w_2} = s'(z_2)\,h$$ The outer slope, at the "
+           r"pre-activation $z_2$, times the value $w_2$ multiplies.",
     title="dy/dw2 for y = s(w2·s(w1·x + b1) + b2), as a function or a formula",
     spec=DY_DW2,
     hints=(
@@ -228,6 +230,9 @@ scalar_exercise(
 scalar_exercise(
     forbidden=NUMERICAL_GRADIENT,
     id="chain.dy_dw1", lesson=LESSON, answer_name="dy_dw1",
+    reveal=r"$$\frac{\partial y}{\partial w_1} = s'(z_2)\,w_2\,s'(z_1)\,x$$ One factor per "
+           r"arrow of $w_1 \to z_1 \to h \to z_2 \to y$: only the first differs from "
+           r"$\partial y/\partial x$.",
     title="dy/dw1 for y = s(w2·s(w1·x + b1) + b2), as a function or a formula",
     spec=DY_DW1,
     hints=(

@@ -179,6 +179,9 @@ register(Exercise(
     forbidden=_MLP_GRADIENTS,
     reference=dense_backward,
     id="dense.backward", lesson=LESSON, answer_name="dense_backward",
+    reveal=r"$dZ = dA \odot s'(Z)$, $dW = A_{\text{prev}}^{\mathsf T}\,dZ$, "
+           r"$db = $ `dZ.sum(axis=0, keepdims=True)`, $dA_{\text{prev}} = dZ\,W^{\mathsf T}$ "
+           r"— each gradient has its variable's shape, which is enough to rebuild the formulas.",
     title="dense_backward(dA, A_prev, W, Z) -> (dW, db, dA_prev): BP1-BP4 on a batch",
     grade=lambda answer, opts: grade_arrays(BACKWARD, answer, opts),
     answer_kinds="function of (dA, A_prev, W, Z)",
