@@ -192,7 +192,8 @@ class Progress:
         for r in self.rows:
             if r["lesson"] != lesson:
                 lesson = r["lesson"]
-                body.append(f"<tr class='course-progress-lesson'><th colspan='4' {cell}>"
+                body.append("<tr class='course-progress-lesson'><th colspan='4' style='text-align:"
+                            "left;padding:8px 10px 1px 0;color:inherit'>"
                             f"{esc(self._lesson_line(lesson, *summary[lesson]))}</th></tr>")
             colour = _COLOURS.get(r["status"], "inherit")
             detail = r["note"] or r.get("mistake") or ""

@@ -240,5 +240,5 @@ def test_progress_summarises_each_lesson():
     assert all(done == 0 for lesson, (done, _) in summary.items() if lesson != "03_diamond_network")
     line = f"03_diamond_network — 2 of {len(diamond)} passed"
     assert f"\n{line}\n" in str(table)
-    assert "<tr class='course-progress-lesson'><th colspan='4'" in table._repr_html_()
+    assert "<tr class='course-progress-lesson'><th colspan='4' style=" in table._repr_html_()
     assert line in table._repr_html_()
