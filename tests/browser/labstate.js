@@ -20,11 +20,14 @@ window.__labstate = {
     for (let i = 0; i < list.length; i++) {
       const cell = list.get(i);
       if (cell.type !== 'code') continue;
+      // executionState exists from JupyterLab 4.1 on; the prompt "[*]:" (queued or running)
+      // in every 4.x
+      const prompt = panel.content.widgets[i]?.node.querySelector('.jp-InputPrompt');
       cells.push({
         cell: i,
         hasSource: cell.sharedModel.getSource().trim() !== '',
         count: cell.executionCount,
-        running: cell.executionState === 'running',
+        running: cell.executionState === 'running' || !!prompt?.textContent.includes('*'),
         errors: cell.outputs.toJSON().filter(o => o.output_type === 'error')
           .map(o => ({ename: o.ename, evalue: o.evalue})),
       });
