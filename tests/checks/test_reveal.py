@@ -84,7 +84,8 @@ def _candidates(text: str):
                          ids=lambda e: e.id)
 def test_the_last_hint_is_a_nudge_not_the_answer(exercise):
     last = exercise.hints[-1]
-    code = r"\bdef \w+\(|\breturn \S*[(\[*/+@-]|\w+ [-+*/@]?= \S+ [-+*/@] \S+"
+    code = (r"\bdef \w+\(|\breturn \S*[(\[{*/+@-]|\w+ [-+*/@]?= \S+ [-+*/@] \S+"
+            r"|\b\w+ = \w+\(")
     assert not re.search(code, last), last
     if "formula" in exercise.answer_kinds:
         passing = [c for c in _candidates(last) if explain(exercise.id, c, n_cases=8).passed]

@@ -208,9 +208,9 @@ register(Exercise(
         "Start from the definition s(z) = 1 / (1 + e^{-z}) with np.exp.",
         "Try z = -1000: e^{-z} = e^{1000} overflows. Which equal form of s(z) only needs e^{z} "
         "when z is negative?",
-        "np.where evaluates both branches, so give np.exp only arguments that are ≤ 0: with u = "
-        "exp(−|z|), one form of s(z) has u on top for negative z and the other has 1 on top for "
-        "positive z — each divides by 1 + u.",
+        "np.where evaluates both branches, so give np.exp only arguments that are ≤ 0: take u, "
+        "the exponential of −|z|; one form of s(z) has u on top for negative z and the other has "
+        "1 on top for positive z — each divides by 1 + u.",
     ),
 ))
 

@@ -223,7 +223,8 @@ register(Exercise(
         "L = ½(O − y)², as a function of the nine parameters.",
         "f = lambda **p: 0.5 * (DiamondNet(**p).output(I) - y)**2; numeric = "
         "numerical_gradient(f, net.params).",
-        "analytic = backward(net, I, y); return {k: relative_error(analytic[k], numeric[k]) "
-        "for k in PARAMS}.",
+        "Put the two sides next to each other: your backward's gradients at (net, I, y) and "
+        "that numerical gradient of the loss; return one relative error per parameter name, in "
+        "a dict.",
     ),
 ))
