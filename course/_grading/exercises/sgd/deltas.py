@@ -121,5 +121,6 @@ register(Exercise(
     hints=("Chain rule: dL/dz = dL/da · da/dz, and da/dz = s′(z) = a(1 − a), entry by entry.",
            "Cross-entropy: dL/da = (a − y)/(a(1 − a))/m — multiply by a(1 − a). Squared error: "
            "dL/da = (a − y)/m — multiply by a(1 − a); nothing cancels.",
-           "a = sigmoid(z); m = z.shape[0]; return (a - y) / m, (a - y) * a * (1 - a) / m"),
+           "Compute a from z first and m from the number of rows; the cross-entropy delta is "
+           "the plain difference over m, the squared-error one keeps the sigmoid's slope."),
 ))

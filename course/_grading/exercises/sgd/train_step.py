@@ -149,6 +149,7 @@ register(Exercise(
            "db2, dZ1, dW1, db1), then the update of all four parameters.",
            "Cross-entropy with a sigmoid output: dZ2 = (A2 - y) / m. Then dZ1 = (dZ2 @ W2.T) "
            "* A1 * (1 - A1) — with the W2 of the forward pass.",
-           "… dW1, db1 = X.T @ dZ1, dZ1.sum(axis=0, keepdims=True); return W1 - lr * dW1, "
-           "b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2"),
+           "Layer 1's gradients come from dZ1 as layer 2's came from dZ2 (the input's transpose "
+           "times the delta; the delta summed over the batch). Return all four parameters, each "
+           "moved by lr times its gradient against the gradient's direction."),
 ))
