@@ -40,7 +40,7 @@ def test_the_exercise_is_listed_for_lesson_04_with_hints():
 def test_the_reference_and_the_loss_backward_agree_with_finite_differences():
     net, I, y = CASES[0]
     errors = check_loss(loss_backward, net, I, y)
-    assert max(errors.values()) < 1e-7
+    assert max(errors.values()) < 1e-6       # central differences: ~1e-7 at worst (numpy 1.24)
     assert loss_backward(net, I, y)["w4"] == pytest.approx(
         (net.output(I) - y) * net.gradient(I)["w4"], rel=1e-12)
 

@@ -55,8 +55,12 @@ def failing_frame(exc: BaseException):
     """``(frame, lasti)`` of the innermost traceback entry in the learner's code, or None."""
     tb, found = exc.__traceback__, None
     while tb is not None:
-        if not _is_ours(tb.tb_frame.f_code.co_filename):
-            found = (tb.tb_frame, tb.tb_lasti, tb.tb_lineno)
+        frame = tb.tb_frame
+        # code without source (numpy 1.x's ``<__array_function__ internals>``) is not the
+        # learner's either: their cells and files always have source in linecache
+        if not _is_ours(frame.f_code.co_filename) and linecache.getlines(
+                frame.f_code.co_filename, frame.f_globals):
+            found = (frame, tb.tb_lasti, tb.tb_lineno)
         tb = tb.tb_next
     return found
 
