@@ -13,13 +13,19 @@ name           shape                                                       needs
 ``circles``    a ring (label 0) around a smaller ring (label 1)            a closed border
 ``spirals``    two arms winding around each other                          a deeper net
 =============  ==========================================================  ===============
+
+One real data set is bundled instead of made: ``load("digits")`` gives the 1,797 8×8
+handwritten digits (``course.nn.digits``: ``X`` (1797, 64) in [0, 1], ``y`` labels 0..9).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["make_xor", "make_moons", "make_circles", "make_spirals", "DATASETS", "load"]
+from course.nn.digits import load_digits
+
+__all__ = ["make_xor", "make_moons", "make_circles", "make_spirals", "DATASETS", "BUNDLED",
+           "load"]
 
 
 def _check(n, noise, minimum=2):
@@ -106,8 +112,13 @@ DATASETS = {"xor": make_xor, "moons": make_moons, "circles": make_circles,
             "spirals": make_spirals}
 
 
+#: name -> loader of a data set shipped with the package (read from disk, never downloaded)
+BUNDLED = {"digits": load_digits}
+
+
 def load(name: str, **kwargs):
-    """Make a dataset by name, e.g. ``load("moons", n=300, noise=0.2)``.
+    """Make a dataset by name, e.g. ``load("moons", n=300, noise=0.2)``, or read a bundled
+    one, ``load("digits")``.
 
     Raises
     ------
@@ -115,10 +126,11 @@ def load(name: str, **kwargs):
         For an unknown name (the message lists the known ones).
     """
     try:
-        maker = DATASETS[name]
+        maker = DATASETS.get(name) or BUNDLED[name]
     except (KeyError, TypeError):
-        known = ", ".join(sorted(DATASETS))
+        known = ", ".join(sorted([*DATASETS, *BUNDLED]))
         raise ValueError(
-            f"unknown dataset {name!r}; choose one of: {known} (all made locally)"
+            f"unknown dataset {name!r}; choose one of: {known} "
+            "(made locally or bundled; nothing is downloaded)"
         ) from None
     return maker(**kwargs)

@@ -1,0 +1,155 @@
+"""Lesson 09, exercises 3 and 4: the ReLU's and the leaky ReLU's backward pass.
+
+``relu_backward(dA, Z) -> dZ = dA ⊙ [Z > 0]`` and
+``leaky_relu_backward(dA, Z, alpha) -> dZ = dA ⊙ (1 where Z > 0, else alpha)``.
+
+A mask taken from ``A > 0`` instead of ``Z > 0`` gives the same numbers for both (A and Z
+have the same sign when alpha > 0), so it is accepted; the lesson says where it is not
+equal. What is named: the mask missing or inverted, multiplied by ``Z`` or by ``A`` itself
+instead of by the 0/1 mask, the ReLU's mask reused for the leaky ReLU (alpha lost), alpha on
+the wrong side, the mask taken from ``dA``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course._grading.arrays import (
+    GENERIC_MISTAKES,
+    ArrayCase,
+    ArrayMistake,
+    ArraySpec,
+    OutputSpec,
+    grade_arrays,
+)
+from course._grading.exercises.beyond.reference import (
+    LESSON,
+    leaky_relu,
+    leaky_relu_backward,
+    relu_backward,
+)
+from course._grading.registry import Exercise, register
+
+__all__ = ["RELU", "LEAKY"]
+
+_SHAPES = ((5, 3), (4, 7), (8, 2), (6, 5))
+_ALPHAS = (0.1, 0.01, 0.2, 0.3)
+
+
+def _cases(opts, leaky: bool):
+    rng = np.random.default_rng(opts.seed)
+    cases = []
+    for (m, n), alpha in zip(_SHAPES, _ALPHAS):
+        Z = rng.normal(0.0, 1.5, (m, n))
+        Z[np.abs(Z) < 1e-3] = 0.5                   # no Z exactly at the kink
+        dA = rng.normal(0.0, 1.0, (m, n)) / m
+        inputs = {"dA": dA, "Z": Z}
+        if leaky:
+            inputs["alpha"] = np.float64(alpha)
+            expected = leaky_relu_backward(dA, Z, alpha)
+        else:
+            expected = relu_backward(dA, Z)
+        cases.append(ArrayCase(inputs, {"m": m, "n": n}, {"dZ": expected},
+                               {**inputs, "alpha": alpha}))
+    return cases
+
+
+def _d(fn):
+    return lambda case: {"dZ": fn(case.extra["dA"], case.extra["Z"], case.extra["alpha"]
+                                  if "alpha" in case.inputs else 0.0)}
+
+
+_OUT = (OutputSpec("dZ", ("m", "n"), "each entry is dL/dZ[i, j], so dZ has Z's shape"),)
+_MASK_HINT = ("The slope of max(0, z) is 1 where z > 0 and 0 elsewhere: multiply dA by that "
+              "0/1 mask, entry by entry.")
+
+RELU = ArraySpec(
+    exercise_id="relu.backward", signature="relu_backward(dA, Z)", outputs=_OUT,
+    make_cases=lambda opts: _cases(opts, leaky=False),
+    mistake_hints=dict.fromkeys(("times-Z", "times-A", "no-mask", "mask-inverted"), _MASK_HINT),
+    mistakes=(
+        ArrayMistake("no-mask", "dZ = dA: the ReLU's slope left out",
+                     _d(lambda dA, Z, a: dA),
+                     "dZ equals dA: the ReLU's slope is missing. It is 0 where the unit was "
+                     "off (Z ≤ 0), so those entries must be 0: dZ = dA * (Z > 0)."),
+        ArrayMistake("mask-inverted", "dA ⊙ [Z < 0]: the mask the wrong way round",
+                     _d(lambda dA, Z, a: dA * (Z < 0)),
+                     "your mask lets the gradient through where Z < 0 and blocks it where "
+                     "Z > 0 — the wrong way round. max(0, z) has slope 1 for z > 0."),
+        ArrayMistake("times-Z", "dA ⊙ Z: multiplied by the pre-activation, not the mask",
+                     _d(lambda dA, Z, a: dA * Z),
+                     "you multiplied by Z itself. The ReLU's slope is not Z but 1 (where "
+                     "Z > 0) or 0: multiply by the mask (Z > 0)."),
+        ArrayMistake("times-A", "dA ⊙ A: multiplied by the activation's values, not A > 0",
+                     _d(lambda dA, Z, a: dA * np.maximum(Z, 0)),
+                     "you multiplied by A = max(0, Z), the activation's values; the slope is "
+                     "the 0/1 mask (Z > 0). (A > 0 as a mask would be right: A and Z have the "
+                     "same sign.)"),
+        ArrayMistake("mask-from-dA", "dA ⊙ [dA > 0]: the mask taken from the incoming gradient",
+                     _d(lambda dA, Z, a: dA * (dA > 0)),
+                     "your mask comes from dA, the incoming gradient; it belongs to the "
+                     "forward pass: which units were on, Z > 0."),
+    ),
+)
+
+LEAKY = ArraySpec(
+    exercise_id="relu.leaky_backward", signature="leaky_relu_backward(dA, Z, alpha)",
+    outputs=_OUT, make_cases=lambda opts: _cases(opts, leaky=True),
+    mistake_hints={"relu-mask": "Where Z ≤ 0 the leaky ReLU is alpha·z — what is its slope "
+                                "there?"},
+    mistakes=(
+        ArrayMistake("relu-mask", "the ReLU's 0/1 mask reused: alpha lost on the negative side",
+                     _d(lambda dA, Z, a: dA * (Z > 0)),
+                     "the entries where Z ≤ 0 are 0: that is the plain ReLU's mask. The leaky "
+                     "ReLU is alpha·z there, slope alpha, so dZ = dA * alpha on that side — "
+                     "the unit never dies."),
+        ArrayMistake("alpha-swapped", "slope alpha where Z > 0 and 1 elsewhere",
+                     _d(lambda dA, Z, a: dA * np.where(Z > 0, a, 1.0)),
+                     "alpha and 1 are swapped: the slope is 1 where Z > 0 (z itself) and "
+                     "alpha where Z ≤ 0 (alpha·z)."),
+        ArrayMistake("alpha-added", "dA ⊙ ([Z > 0] + alpha): alpha added everywhere",
+                     _d(lambda dA, Z, a: dA * ((Z > 0) + a)),
+                     "you added alpha to the mask everywhere, so the positive side gets "
+                     "1 + alpha. The slope is 1 or alpha, one or the other: np.where(Z > 0, 1, "
+                     "alpha)."),
+        ArrayMistake("times-A", "dA ⊙ A: multiplied by the activation's values",
+                     _d(lambda dA, Z, a: dA * leaky_relu(Z, a)),
+                     "you multiplied by A = leaky_relu(Z), the activation's values; the slope "
+                     "is 1 or alpha (a mask from A > 0 would be fine — A and Z have the same "
+                     "sign — but not A's values)."),
+        ArrayMistake("no-mask", "dZ = dA", _d(lambda dA, Z, a: dA),
+                     "dZ equals dA: the slope alpha on the negative side is missing."),
+    ),
+)
+
+
+def _meanings(spec):
+    return {**{m.id: m.meaning for m in spec.mistakes},
+            **{k: GENERIC_MISTAKES[k] for k in ("wrong-shape", "sign", "constant-factor",
+                                                "shape-error", "mutates-input")}}
+
+
+register(Exercise(
+    forbidden=("course.nn.activations.relu_prime",
+               "course._grading.exercises.beyond.reference.relu_backward"),
+    reference=relu_backward,
+    id="relu.backward", lesson=LESSON, answer_name="relu_backward",
+    title="relu_backward(dA, Z) -> dZ = dA ⊙ [Z > 0]",
+    grade=lambda answer, opts: grade_arrays(RELU, answer, opts),
+    answer_kinds="function of (dA, Z)", mistakes=_meanings(RELU),
+    hints=("A = max(0, Z) entry by entry. What is the slope of max(0, z) for z > 0? For z < 0?",
+           "BP2 with f = ReLU: dZ = dA ⊙ f'(Z), and f'(Z) is a 0/1 array with Z's shape.",
+           "A boolean comparison of Z with 0 is the whole slope; numpy multiplies True as 1."),
+))
+
+register(Exercise(
+    forbidden=("course._grading.exercises.beyond.reference.leaky_relu_backward",),
+    reference=leaky_relu_backward,
+    id="relu.leaky_backward", lesson=LESSON, answer_name="leaky_relu_backward",
+    title="leaky_relu_backward(dA, Z, alpha) -> dZ = dA ⊙ (1 if Z > 0 else alpha)",
+    grade=lambda answer, opts: grade_arrays(LEAKY, answer, opts),
+    answer_kinds="function of (dA, Z, alpha)", mistakes=_meanings(LEAKY),
+    hints=("The leaky ReLU is z for z > 0 and alpha·z otherwise. Differentiate each piece.",
+           "The slope is an array with Z's shape holding 1 on one side and alpha on the other.",
+           "np.where(condition, value_if_true, value_if_false) builds such an array in one line."),
+))

@@ -1,0 +1,290 @@
+"""Lesson 09, exercises 1 and 2: a stable ``softmax(Z)`` and ``softmax_ce_grad(Z, y)``.
+
+``softmax(Z)``: ``P = e^{Z − max} / Σ e^{Z − max}`` row by row, shape (m, k). The cases mix
+ordinary logits with logits near 1000 (``e^{1000}`` overflows to inf: a softmax that does
+not subtract the maximum returns NaN) and rows far apart (subtracting one *global* maximum
+underflows the other rows to 0/0).
+
+``softmax_ce_grad(Z, y)``: ``dL/dZ = (P − Y)/m`` with ``Y`` the one-hot rows of the integer
+labels ``y`` (m,). Named: the softmax Jacobian multiplied on top, the 1/m missing (generic),
+a mean over all m·k entries, the labels subtracted as numbers, dL/dP instead of dL/dZ.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from course._grading.arrays import (
+    GENERIC_MISTAKES,
+    ArrayCase,
+    ArrayMistake,
+    ArraySpec,
+    OutputSpec,
+    call_on_copies,
+    close,
+    grade_arrays,
+)
+from course._grading.exercises.beyond.reference import LESSON, softmax, softmax_ce_grad
+from course._grading.guards import LearnerError
+from course._grading.registry import Exercise, register
+from course._grading.result import CheckResult
+from course.nn.softmax import one_hot
+
+__all__ = ["SOFTMAX", "CE_GRAD", "overflow_probe"]
+
+#: (m, k): all different, so an axis mix-up cannot hide
+_SHAPES = ((4, 3), (6, 5), (3, 10), (5, 2))
+_FORBIDDEN_SOFTMAX = ("course.nn.softmax.softmax", "course.nn.softmax.log_softmax",
+                      "course._grading.exercises.beyond.reference.softmax")
+_FORBIDDEN_GRAD = ("course.nn.softmax.softmax_cross_entropy_grad",
+                   "course._grading.exercises.beyond.reference.softmax_ce_grad")
+
+
+def _logits(rng, kind: str, m: int, k: int):
+    """Ordinary logits, logits near +1000 (overflow), or rows 2000 apart (global max)."""
+    Z = rng.normal(0.0, 2.0, (m, k))
+    if kind == "large":
+        Z += 1000.0
+    elif kind == "spread":
+        Z += np.where(np.arange(m) % 2 == 0, 1000.0, -1000.0)[:, None]
+    return Z
+
+
+def _z_cases(opts, expected, with_labels: bool):
+    rng = np.random.default_rng(opts.seed)
+    kinds = ["normal"] * len(_SHAPES) + ["large", "spread"]
+    shapes = [*_SHAPES, (4, 6), (6, 4)]
+    cases = []
+    for kind, (m, k) in zip(kinds, shapes):
+        Z = _logits(rng, kind, m, k)
+        inputs = {"Z": Z}
+        if with_labels:
+            inputs["y"] = rng.integers(0, k, m)
+        cases.append(ArrayCase(inputs, {"m": m, "k": k}, expected(inputs),
+                               {**inputs, "m": m, "k": k, "kind": kind}))
+    return cases
+
+
+def _p(fn):
+    return lambda case: {"P": fn(case.extra["Z"])}
+
+
+def _naive(Z):
+    E = np.exp(Z)
+    return E / E.sum(axis=1, keepdims=True)
+
+
+SOFTMAX = ArraySpec(
+    exercise_id="softmax.forward", signature="softmax(Z)",
+    outputs=(OutputSpec("P", ("m", "k"), "one row of k probabilities per example"),),
+    make_cases=lambda opts: _z_cases(opts, lambda i: {"P": softmax(i["Z"])}, False),
+    mistake_hints={"shape-error": "Keep the row axis: Z.max(axis=1, keepdims=True) has shape "
+                                  "(m, 1) and broadcasts against (m, k)."},
+    mistakes=(
+        ArrayMistake("wrong-axis", "normalised over the examples (axis 0), not the classes",
+                     _p(lambda Z: np.exp(Z - Z.max(axis=0)) / np.exp(Z - Z.max(axis=0))
+                        .sum(axis=0)),
+                     "each column sums to 1, not each row: you normalised over axis 0, the m "
+                     "examples. One example is one row; its k probabilities must sum to 1: "
+                     "sum over axis=1 (with keepdims=True)."),
+        ArrayMistake("max-wrong-axis", "the maximum of each column subtracted, not of each row",
+                     _p(lambda Z: np.exp(Z - Z.max(axis=0)) / np.exp(Z - Z.max(axis=0))
+                        .sum(axis=1, keepdims=True)),
+                     "you subtracted each column's maximum (axis 0). Subtracting is only "
+                     "harmless when the same number comes off a whole row: use "
+                     "Z.max(axis=1, keepdims=True)."),
+        ArrayMistake("not-normalised", "e^Z without dividing by the row sum",
+                     _p(lambda Z: np.exp(Z - Z.max(axis=1, keepdims=True))),
+                     "the rows do not sum to 1: divide e^(Z − max) by its row sum."),
+        ArrayMistake("logits-normalised", "Z / sum(Z): no exponential",
+                     _p(lambda Z: Z / Z.sum(axis=1, keepdims=True)),
+                     "you divided the logits by their sum; the softmax exponentiates first "
+                     "(probabilities must be positive): e^z / Σ e^z."),
+        ArrayMistake("log-softmax", "log P returned instead of P",
+                     _p(lambda Z: np.log(softmax(Z))),
+                     "these are the log-probabilities log P; return P itself."),
+    ),
+)
+
+
+def overflow_probe(exercise_id: str, answer, spec: ArraySpec, opts) -> CheckResult | None:
+    """Name the unstable softmax: right on ordinary logits, NaN/inf once they are large."""
+    verdict = {}
+    for case in spec.make_cases(opts):
+        try:
+            out, _ = call_on_copies(answer, case.inputs)
+            mine = np.asarray(out if not isinstance(out, (tuple, list)) else out[0], dtype=float)
+        except (LearnerError, TypeError, ValueError):
+            return None
+        ok = close(mine, case.expected[spec.names[0]], spec.rtol, spec.atol)
+        kind = case.extra["kind"]
+        verdict[kind] = verdict.get(kind, True) and ok
+        if kind != "normal" and not ok and np.isfinite(mine).all():
+            return None                       # a finite wrong value: the engine explains it
+    if not verdict.get("normal"):
+        if verdict.get("large") or verdict.get("spread"):
+            return None
+        # wrong on ordinary logits too: explain that first, on the ordinary cases alone
+        ordinary = dataclasses.replace(spec, make_cases=lambda o: [
+            c for c in spec.make_cases(o) if c.extra["kind"] == "normal"])
+        result = grade_arrays(ordinary, answer, opts)
+        result.details.append("Also: with large logits (near 1000) your function returns "
+                              "NaN or inf — subtract each row's maximum before np.exp.")
+        return result
+    Z = next(c for c in spec.make_cases(opts) if c.extra["kind"] == "large").inputs["Z"]
+    if not verdict["large"]:
+        return CheckResult(exercise_id, False, mistake="no-max-subtraction", n_cases=6, summary=(
+            f"right for ordinary logits, but NaN when they are large (e.g. Z[0] = "
+            f"{np.array2string(Z[0], precision=1)}): e^1000 overflows to inf and inf/inf is NaN. "
+            "Subtract each row's maximum first — softmax(z − c) = softmax(z) for any constant "
+            "c — so every exponent is ≤ 0: np.exp(Z - Z.max(axis=1, keepdims=True))."))
+    if not verdict["spread"]:
+        return CheckResult(exercise_id, False, mistake="global-max", n_cases=6, summary=(
+            "right while all logits are similar, but NaN when rows are far apart (one row near "
+            "+1000, the next near −1000): you subtracted one maximum for the whole array, so "
+            "every exponent of the low rows underflows to 0 and the row becomes 0/0. Subtract "
+            "each row's own maximum: Z.max(axis=1, keepdims=True)."))
+    return None
+
+
+def _grade_softmax(answer, opts):
+    if callable(answer) and not isinstance(answer, (str, type)):
+        named = overflow_probe("softmax.forward", answer, SOFTMAX, opts)
+        if named is not None:
+            return named
+    return grade_arrays(SOFTMAX, answer, opts)
+
+
+def _g(fn):
+    def outputs(case):
+        e = case.extra
+        P = softmax(e["Z"])
+        return {"dL/dZ": fn(P, one_hot(e["y"], e["k"]), e)}
+    return outputs
+
+
+def _jacobian_on_top(P, Y, e):
+    """(P − Y)/m pushed through the softmax Jacobian once more, row by row."""
+    G = (P - Y) / e["m"]
+    return P * G - P * (P * G).sum(axis=1, keepdims=True)     # J @ g with J = diag(p) − p pᵀ
+
+
+CE_GRAD = ArraySpec(
+    exercise_id="softmax.ce_grad", signature="softmax_ce_grad(Z, y)",
+    outputs=(OutputSpec("dL/dZ", ("m", "k"), "each entry is dL/dZ[i, j], so it has Z's shape"),),
+    make_cases=lambda opts: _z_cases(opts, lambda i: {"dL/dZ": softmax_ce_grad(i["Z"], i["y"])},
+                                     True),
+    mistake_hints={
+        "shape-error": "y holds one integer label per example, shape (m,), not one-hot rows: "
+                       "make Y = one_hot(y, k), shape (m, k), before subtracting.",
+        "labels-not-one-hot": "y holds one integer label per example, shape (m,): make Y with "
+                              "a single 1 in column y[i] of row i, then P − Y.",
+        "jacobian-on-top": "Write L for one example with a one-hot y and differentiate it "
+                           "with respect to z directly: the softmax's slope is already inside "
+                           "p − y.",
+        "jacobian-diagonal-on-top": "The softmax's slope is already inside p − y: no factor "
+                                    "p(1 − p) (that would be the sigmoid's).",
+    },
+    mistakes=(
+        ArrayMistake("jacobian-on-top", "(P − Y)/m multiplied by the softmax Jacobian again",
+                     _g(_jacobian_on_top),
+                     "you multiplied by the softmax Jacobian on top of P − Y. P − Y is "
+                     "already dL/dZ: the Jacobian diag(p) − p pᵀ times dL/dP = −y/p collapses "
+                     "to p − y, so no Jacobian is ever built or applied."),
+        ArrayMistake("jacobian-diagonal-on-top", "(P − Y)/m ⊙ P(1 − P): the Jacobian's diagonal",
+                     _g(lambda P, Y, e: (P - Y) / e["m"] * P * (1 - P)),
+                     "you multiplied (P − Y)/m by P(1 − P), the Jacobian's diagonal (a sigmoid "
+                     "habit). P − Y is already dL/dZ: the softmax's slope has cancelled into "
+                     "it."),
+        ArrayMistake("labels-not-one-hot", "P − y with the labels as numbers",
+                     _g(lambda P, Y, e: (P - e["y"][:, None]) / e["m"]),
+                     "you subtracted the label numbers y (0..k−1) from every entry of the "
+                     "row. y holds class indices: Y is the one-hot row with a single 1 in "
+                     "column y[i], e.g. Y = np.eye(k)[y]."),
+        ArrayMistake("mean-over-all-entries", "divided by m·k (np.mean over every entry)",
+                     _g(lambda P, Y, e: (P - Y) / (e["m"] * e["k"])),
+                     "every entry is k times too small: the loss is a mean over the m "
+                     "examples (rows) only — each example's k log-probabilities are not "
+                     "averaged. Divide by m = Z.shape[0]."),
+        ArrayMistake("dL-dP", "−Y/(m P): the gradient with respect to P, not Z",
+                     _g(lambda P, Y, e: -Y / (e["m"] * P)),
+                     "−Y/(mP) is dL/dP, the gradient before the softmax; the exercise asks "
+                     "for dL/dZ = (P − Y)/m, one step further (through the softmax)."),
+        ArrayMistake("forgot-softmax", "(Z − Y)/m: the logits instead of the probabilities",
+                     _g(lambda P, Y, e: (e["Z"] - Y) / e["m"]),
+                     "you used the logits Z where the probabilities P = softmax(Z) belong: "
+                     "dL/dZ = (softmax(Z) − Y)/m."),
+    ),
+)
+
+
+def _expects_one_hot(answer, opts) -> bool:
+    """True when the answer is right once it is handed one-hot rows instead of labels."""
+    for case in CE_GRAD.make_cases(opts)[:len(_SHAPES)]:
+        Y = one_hot(case.inputs["y"], case.dims["k"])
+        try:
+            out, _ = call_on_copies(answer, {"Z": case.inputs["Z"], "y": Y})
+            mine = np.asarray(out, dtype=float)
+        except (LearnerError, TypeError, ValueError):
+            return False
+        if not close(mine, case.expected["dL/dZ"], CE_GRAD.rtol, CE_GRAD.atol):
+            return False
+    return True
+
+
+def _grade_ce(answer, opts):
+    if isinstance(answer, (str, type)) or not callable(answer):
+        return grade_arrays(CE_GRAD, answer, opts)
+    named = overflow_probe("softmax.ce_grad", answer, CE_GRAD, opts)
+    if named is not None:
+        return named
+    result = grade_arrays(CE_GRAD, answer, opts)
+    if not result.passed and result.mistake != "labels-not-one-hot" and _expects_one_hot(
+            answer, opts):
+        return CheckResult("softmax.ce_grad", False, mistake="expects-one-hot",
+                           n_cases=result.n_cases, hint=CE_GRAD.mistake_hints["shape-error"],
+                           summary=(
+            "your function treats y as one-hot rows (m, k), but y holds one integer label per "
+            "example, shape (m,) — e.g. y = [2, 0, 1, ...]. Handed one-hot rows it would be "
+            "right: build them first, Y = np.eye(k)[y] (or one_hot(y, k)), then P − Y."))
+    return result
+
+
+_STABILITY = {"no-max-subtraction": "e^Z of large logits overflows: NaN (no max subtracted)",
+              "global-max": "one maximum for the whole array: rows far below it become 0/0"}
+_GENERIC = ("transposed", "wrong-shape", "sign", "not-finite", "shape-error", "mutates-input")
+
+register(Exercise(
+    forbidden=_FORBIDDEN_SOFTMAX,
+    reference=softmax,
+    id="softmax.forward", lesson=LESSON, answer_name="softmax",
+    title="softmax(Z) -> P: row-wise probabilities, stable for any logits",
+    grade=_grade_softmax, answer_kinds="function of Z (m, k)",
+    mistakes={**{m.id: m.meaning for m in SOFTMAX.mistakes}, **_STABILITY,
+              **{k: GENERIC_MISTAKES[k] for k in _GENERIC}},
+    hints=("One example is one row of Z: exponentiate, then divide each row by its own sum.",
+           "softmax(z − c) = softmax(z) for any number c: the c cancels between numerator "
+           "and denominator. Which c keeps every exponent ≤ 0?",
+           "Subtract each row's largest logit (axis=1, keepdims=True) before np.exp; sum "
+           "over the same axis with keepdims=True."),
+))
+
+register(Exercise(
+    forbidden=_FORBIDDEN_GRAD,
+    reference=softmax_ce_grad,
+    id="softmax.ce_grad", lesson=LESSON, answer_name="softmax_ce_grad",
+    title="softmax_ce_grad(Z, y) -> dL/dZ of the mean cross-entropy: (P − Y)/m",
+    grade=_grade_ce, answer_kinds="function of (Z (m, k), y (m,) integer labels)",
+    mistakes={**{m.id: m.meaning for m in CE_GRAD.mistakes}, **_STABILITY,
+              "missing-1/m": GENERIC_MISTAKES["missing-1/m"],
+              "expects-one-hot": "y used as one-hot rows; it holds integer labels (m,)",
+              **{k: GENERIC_MISTAKES[k] for k in _GENERIC}},
+    hints=("For one example, L = −log p_y. Differentiate it with respect to each z_j — "
+           "you met ∂p_y/∂z_j in the Jacobian above.",
+           "−(1/p_y)·p_y(δ_yj − p_j) = p_j − δ_yj: the gradient is p minus the one-hot row "
+           "of the label. The batch loss is a mean over m rows.",
+           "Build the one-hot rows Y from the integer labels (np.eye(k)[y]), then combine them "
+           "with your softmax(Z) and the batch size — nothing else multiplies in."),
+))
