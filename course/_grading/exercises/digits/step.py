@@ -1,0 +1,191 @@
+"""Lesson 10, exercise 2: ``step(params, X, y, lr)`` — forward, backward and one SGD update.
+
+``params`` is ``{"W1": (64, 32), "b1": (1, 32), "W2": (32, 10), "b2": (1, 10)}``, updated
+in place; the function returns the batch's mean cross-entropy before the update. The checker
+runs it on copies of the same parameters and the same batches of the digits — of sizes 32,
+17 (a last partial batch) and 5 — and reads each parameter's gradient back from its change,
+``(before − after) / lr``, which it compares with the reference's (``reference.gradients``).
+The catalogue's mistakes are that function's switches; one more probe names a fixed
+divisor (``/ batch_size`` instead of ``/ m``: the last partial batch over-weighted... or
+under-weighted).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course._grading.arrays import (
+    GENERIC_MISTAKES,
+    ArrayCase,
+    ArrayMistake,
+    ArraySpec,
+    OutputSpec,
+    grade_arrays,
+    ratio_to,
+)
+from course._grading.exercises.digits.reference import (
+    LESSON,
+    PARAM_NAMES,
+    digits_split,
+    gradients,
+    init_params,
+    step,
+)
+from course._grading.guards import LearnerError, call_learner
+from course._grading.registry import Exercise, register
+from course._grading.result import CheckResult
+
+__all__ = ["STEP"]
+
+#: batch sizes: a full batch, a last partial batch, a tiny one (so "/ 32" shows)
+_BATCHES = (32, 17, 5)
+_LR = 0.1
+_SHAPES = {"W1": ("64", "32"), "b1": ("1", "32"), "W2": ("32", "10"), "b2": ("1", "10")}
+
+
+def _cases(opts):
+    X, y, _, _ = digits_split()
+    rng = np.random.default_rng(opts.seed)
+    params = init_params(seed=opts.seed % 1000)
+    params = {k: v + rng.normal(0, 0.05, v.shape) for k, v in params.items()}  # biases ≠ 0
+    cases, start = [], 0
+    for m in _BATCHES:
+        Xb, yb = X[start:start + m], y[start:start + m]
+        start += m
+        loss, grads = gradients(params, Xb, yb)
+        inputs = {**{k: params[k] for k in PARAM_NAMES}, "X": Xb, "y": yb,
+                  "lr": np.float64(_LR)}
+        cases.append(ArrayCase(inputs, {"m": m}, {**{f"d{k}": grads[k] for k in PARAM_NAMES},
+                                                  "loss": np.float64(loss)},
+                               {"params": params, "X": Xb, "y": yb, "m": m}))
+    return cases
+
+
+def _adapter(answer):
+    """The learner's step seen as a function returning its gradients (and loss)."""
+    def implied(W1, b1, W2, b2, X, y, lr):
+        params = {"W1": W1.copy(), "b1": b1.copy(), "W2": W2.copy(), "b2": b2.copy()}
+        before = {k: v.copy() for k, v in params.items()}
+        loss = call_learner(answer, params, X, y.astype(int), float(lr))
+        out = {}
+        for k in PARAM_NAMES:
+            after = np.asarray(params.get(k), dtype=float)
+            out[f"d{k}"] = (before[k] - after) / lr if after.shape == before[k].shape else after
+        try:
+            out["loss"] = np.float64(loss)
+        except (TypeError, ValueError):
+            raise LearnerError("step must return the batch's loss (a number) — it returned "
+                               f"{type(loss).__name__}", kind="type") from None
+        return out
+    return implied
+
+
+def _g(**switches):
+    def outputs(case):
+        e = case.extra
+        kw = {"updated_W2_lr": _LR} if switches.get("updated_W2_lr") else {}
+        kw.update({k: v for k, v in switches.items() if k != "updated_W2_lr"})
+        _, grads = gradients(e["params"], e["X"], e["y"], **kw)
+        return {f"d{k}": grads[k] for k in PARAM_NAMES}
+    return outputs
+
+
+STEP = ArraySpec(
+    exercise_id="digits.step", signature="step(params, X, y, lr)", returns="dict",
+    outputs=(*(OutputSpec(f"d{k}", _SHAPES[k], f"{k} keeps its shape {_SHAPES[k]}",
+                          label=f"d{k}") for k in PARAM_NAMES),
+             OutputSpec("loss", (), "one number, the batch's mean cross-entropy")),
+    make_cases=_cases, rtol=1e-6, atol=1e-10,
+    mistakes=(
+        ArrayMistake("jacobian-on-top", "the softmax Jacobian multiplied on top of (P − Y)/m",
+                     _g(jacobian=True),
+                     "dZ2 went through the softmax Jacobian once more; (P − Y)/m already is "
+                     "dL/dZ2 (lesson 09)."),
+        ArrayMistake("labels-not-one-hot", "P − y with the labels as numbers",
+                     _g(labels_as_numbers=True),
+                     "you subtracted the label numbers from P; subtract the one-hot rows "
+                     "Y = one_hot(y, 10)."),
+        ArrayMistake("mean-over-all-entries", "divided by m·10", _g(mean_all=True),
+                     "every gradient is 10 times too small: the cross-entropy is a mean over "
+                     "the m examples only, dZ2 = (P − Y)/m."),
+        ArrayMistake("no-relu-mask", "dZ1 = dA1: the ReLU's slope left out", _g(mask="none"),
+                     "W1 and b1 moved as if the hidden layer had no ReLU: dZ1 = dA1 * (Z1 > 0)."),
+        ArrayMistake("times-A1", "dZ1 = dA1 ⊙ A1: the activation's values as the mask",
+                     _g(mask="A1-values"),
+                     "you multiplied dA1 by A1's values; the ReLU's slope is the 0/1 mask "
+                     "(Z1 > 0)."),
+        ArrayMistake("updated-W2-first", "dA1 computed with W2 after its update",
+                     _g(updated_W2_lr=True),
+                     "W2 and b2 are right, but W1 and b1 moved as if dA1 = dZ2 @ W2.T used W2 "
+                     "*after* its update: update the parameters only once every gradient is "
+                     "computed (the backward pass needs the weights the forward pass used)."),
+    ),
+    mistake_hints={"updated-W2-first": "Compute all four gradients first, then update."},
+)
+
+
+def _fixed_divisor(answer, opts):
+    """Name ``/ batch_size`` (a fixed number) instead of ``/ m``: right on full batches only."""
+    cases = _cases(opts)
+    fn = _adapter(answer)
+    ratios = []
+    for case in cases:
+        try:
+            mine = fn(**{k: np.array(v, copy=True) for k, v in case.inputs.items()})
+        except LearnerError:
+            return None
+        r = ratio_to(np.asarray(mine["dW2"], dtype=float), case.expected["dW2"], 1e-6, 1e-10)
+        if r is None:
+            return None
+        ratios.append(case.dims["m"] / r)             # = the learner's divisor
+    if np.allclose(ratios, ratios[0], rtol=1e-6) and not np.isclose(ratios[0], 1.0):
+        N = ratios[0]
+        return CheckResult("digits.step", False, mistake="fixed-divisor", n_cases=len(cases),
+                           summary=(
+            f"right for a batch of {N:.0f} examples, but not for smaller ones: you divide by a "
+            f"fixed {N:.4g} instead of this batch's own m = X.shape[0]. The last batch of an "
+            f"epoch is usually smaller (17 here): divided by {N:.4g}, its gradient counts "
+            f"only {17 / N:.2f} of what it should. Use m = X.shape[0]."))
+    return None
+
+
+def _grade(answer, opts):
+    if isinstance(answer, (str, type)) or not callable(answer):
+        raise LearnerError("this exercise wants your function step(params, X, y, lr), not a "
+                           f"{type(answer).__name__}", kind="type")
+    result = grade_arrays(STEP, _adapter(answer), opts)
+    result.exercise_id = "digits.step"
+    if result.passed:
+        result.summary = ("correct — your step moves W1, b1, W2, b2 by exactly −lr × the "
+                          "gradient and returns the loss, on batches of 32, 17 and 5 digits")
+        return result
+    if result.mistake in (None, "missing-1/m", "constant-factor", "extra-1/m"):
+        named = _fixed_divisor(answer, opts)
+        if named is not None:                   # (a failed CheckResult is falsy)
+            result = named
+    result.details.append("(The checker reads each gradient from your step's change of the "
+                          "parameter: dW1 = (W1 before − W1 after) / lr, and so on.)")
+    return result
+
+
+register(Exercise(
+    forbidden=("course._grading.exercises.digits.reference.step",
+               "course._grading.exercises.digits.reference.gradients",
+               "course.nn.softmax.softmax_cross_entropy_grad"),
+    reference=step,
+    id="digits.step", lesson=LESSON, answer_name="step",
+    title="step(params, X, y, lr): forward, backward and SGD for the 64-32-10 network",
+    grade=_grade, answer_kinds="function of (params, X, y, lr)",
+    mistakes={**{m.id: m.meaning for m in STEP.mistakes},
+              "fixed-divisor": "divided by a fixed batch size instead of the batch's own m: "
+                               "the last partial batch mis-weighted",
+              **{k: GENERIC_MISTAKES[k] for k in ("missing-1/m", "transposed", "sign",
+                                                  "wrong-shape", "shape-error",
+                                                  "mutates-input")}},
+    hints=("Forward: Z1, A1 = ReLU(Z1), Z2, P = softmax(Z2). Backward, from the top: "
+           "dZ2 first, then the four gradients. Update last.",
+           "dZ2 = (P − Y)/m with m = X.shape[0] (lesson 09); then lesson 06's dense backward "
+           "for each layer, with the ReLU's mask on Z1 (lesson 09).",
+           "Compute dW2, db2, dA1, dZ1, dW1, db1 before touching any parameter, then "
+           "params[name] -= lr * gradient for all four names; return the loss."),
+))
