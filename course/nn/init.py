@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-__all__ = ["xavier_std", "he_std", "init_std", "init_weights"]
+__all__ = ["xavier_std", "he_std", "init_std", "init_weights", "gradient_norms_at_init"]
 
 
 def xavier_std(n_in: int, n_out: int) -> float:
@@ -62,3 +62,28 @@ def init_weights(sizes, activations, seed=0, scale=1.0):
                for (n_in, n_out), act in zip(pairs, activations)]
     biases = [np.zeros((1, n_out)) for _, n_out in pairs]
     return weights, biases
+
+
+def gradient_norms_at_init(activation: str, depth: int = 10, width: int = 32, scale: float = 1.0,
+                           rule: str = "auto", m: int = 128, seed: int = 0) -> list:
+    """``||dW||`` of every layer of a fresh ``depth``-layer network, input layer first.
+
+    ``depth - 1`` hidden layers of ``width`` ``activation`` units and one sigmoid output,
+    initialised with ``rule`` (``"auto"``: He for ReLU, Xavier otherwise; or ``"he"``,
+    ``"xavier"``) times ``scale``, on ``m`` random inputs N(0, 1) with random 0/1 targets
+    (cross-entropy). Shows whether the gradient survives the trip down to the first layer.
+    """
+    from course.nn.mlp import MLP
+
+    rng = np.random.default_rng(seed)
+    sizes = (width,) * depth + (1,)
+    net = MLP(sizes, activation=activation, output_activation="sigmoid", seed=seed)
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        act = activation if l < depth - 1 else "sigmoid"
+        std = {"he": he_std(n_in), "xavier": xavier_std(n_in, n_out)}.get(
+            rule, init_std(n_in, n_out, act))
+        net.weights[l][...] = rng.normal(0.0, scale * std, (n_in, n_out))
+    X = rng.normal(0.0, 1.0, (m, width))
+    y = rng.integers(0, 2, (m, 1)).astype(float)
+    _, grads = net.loss_and_grads(X, y, loss="bce")
+    return [float(np.linalg.norm(dW)) for dW in grads["W"]]

@@ -16,6 +16,9 @@ Nothing heavy is imported until a function is used; ipywidgets is never imported
 ``graph_svg``              a ``course.nn.graph.Graph`` as SVG, local derivatives on the edges
 ``show_graph``             ``graph_svg`` for display in a notebook
 ``show_value_graph``       a ``Value`` expression drawn the same way, with data and grad
+``bars_svg``               grouped bars as an SVG string (lesson 09's sliders)
+``show_digits``            8×8 digits in a grid (lesson 10); also ``training_curves``,
+                           ``confusion_plot``, ``wrong_digits``, ``weight_images``
 =========================  ===============================================================
 """
 
@@ -39,6 +42,13 @@ _WHERE = {
     "GraphPicture": "compgraph",
     "show_value_graph": "value_graph",
     "value_graph": "value_graph",
+    "bars_svg": "bars",
+    "show_digits": "digits",
+    "training_curves": "digits",
+    "confusion_matrix": "digits",
+    "confusion_plot": "digits",
+    "wrong_digits": "digits",
+    "weight_images": "digits",
 }
 
 __all__ = sorted(_WHERE)

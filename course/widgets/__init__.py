@@ -11,6 +11,8 @@ it, or drive it from code (set slider values, ``.click()`` buttons) and read its
 ``backward_stepper``      Step/Back/Reset through the backward pass on the diagram
 ``training_dashboard``    play/step/reset SGD on a 2-D dataset: decision boundary, loss
 ``ask_box``               your own network and derivative, checked by ``course.ask``
+``softmax_temperature``   a slider for T in softmax(z / T), the probabilities as bars
+``init_scale_explorer``   the initial weights' scale vs per-layer gradient norms
 ``quantities``            read a readout's numbers back (``data-quantity`` cells)
 ========================  =================================================================
 """
@@ -31,6 +33,10 @@ _WHERE = {
     "TrainingDashboard": "training",
     "ask_box": "ask",
     "AskBox": "ask",
+    "softmax_temperature": "beyond",
+    "SoftmaxTemperature": "beyond",
+    "init_scale_explorer": "beyond",
+    "InitScaleExplorer": "beyond",
     "quantities": "_html",
     "ipympl_active": "_figure",
 }
