@@ -1,0 +1,225 @@
+"""Lesson 10 exercises (exercises.digits): the reference network against finite differences,
+accepted styles, every named mistake named, and the capstone's accuracy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course import hint, run_check
+from course._grading.exercises.digits import reference as ref
+from course._grading.exercises.digits.train import PASS_ACCURACY
+from course.checks import all_exercises
+from course.nn.gradcheck import numerical_gradient
+from course.nn.softmax import one_hot, softmax
+
+IDS = ("minibatch.batches", "digits.step", "digits.train")
+
+
+def test_exercises_are_listed_for_lesson_10_with_graded_hints():
+    listed = {e.id: e for e in all_exercises()}
+    for eid in IDS:
+        ex = listed[eid]
+        assert ex.lesson == "10_minibatches_and_real_data"
+        assert len(ex.hints) >= 3 and len(ex.mistakes) >= 5, eid
+    assert hint("digits.step").startswith("Hint 1 of 3")
+
+
+# --- the reference ------------------------------------------------------------------------------
+
+def test_reference_gradients_match_finite_differences():
+    X, y, _, _ = ref.digits_split()
+    params = ref.init_params(seed=3)
+    params = {k: v + np.random.default_rng(1).normal(0, 0.05, v.shape) for k, v in params.items()}
+    Xb, yb = X[:9], y[:9]
+    _, grads = ref.gradients(params, Xb, yb)
+    for name in ref.PARAM_NAMES:
+        def loss(p, name=name):
+            return ref.gradients({**params, name: p}, Xb, yb)[0]
+        numeric = numerical_gradient(loss, params[name].copy())
+        np.testing.assert_allclose(grads[name], numeric, rtol=1e-5, atol=1e-8, err_msg=name)
+
+
+def test_reference_minibatches_partition_the_data_and_keep_pairs():
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.arange(10)
+    batches = ref.minibatches(X, y, 4, np.random.default_rng(0))
+    assert [len(b[0]) for b in batches] == [4, 4, 2]
+    rows = np.concatenate([b[0][:, 0] for b in batches]) / 2
+    assert sorted(rows) == list(range(10)) and list(rows) != list(range(10))
+    assert all(np.array_equal(Xb[:, 0] / 2, yb) for Xb, yb in batches)
+
+
+def test_reference_schedule_reaches_95_percent_quickly():
+    X, y, X_test, y_test = ref.digits_split()
+    params = ref.init_params(0)
+    losses = ref.train(params, X, y, **ref.SCHEDULE)
+    assert len(losses) == ref.SCHEDULE["epochs"] and losses[-1] < losses[0] / 10
+    assert ref.accuracy(params, X_test, y_test) >= PASS_ACCURACY + 0.01
+
+
+# --- learner-style answers ----------------------------------------------------------------------
+
+def _batches(X, y, B, rng):
+    order = rng.permutation(len(X))
+    return [(X[order[i:i + B]], y[order[i:i + B]]) for i in range(0, len(X), B)]
+
+
+def _gen_batches(X, y, B, rng):
+    idx = np.arange(len(X))
+    rng.shuffle(idx)
+    for start in range(0, len(X), B):
+        yield X[idx[start:start + B]], y[idx[start:start + B]]
+
+
+def make_step(divisor=None, jacobian=False, mask=True, update_first=False, labels=False):
+    def step(params, X, y, lr):
+        m = X.shape[0]
+        Z1 = X @ params["W1"] + params["b1"]
+        A1 = np.maximum(Z1, 0)
+        Z2 = A1 @ params["W2"] + params["b2"]
+        P = softmax(Z2)
+        loss = -np.mean(np.log(P[np.arange(m), y]))
+        dZ2 = (P - (y[:, None] if labels else one_hot(y, 10))) / (divisor or m)
+        if jacobian:
+            dZ2 = np.stack([(np.diag(p) - np.outer(p, p)) @ g for p, g in zip(P, dZ2)])
+        dW2, db2 = A1.T @ dZ2, dZ2.sum(axis=0, keepdims=True)
+        if update_first:
+            params["W2"] -= lr * dW2
+        dZ1 = dZ2 @ params["W2"].T
+        if mask:
+            dZ1 = dZ1 * (Z1 > 0)
+        grads = {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0, keepdims=True), "W2": dW2, "b2": db2}
+        for name, g in grads.items():
+            if not (update_first and name == "W2"):
+                params[name] -= lr * g
+        return loss
+    return step
+
+
+def _loop_step(params, X, y, lr):
+    """A per-example loop: slow, but the same gradients."""
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    loss = 0.0
+    for x, label in zip(X, y):
+        z1 = x @ params["W1"] + params["b1"][0]
+        a1 = np.maximum(z1, 0)
+        p = softmax(a1 @ params["W2"] + params["b2"][0])
+        loss += -np.log(p[label]) / len(X)
+        dz2 = p.copy()
+        dz2[label] -= 1
+        dz2 /= len(X)
+        grads["W2"] += np.outer(a1, dz2)
+        grads["b2"] += dz2
+        dz1 = (params["W2"] @ dz2) * (z1 > 0)
+        grads["W1"] += np.outer(x, dz1)
+        grads["b1"] += dz1
+    for k in params:
+        params[k] -= lr * grads[k]
+    return loss
+
+
+@pytest.mark.parametrize("fn", [_batches, _gen_batches], ids=["list", "generator"])
+def test_minibatch_styles_pass(fn):
+    assert run_check("minibatch.batches", fn).passed
+
+
+@pytest.mark.parametrize("fn", [make_step(), _loop_step], ids=["vectorized", "loop"])
+def test_step_styles_pass(fn):
+    assert run_check("digits.step", fn).passed
+
+
+def _train_with(step, batches):
+    def train(params, X, y, epochs, lr, batch_size, seed):
+        rng, losses = np.random.default_rng(seed), []
+        for _ in range(epochs):
+            total = sum(step(params, Xb, yb, lr) * len(Xb)
+                        for Xb, yb in batches(X, y, batch_size, rng))
+            losses.append(total / len(X))
+        return losses
+    return train
+
+
+def test_capstone_train_passes_with_learner_style_step_and_batches():
+    result = run_check("digits.train", _train_with(make_step(), _gen_batches))
+    assert result.passed, str(result)
+    accuracy = float(result.summary.split(" to ")[1].split("%")[0]) / 100
+    assert accuracy >= PASS_ACCURACY
+
+
+# --- named mistakes ------------------------------------------------------------------------------
+
+def _x_only(X, y, B, rng):
+    order = rng.permutation(len(X))
+    return [(X[order[i:i + B]], y[i:i + B]) for i in range(0, len(X), B)]
+
+
+BATCH_MISTAKES = [
+    (_x_only, "shuffled-X-not-y"),
+    (lambda X, y, B, rng: _batches(X, y, B, rng)[:len(X) // B], "last-batch-dropped"),
+    (lambda X, y, B, rng: [(X[i:i + B], y[i:i + B]) for i in range(0, len(X), B)], "not-shuffled"),
+    (lambda X, y, B, rng: [(X[o], y[o]) for o in np.array_split(rng.integers(0, len(X), len(X)),
+                                                              range(B, len(X), B))],
+     "with-replacement"),
+    (lambda X, y, B, rng: _batches(X, y, B, np.random.default_rng(0)), "ignores-rng"),
+    (lambda X, y, B, rng: _batches(X, y, B + 1, rng), "wrong-batch-size"),
+    (lambda X, y, B, rng: [X, y], "bad-batch"),
+]
+
+
+@pytest.mark.parametrize("fn, mistake", BATCH_MISTAKES, ids=[m for _, m in BATCH_MISTAKES])
+def test_minibatch_mistakes_are_named(fn, mistake):
+    result = run_check("minibatch.batches", fn)
+    assert not result.passed and result.mistake == mistake, str(result)
+
+
+STEP_MISTAKES = [
+    (make_step(divisor=32), "fixed-divisor"),
+    (make_step(divisor=1), "missing-1/m"),
+    (make_step(jacobian=True), "jacobian-on-top"),
+    (make_step(mask=False), "no-relu-mask"),
+    (make_step(update_first=True), "updated-W2-first"),
+    (make_step(labels=True), "labels-not-one-hot"),
+]
+
+
+@pytest.mark.parametrize("fn, mistake", STEP_MISTAKES, ids=[m for _, m in STEP_MISTAKES])
+def test_step_mistakes_are_named(fn, mistake):
+    result = run_check("digits.step", fn)
+    assert not result.passed and result.mistake == mistake, str(result)
+
+
+def test_fixed_divisor_message_names_the_last_batch():
+    text = run_check("digits.step", make_step(divisor=32)).summary
+    assert "fixed 32" in text and "X.shape[0]" in text and "17" in text
+
+
+def test_step_without_return_says_so():
+    def step(params, X, y, lr):
+        make_step()(params, X, y, lr)
+
+    result = run_check("digits.step", step)
+    assert "return loss" in result.summary
+
+
+def test_capstone_diagnoses():
+    def per_batch(params, X, y, epochs, lr, batch_size, seed):
+        rng, losses = np.random.default_rng(seed), []
+        for _ in range(epochs):
+            losses += [make_step()(params, Xb, yb, lr) for Xb, yb in _batches(X, y, batch_size, rng)]
+        return losses
+
+    assert run_check("digits.train", per_batch).mistake == "losses-per-batch"
+    assert run_check("digits.train", lambda p, X, y, e, lr, B, s: [1.0] * e).mistake == "no-training"
+    shuffled_wrong = _train_with(make_step(), _x_only)
+    result = run_check("digits.train", shuffled_wrong)
+    assert result.mistake == "below-95" and "course's loop reaches" in result.summary
+
+
+@pytest.mark.parametrize("eid", IDS)
+def test_stubs_are_not_attempted(eid):
+    def stub(*args):
+        raise NotImplementedError
+
+    result = run_check(eid, stub)
+    assert not result.attempted and not result.passed
