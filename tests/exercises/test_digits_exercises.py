@@ -206,11 +206,13 @@ def test_capstone_diagnoses():
     def per_batch(params, X, y, epochs, lr, batch_size, seed):
         rng, losses = np.random.default_rng(seed), []
         for _ in range(epochs):
-            losses += [make_step()(params, Xb, yb, lr) for Xb, yb in _batches(X, y, batch_size, rng)]
+            losses += [make_step()(params, Xb, yb, lr)
+                       for Xb, yb in _batches(X, y, batch_size, rng)]
         return losses
 
     assert run_check("digits.train", per_batch).mistake == "losses-per-batch"
-    assert run_check("digits.train", lambda p, X, y, e, lr, B, s: [1.0] * e).mistake == "no-training"
+    untrained = run_check("digits.train", lambda p, X, y, e, lr, B, s: [1.0] * e)
+    assert untrained.mistake == "no-training"
     shuffled_wrong = _train_with(make_step(), _x_only)
     result = run_check("digits.train", shuffled_wrong)
     assert result.mistake == "below-95" and "course's loop reaches" in result.summary
