@@ -60,7 +60,7 @@ def test_a_small_mlp_separates_the_classes(name, activation):
 
 def test_bad_arguments_have_clear_messages():
     with pytest.raises(ValueError, match=r"unknown dataset 'iris'; choose one of: "
-                                         r"circles, moons, spirals, xor"):
+                                         r"circles, digits, moons, spirals, xor"):
         load("iris")
     with pytest.raises(ValueError, match=r"n must be a whole number of points >= 4, got 3"):
         make_xor(n=3)
