@@ -144,6 +144,8 @@ def _grade(answer, opts) -> CheckResult:
 register(Exercise(
     forbidden=("course.nn.init.init_std", "course.nn.init.he_std", "course.nn.init.xavier_std"),
     reference=init_std,
+    reveal=r"He $\sqrt{2/n_{\text{in}}}$ for ReLU layers, Xavier "
+           r"$\sqrt{2/(n_{\text{in}} + n_{\text{out}})}$ for sigmoid and tanh layers.",
     id="init.scale", lesson=LESSON, answer_name="init_std",
     title="init_std(n_in, n_out, activation): He for ReLU layers, Xavier for sigmoid/tanh",
     grade=_grade, answer_kinds="function of (n_in, n_out, activation)", mistakes=MEANINGS,

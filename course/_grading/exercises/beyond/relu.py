@@ -133,6 +133,7 @@ register(Exercise(
     forbidden=("course.nn.activations.relu_prime",
                "course._grading.exercises.beyond.reference.relu_backward"),
     reference=relu_backward,
+    reveal=r"$dZ = dA \odot [Z > 0]$: `dA * (Z > 0)` — the mask of the units that were on.",
     id="relu.backward", lesson=LESSON, answer_name="relu_backward",
     title="relu_backward(dA, Z) -> dZ = dA ⊙ [Z > 0]",
     grade=lambda answer, opts: grade_arrays(RELU, answer, opts),
@@ -145,6 +146,8 @@ register(Exercise(
 register(Exercise(
     forbidden=("course._grading.exercises.beyond.reference.leaky_relu_backward",),
     reference=leaky_relu_backward,
+    reveal=r"$dZ = dA \odot (1$ where $Z > 0$, else $\alpha)$: "
+           r"`dA * np.where(Z > 0, 1.0, alpha)`.",
     id="relu.leaky_backward", lesson=LESSON, answer_name="leaky_relu_backward",
     title="leaky_relu_backward(dA, Z, alpha) -> dZ = dA ⊙ (1 if Z > 0 else alpha)",
     grade=lambda answer, opts: grade_arrays(LEAKY, answer, opts),

@@ -259,6 +259,9 @@ _GENERIC = ("transposed", "wrong-shape", "sign", "not-finite", "shape-error", "m
 register(Exercise(
     forbidden=_FORBIDDEN_SOFTMAX,
     reference=softmax,
+    reveal=r"$P = e^{Z - \max} / \sum e^{Z - \max}$ row by row: `E = np.exp(Z - Z.max(axis=1, "
+           r"keepdims=True))`, then `E / E.sum(axis=1, keepdims=True)` — the max makes every "
+           r"exponent $\le 0$, and it cancels between numerator and denominator.",
     id="softmax.forward", lesson=LESSON, answer_name="softmax",
     title="softmax(Z) -> P: row-wise probabilities, stable for any logits",
     grade=_grade_softmax, answer_kinds="function of Z (m, k)",
@@ -274,6 +277,9 @@ register(Exercise(
 register(Exercise(
     forbidden=_FORBIDDEN_GRAD,
     reference=softmax_ce_grad,
+    reveal=r"$\partial L/\partial Z = (P - Y)/m$ with $P = \mathrm{softmax}(Z)$ and $Y$ the "
+           r"one-hot rows (`np.eye(k)[y]`): the Jacobian's $p_i(\delta_{ij} - p_j)$ times "
+           r"$-y_i/p_i$ sums to $p_j - y_j$.",
     id="softmax.ce_grad", lesson=LESSON, answer_name="softmax_ce_grad",
     title="softmax_ce_grad(Z, y) -> dL/dZ of the mean cross-entropy: (P − Y)/m",
     grade=_grade_ce, answer_kinds="function of (Z (m, k), y (m,) integer labels)",

@@ -134,6 +134,10 @@ def _grade(answer, opts) -> CheckResult:
 register(Exercise(
     reference=minibatches,
     forbidden=("course._grading.exercises.digits.reference.minibatches",),
+    reveal=r"`order = rng.permutation(len(X))`, then for each start in "
+           r"`range(0, len(X), batch_size)` the pair `X[order[start:start + batch_size]]`, "
+           r"`y[order[start:start + batch_size]]` — one permutation for both, the last slice "
+           r"simply shorter.",
     id="minibatch.batches", lesson=LESSON, answer_name="minibatches",
     title="minibatches(X, y, batch_size, rng) -> [(X_batch, y_batch), ...], shuffled together",
     grade=_grade, answer_kinds="function of (X, y, batch_size, rng)", mistakes=MEANINGS,

@@ -181,6 +181,10 @@ register(Exercise(
                "course._grading.exercises.digits.reference.gradients",
                "course.nn.softmax.softmax_cross_entropy_grad"),
     reference=step,
+    reveal=r"Forward $Z_1, A_1 = \max(0, Z_1), Z_2, P$; backward $dZ_2 = (P - Y)/m$, "
+           r"$dW_2 = A_1^{\mathsf T} dZ_2$, $db_2 = \sum dZ_2$, "
+           r"$dZ_1 = dZ_2 W_2^{\mathsf T} \odot [Z_1 > 0]$, $dW_1 = X^{\mathsf T} dZ_1$, "
+           r"$db_1 = \sum dZ_1$; then every parameter `-= lr * grad`; return the loss.",
     id="digits.step", lesson=LESSON, answer_name="step",
     title="step(params, X, y, lr): forward, backward and SGD for the 64-32-10 network",
     grade=_grade, answer_kinds="function of (params, X, y, lr)",

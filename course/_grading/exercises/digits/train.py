@@ -105,6 +105,9 @@ register(Exercise(
     forbidden=("course._grading.exercises.digits.reference.train",
                "course._grading.exercises.digits.reference.step",
                "course.nn.train.train"),
+    reveal=r"`rng = np.random.default_rng(seed)` once; per epoch, "
+           r"`total += step(params, Xb, yb, lr) * len(Xb)` over `minibatches(X, y, batch_size, "
+           r"rng)`, and `losses.append(total / len(X))`.",
     id="digits.train", lesson=LESSON, answer_name="train",
     title="train(params, X, y, epochs, lr, batch_size, seed): ≥ 95 % on the held-out digits",
     grade=_grade, answer_kinds="function of (params, X, y, epochs, lr, batch_size, seed)",
