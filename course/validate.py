@@ -109,7 +109,7 @@ def main(args) -> int:
         for line in stale:
             print(f"✗ {line}")
         failures += bool(stale)
-    options = GradingOptions(timeout=args.timeout, check_install=False, n_cases=48)
+    options = GradingOptions(timeout=args.timeout, n_cases=48, sandbox=False)  # our own
     rows = grade_all(paths, options, jobs=args.jobs, progress=not args.quiet)
     for path, row in zip(paths, rows):
         found = problems(path, row)

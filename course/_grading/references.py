@@ -3,10 +3,10 @@
 An answer that calls ``DiamondNet(...).gradient(I)["w1"]`` returns the right number without
 computing anything. Methods are looked up on the object at call time, so while an answer is
 checked they are replaced by a guard that refuses a call coming straight from learner code
-(a notebook's ``__main__``, or a function the batch grader rebuilt) and is transparent to the
-checker itself. An answer that *is* a reference function is refused too; the batch grader
-also finds reference functions named anywhere in an answer's code
-(``course._grading.batch.review.library_references``).
+(a notebook's ``__main__``) and is transparent to the checker itself. An answer that *is* a
+reference function is refused too. This is feedback for the notebook, where a learner can
+only fool themselves; the batch grader does not rely on it (its answers run in a sandbox
+without the answer keys, ``course._grading.batch.sandbox``).
 """
 
 from __future__ import annotations
@@ -17,18 +17,12 @@ import sys
 from contextlib import contextmanager
 
 __all__ = ["forbidden_for", "DIAMOND_GRADIENT", "NUMERICAL_GRADIENT", "methods_guarded",
-           "is_reference", "reference_summary", "ReferenceUsed", "ANSWER_MARK"]
-
-#: a key of the builtins the batch grader gives every answer function it rebuilds
-ANSWER_MARK = "__course_answer__"
+           "is_reference", "reference_summary", "ReferenceUsed"]
 
 
 def _learner_frame(frame) -> bool:
-    """Code the learner wrote: the notebook's (or a script's) ``__main__``, or a function
-    the batch grader rebuilt from a submission."""
-    builtins = frame.f_globals.get("__builtins__")
-    return (frame.f_globals.get("__name__") == "__main__"
-            or (isinstance(builtins, dict) and builtins.get(ANSWER_MARK) is True))
+    """Code the learner wrote: the notebook's (or a script's) ``__main__``."""
+    return frame.f_globals.get("__name__") == "__main__"
 
 
 def reference_summary(names) -> str:

@@ -108,10 +108,20 @@ def register(exercise: Exercise) -> Exercise:
 LOAD_ERRORS: dict[str, BaseException] = {}
 
 
+def answer_keys_installed() -> bool:
+    """False in the grading sandbox, whose copy of ``course`` has no exercises (no keys)."""
+    import importlib.util
+
+    return importlib.util.find_spec(EXERCISES_PACKAGE) is not None
+
+
 def exercise_modules() -> list[str]:
     """The exercise modules and packages at any depth, by dotted name relative to the
     exercises package, a package before its modules (a name part starting with ``_`` marks
-    a helper, which is not imported here)."""
+    a helper, which is not imported here); none where the answer keys are not installed
+    (the grading sandbox)."""
+    if not answer_keys_installed():
+        return []
     package = importlib.import_module(EXERCISES_PACKAGE)
     found = []
     for info in pkgutil.iter_modules(package.__path__):
@@ -176,7 +186,10 @@ def get_exercise(exercise_id: str) -> Exercise:
     except (KeyError, TypeError):
         close = difflib.get_close_matches(str(exercise_id), list(_REGISTRY), n=3, cutoff=0.5)
         also = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        if LOAD_ERRORS:
+        if not answer_keys_installed():
+            also = (" This copy of the course has no answer keys (it is the grading "
+                    "sandbox): the grader checks this answer itself, outside the notebook.")
+        elif LOAD_ERRORS:
             also += (" (Some exercises could not be loaded: "
                      f"{', '.join(f'{EXERCISES_PACKAGE}.{m}' for m in LOAD_ERRORS)}.)")
         raise KeyError(

@@ -65,7 +65,8 @@ def _grade(ex: Exercise, answer, options: CheckOptions) -> CheckResult:
                      f"necessarily in your answer: {type(err).__name__}). Please report it."))
 
 
-def run_check(exercise_id: str, answer, options: CheckOptions | None = None) -> CheckResult:
+def run_check(exercise_id: str, answer, options: CheckOptions | None = None,
+              guarded: bool = True) -> CheckResult:
     """Grade ``answer`` without recording it or raising: the path ``check``, ``explain``
     and batch grading share.
 
@@ -77,6 +78,11 @@ def run_check(exercise_id: str, answer, options: CheckOptions | None = None) -> 
         As for ``check``.
     options : CheckOptions, optional
         Cases, seed and time limit (defaults: ``CheckOptions()``).
+    guarded : bool
+        Refuse the course's own reference code as (or inside) the answer, in this process
+        (the notebook). The batch grader passes ``False``: there the answer runs in a
+        sandbox that refuses them itself (``course._grading.batch.serve``), and nothing of
+        the learner's runs in the grader's process for a guard to see.
 
     Returns
     -------
@@ -90,7 +96,7 @@ def run_check(exercise_id: str, answer, options: CheckOptions | None = None) -> 
     except KeyError as err:
         return CheckResult(str(exercise_id), False, attempted=True,
                            mistake="unknown-exercise", summary=err.args[0])
-    forbidden = forbidden_for(ex.id)
+    forbidden = forbidden_for(ex.id) if guarded else ()
     itself = is_reference(answer, forbidden)
     if itself:
         return _uses_reference(ex, (itself,))

@@ -14,7 +14,6 @@ from course._grading.batch.collect import (
     find_submissions,
     read_submission,
 )
-from course._grading.batch.integrity import Snapshot
 from course._grading.batch.model import ExerciseGrade, GradingOptions, SubmissionGrade
 from course._grading.batch.report import csv_columns, feedback_names, write_outputs
 
@@ -143,28 +142,3 @@ def test_lone_surrogates_and_tabs_never_cost_the_batch_its_outputs(tmp_path):
     assert table[1]["file"].startswith("'")                   # no formula after a tab either
     assert "\\ud800" in paths["json"].read_text(encoding="utf-8")
     assert len(list(paths["feedback_dir"].iterdir())) == 3
-
-
-# --- the installation watch -----------------------------------------------------------
-def test_snapshot_notices_added_changed_and_removed_files(tmp_path):
-    (tmp_path / "a.py").write_text("x = 1")
-    (tmp_path / "b.py").write_text("y = 1")
-    before = Snapshot.take([tmp_path])
-    assert Snapshot.take([tmp_path]).changed_since(before) == []
-    (tmp_path / "a.py").write_text("x = 2")
-    (tmp_path / "b.py").unlink()
-    (tmp_path / "evil.pth").write_text("import os")
-    changed = Snapshot.take([tmp_path]).changed_since(before)
-    assert [p.rsplit("/", 1)[-1] for p in changed] == ["a.py", "b.py", "evil.pth"]
-
-
-def test_snapshot_notices_a_planted_pyc_but_not_first_time_caching(tmp_path):
-    cache = tmp_path / "pkg" / "__pycache__"
-    cache.mkdir(parents=True)
-    (cache / "scalar.cpython-311.pyc").write_bytes(b"compiled")
-    before = Snapshot.take([tmp_path])
-    (cache / "widgets.cpython-311.pyc").write_bytes(b"first import")     # Python caching
-    assert Snapshot.take([tmp_path]).changed_since(before) == []
-    (cache / "scalar.cpython-311.pyc").write_bytes(b"always pass!")     # planted
-    changed = Snapshot.take([tmp_path]).changed_since(before)
-    assert [p.rsplit("/", 1)[-1] for p in changed] == ["scalar.cpython-311.pyc"]

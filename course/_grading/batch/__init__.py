@@ -1,9 +1,11 @@
 """``python -m course grade``: grade a folder of submitted notebooks into a CSV.
 
-Each submission runs in a fresh kernel (``execute``); its answers are copied out
-(``extract``) and checked by a fresh Python process the notebook never touched
-(``worker``, loading them through ``unpickle``); results become one CSV row, a JSON
-record and a feedback file (``report``). Every submission gets a row, whatever it is.
+Each submission runs in an operating-system sandbox (``sandbox``, bubblewrap): its notebook
+in fresh kernels (``execute``, driven by ``inside``), its answers served from a second
+sandbox (``serve``). The checks run here, in the grader, calling the learner's functions
+over a channel of plain numbers and arrays (``remote``, ``wire``, ``verdicts``); results
+become one CSV row, a JSON record and a feedback file (``report``), all written here.
+Every submission gets a row, whatever it is.
 
 Exit code: 0 when every submission was fully graded, 1 when any could not be (the
 ``reason`` column says why), 2 for a usage error.
@@ -55,8 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=GradingOptions.seed,
                         help="seed of the grading cases")
     parser.add_argument("--no-install-check", action="store_true",
-                        help="do not compare the installation before and after each kernel "
-                             "(when it is read-only to the grader anyway, e.g. a container)")
+                        help="kept for old scripts; has no effect (the sandbox sees the "
+                             "installation read-only)")
+    parser.add_argument("--unsafe-no-sandbox", action="store_true",
+                        help="run submissions WITHOUT the bubblewrap sandbox: only for "
+                             "notebooks you trust (they could read the answer keys, change "
+                             "other grades and the grader's files)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     parser.add_argument("--resume", action="store_true",
                         help="after a run that was killed: keep the rows it finished (from "
@@ -70,15 +76,42 @@ def journal_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.journal.jsonl")
 
 
+_MAX_JOURNAL = 256 * 1024 ** 2
+
+
+def _open_regular(path: Path, flags: int) -> int:
+    """Open ``path`` without blocking and only if it is a regular file (not a FIFO, a
+    device or a symbolic link); a descriptor in blocking mode again."""
+    import os
+    import stat
+
+    fd = os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        os.set_blocking(fd, True)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
 def _read_journal(path: Path) -> tuple[dict, set]:
-    """``(rows finished, names started but never finished)`` of an interrupted run."""
+    """``(rows finished, names started but never finished)`` of an interrupted run.
+
+    Only this grader writes the journal (no sandbox can see it); it is read without
+    blocking, only when it is a regular file, and at most ``_MAX_JOURNAL`` bytes.
+    """
     import json
+    import os
 
     done, started = {}, set()
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        fd = _open_regular(path, os.O_RDONLY)
     except OSError:
         return done, started
+    with os.fdopen(fd, "rb") as fh:
+        lines = fh.read(_MAX_JOURNAL).decode("utf-8", errors="replace").splitlines()
     for line in lines:
         try:
             event = json.loads(line)
@@ -87,7 +120,7 @@ def _read_journal(path: Path) -> tuple[dict, set]:
                 started.add(name)
             elif event["event"] == "done":
                 done[name] = SubmissionGrade.from_json(event["row"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             continue                  # a line cut short when the run was killed
     return done, started - set(done)
 
@@ -123,8 +156,9 @@ def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
             "it was not run again: not graded"])
     todo = [(p, n) for p, n in zip(found, names) if n not in kept]
     journal.parent.mkdir(parents=True, exist_ok=True)
-    with open(journal, "a" if resume else "w", encoding="utf-8",
-              errors="backslashreplace") as fh:
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if resume else os.O_TRUNC)
+    with os.fdopen(_open_regular(journal, flags), "w", encoding="utf-8",
+                   errors="backslashreplace") as fh:
 
         def record(event: str, name: str, row: SubmissionGrade | None) -> None:
             entry = {"event": event, "file": name}
@@ -157,8 +191,8 @@ def _check_usage(args) -> str | None:
 
 
 def _adopt_orphans() -> None:
-    """Become the parent of every process a notebook starts and then abandons (Linux's
-    child subreaper), so that none outlives grading (one that waits to rewrite the CSV)."""
+    """With ``--unsafe-no-sandbox`` only: become the parent of every process a notebook
+    starts and then abandons (Linux's child subreaper), so that none outlives grading."""
     try:
         import ctypes
 
@@ -205,23 +239,36 @@ def main(args) -> int:
     if problem:
         print(f"grade: {problem}", file=sys.stderr)
         return 2
+    if not args.unsafe_no_sandbox:
+        from course._grading.batch.sandbox import check_works
+
+        why = check_works()
+        if why:
+            print(f"grade: {why}", file=sys.stderr)
+            return 2
+    else:
+        print("grade: --unsafe-no-sandbox: submissions run WITHOUT isolation; grade only "
+              "notebooks you trust", file=sys.stderr)
     options = GradingOptions(timeout=args.timeout, budget=args.budget, lesson=args.lesson,
                              n_cases=args.cases, seed=args.seed,
-                             check_install=not args.no_install_check)
+                             sandbox=not args.unsafe_no_sandbox)
     journal = journal_path(args.out)
     if journal.exists() and not args.resume:
         print(f"grade: {journal} is left from a run that stopped before it ended (a notebook "
               "may have killed it): add --resume to keep that run's rows and skip the notebook "
               "it stopped in; starting over now", file=sys.stderr)
-    _adopt_orphans()
+    unsafe = args.unsafe_no_sandbox          # without PID namespaces, leftovers are ours
+    if unsafe:
+        _adopt_orphans()
     try:
         rows = grade(args.submissions, args.out, options, jobs=args.jobs,
-                     progress=not args.quiet, between=_end_leftovers, resume=args.resume)
+                     progress=not args.quiet, between=_end_leftovers if unsafe else None,
+                     resume=args.resume)
     except UsageError as err:
         print(f"grade: {err}", file=sys.stderr)
         return 2
     finally:
-        leftovers = _end_leftovers()
+        leftovers = _end_leftovers() if unsafe else 0
     if leftovers:
         print(f"grade: ended {leftovers} process(es) that notebooks had left running",
               file=sys.stderr)

@@ -33,11 +33,10 @@ class GradingOptions:
         Seconds one exercise's check may take in the grading process.
     max_restarts : int
         Fresh kernels started after a cell killed the kernel or ignored an interrupt.
-    check_install : bool
-        Compare the installation (``course``, numpy, site-packages) before and after each
-        kernel, and stop trusting it when a submission changed it.
-    watch_dirs : tuple of str or None
-        Folders to compare instead of the installation (tests).
+    sandbox : bool
+        Run every submission in the bubblewrap sandbox (``course._grading.batch.sandbox``);
+        ``False`` only for notebooks the instructor trusts (``--unsafe-no-sandbox``, and
+        ``python -m course validate`` on the course's own notebooks).
     """
 
     timeout: float = 30.0
@@ -47,8 +46,7 @@ class GradingOptions:
     seed: int = 1_000_003
     check_timeout: float = 10.0
     max_restarts: int = 3
-    check_install: bool = True
-    watch_dirs: tuple[str, ...] | None = None
+    sandbox: bool = True
 
     @property
     def total_budget(self) -> float:

@@ -1,12 +1,22 @@
 """Grading one submission end to end, and a batch of them in parallel.
 
-``grade_submission`` never raises: whatever happens (unreadable file, dead kernel, a
-bug in the grader) the submission gets a ``SubmissionGrade`` whose notes say why.
+Per submission, in a private folder (its *box*) that only its own sandboxes see:
+
+1. ``execute``: the notebook runs in a sandbox (``course._grading.batch.sandbox``) in fresh
+   kernels; its answers are copied out of the kernel into the box. The report it prints
+   is read as plain data and only describes this submission.
+2. ``serve``: a second sandbox (started at the same time, so its imports overlap the
+   notebook's run) loads the answers; the checks of "values" exercises run here, in the
+   grader, calling the learner's functions over the channel (``remote``, ``verdicts``).
+3. ``check``: exercises whose answers are objects are checked in a sandboxed checker.
+
+``grade_submission`` never raises: whatever happens the submission gets a row whose notes
+say why. Rows, the journal and every output file are written here, never in a sandbox.
 """
 
 from __future__ import annotations
 
-import os
+import sys
 import tempfile
 import threading
 import time
@@ -14,61 +24,103 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from course._grading.batch.checkrun import CheckProcess, run_checks
+from course._grading.batch.channel import ChannelClosed, ChannelTimeout, SandboxProcess
 from course._grading.batch.collect import lesson_exercises, read_submission
-from course._grading.batch.execute import execute_submission
-from course._grading.batch.integrity import Snapshot
 from course._grading.batch.model import ExerciseGrade, GradingOptions, SubmissionGrade
+from course._grading.batch.remote import AnswerSession
+from course._grading.batch.verdicts import grade_in_checker, grade_with_values, uses_values
 
 __all__ = ["Batch", "grade_submission", "grade_all"]
 
+_GRACE = 20.0           # seconds the execution sandbox gets past the budget to report
+
 
 class Batch:
-    """State shared by the submissions of one run: the installation snapshot."""
+    """What the submissions of one run share: the options and the public course copy."""
 
     def __init__(self, options: GradingOptions):
+        from course._grading.batch.sandbox import public_course
+
         self.options = options
         self.lock = threading.Lock()
-        self.compromised: str | None = None
-        self.snapshot = Snapshot.take(options.watch_dirs) if options.check_install else None
-        #: called after each submission when they run one at a time (the command line
-        #: ends processes a notebook left running there)
+        self._tmp = tempfile.TemporaryDirectory(prefix="course-grade-")
+        self.root = Path(self._tmp.name)
+        self.public = public_course(self.root) if options.sandbox else None
+        #: called after each submission (jobs == 1); unused with the sandbox
         self.between: Callable[[], int] | None = None
 
-    def verify(self, file: str) -> str | None:
-        """After a kernel ran: a reason when the installation changed (then or before)."""
-        if self.snapshot is None:
-            return None
-        with self.lock:
-            if self.compromised is None:
-                changed = Snapshot.take(self.options.watch_dirs).changed_since(self.snapshot)
-                if changed:
-                    shown = ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "")
-                    self.compromised = (f"the grader's installation changed while {file} ran "
-                                        f"({shown})")
-                    return (f"this notebook changed the grader's installation ({shown}); it "
-                            "was not graded — reinstall the course and grade again")
-            return self.compromised and (f"not graded: {self.compromised}; reinstall the course "
-                                         "and grade again")
+    def command(self, box: Path, mode: str) -> list[str]:
+        """``python -m course._grading.batch.inside MODE`` for ``box``, sandboxed."""
+        argv = [sys.executable, "-I", "-B", "-m", "course._grading.batch.inside", mode]
+        if not self.options.sandbox:
+            return argv
+        from course._grading.batch.sandbox import Sandbox
+
+        keys = mode == "check"
+        return Sandbox(box, public=None if keys else self.public,
+                       writable_box=mode == "execute").command(argv)
+
+    def box_path(self, box: Path) -> str:
+        """The box as the sandboxed process sees it."""
+        from course._grading.batch.sandbox import BOX
+
+        return BOX if self.options.sandbox else str(box)
+
+    def close(self) -> None:
+        self._tmp.cleanup()
 
 
-def _kernel_env(workdir: Path) -> dict:
-    env = dict(os.environ)
-    env.update(COURSE_GRADING="1", COURSE_PROGRESS_FILE=str(workdir / "kernel" / "progress.json"))
-    return env
+def _strings(value, limit: int = 50, size: int = 500) -> list[str]:
+    return [v[:size] for v in value[:limit] if isinstance(v, str)] \
+        if isinstance(value, list) else []
 
 
-def _apply(row: SubmissionGrade, records: dict, forged: int = 0) -> None:
-    if forged:
-        row.notes.append(f"{forged} result line(s) not written by the grading process were "
-                         "ignored (a process left running by the notebook?)")
+def _cell_errors(value) -> list[dict]:
+    out = []
+    for e in value[:200] if isinstance(value, list) else ():
+        if isinstance(e, dict) and type(e.get("cell")) is int:
+            out.append({"cell": e["cell"], "ename": str(e.get("ename"))[:100],
+                        "evalue": str(e.get("evalue", ""))[:200]})
+    return out
+
+
+def _execute(row: SubmissionGrade, sub, names, box: Path, batch: Batch, deadline: float):
+    """Run the notebook in its sandbox; whether its answers were copied out."""
+    options = batch.options
+    job = {"notebook": sub.nb, "names": names, "timeout": options.timeout,
+           "budget": options.total_budget, "max_restarts": options.max_restarts,
+           "seconds": max(1.0, deadline - time.monotonic()), "box": batch.box_path(box),
+           "cpu_seconds": options.total_budget * 2}
+    process = SandboxProcess(batch.command(box, "execute"), cwd=str(box))
+    try:
+        process.send(job)
+        report = process.receive(deadline + _GRACE)
+    except ChannelTimeout:
+        row.executed = True
+        row.notes.append(f"stopped after its time budget of {options.total_budget:g} s")
+        return False
+    except ChannelClosed:
+        row.notes.append("the process that ran this notebook was ended from inside it (did "
+                         "the notebook kill its own parent process?): not graded")
+        return False
+    finally:
+        process.close()
+    row.executed = True
+    row.notes += _strings(report.get("notes"))
+    row.cell_errors = _cell_errors(report.get("cell_errors"))
+    if report.get("answers") is not True and report.get("out_of_time") is not True:
+        row.notes.append("the answers could not be copied out of the notebook's kernel (did a "
+                         "cell replace open, json or cloudpickle?)")
+    return report.get("answers") is True
+
+
+def _apply(row: SubmissionGrade, records: dict) -> None:
     for grade in row.exercises:
         rec = records.get(grade.exercise_id)
         if not rec:
             continue
         grade.status = str(rec.get("status", "not graded"))
-        # the points follow from the verdict here, never from the record: a record is only
-        # as trustworthy as the process that wrote it, and that process ran learner code
+        # the points follow from the verdict here, never from what a sandbox said
         grade.points = grade.max_points if grade.status == "passed" else 0.0
         grade.mistake = rec.get("mistake")
         grade.summary = str(rec.get("summary", ""))
@@ -81,6 +133,19 @@ def _apply(row: SubmissionGrade, records: dict, forged: int = 0) -> None:
             row.notes.append(f"{grade.exercise_id}: {grade.summary}")
 
 
+def _check(exercises, box: Path, batch: Batch, session: AnswerSession) -> dict:
+    """A record for every exercise: values here, objects in the sandboxed checker."""
+    options = batch.options
+    records = {ex.id: grade_with_values(ex, session, options)
+               for ex in exercises if uses_values(ex)}
+    session.close()
+    objects = [ex for ex in exercises if not uses_values(ex)]
+    if objects:
+        budget = len(objects) * (options.check_timeout + 5) + 60
+        records.update(grade_in_checker(objects, batch.command(box, "check"), options, budget))
+    return records
+
+
 def _grade_into(row: SubmissionGrade, path: Path, batch: Batch) -> None:
     options = batch.options
     sub = read_submission(path, options.lesson)
@@ -91,39 +156,24 @@ def _grade_into(row: SubmissionGrade, path: Path, batch: Batch) -> None:
     if sub.problem:
         row.notes.append(sub.problem)
         return
-    if batch.compromised:
-        row.notes.append(f"not graded: {batch.compromised}; reinstall the course and grade again")
-        return
     exercises = lesson_exercises(row.lesson)
-    start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-        workdir = Path(tmp)
-        worker = CheckProcess(workdir)            # imports the checks while the kernel runs
+    deadline = time.monotonic() + options.total_budget
+    with tempfile.TemporaryDirectory(prefix="box-", dir=batch.root) as tmp:
+        box = Path(tmp)
+        box.chmod(0o700)
+        session = AnswerSession(batch.command(box, "serve"),
+                                {"box": batch.box_path(box),
+                                 "cpu_seconds": len(exercises) * (options.check_timeout + 5)})
+        session.launch()                    # imports while the notebook runs
         try:
-            execution = execute_submission(
-                sub.nb, [ex.answer_name for ex in exercises], workdir, options,
-                start + options.total_budget, _kernel_env(workdir))
-            row.executed = True
-            row.notes += execution.notes
-            row.cell_errors = execution.cell_errors
-            problem = batch.verify(row.file)
-            if problem:
-                row.notes.append(problem)
-                return
+            names = [ex.answer_name for ex in exercises]
+            copied = _execute(row, sub, names, box, batch, deadline)
             if not exercises:
                 row.notes.append(f"lesson {row.lesson} has no checked exercises to grade")
-                return
-            if not execution.answers_file.exists():
-                if not execution.out_of_time:
-                    row.notes.append("the answers could not be copied out of the notebook's "
-                                     "kernel (did a cell replace open, json or cloudpickle?)")
-                return
-            check_deadline = time.monotonic() + len(exercises) * (options.check_timeout + 5) + 60
-            records, forged = run_checks(exercises, execution.answers_file, workdir, options,
-                                 check_deadline, first=worker)
+            elif copied:
+                _apply(row, _check(exercises, box, batch, session))
         finally:
-            worker.close()
-    _apply(row, records, forged)
+            session.close()
 
 
 def grade_submission(path: Path, batch: Batch, name: str | None = None) -> SubmissionGrade:
@@ -152,10 +202,10 @@ def grade_all(paths, options: GradingOptions, jobs: int = 1, progress: bool = Tr
               ) -> list[SubmissionGrade]:
     """Grade every path (``jobs`` at a time); rows in the order of ``paths``.
 
-    ``between`` (only used with ``jobs == 1``, when nothing of the next submission runs
-    yet) is called after each submission and returns how many stray processes it ended.
-    ``journal(event, name, row)`` hears ``"start"`` before and ``"done"`` (with the row)
-    after each submission, so a run that is killed can be resumed.
+    ``between`` (only used with ``jobs == 1``) is called after each submission and returns
+    how many stray processes it ended. ``journal(event, name, row)`` hears ``"start"``
+    before and ``"done"`` (with the row) after each submission, so a run that is killed
+    can be resumed.
     """
     from tqdm import tqdm
 
@@ -164,23 +214,26 @@ def grade_all(paths, options: GradingOptions, jobs: int = 1, progress: bool = Tr
     batch = Batch(options)
     batch.between = between if jobs <= 1 else None
     rows: list[SubmissionGrade | None] = [None] * len(paths)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool, \
-            tqdm(total=len(paths), unit="notebook", desc="grading", disable=not progress,
-                 dynamic_ncols=True) as bar:
-        def one(path, name):
-            if journal is not None:
-                with batch.lock:
-                    journal("start", name, None)
-            row = grade_submission(path, batch, name)
-            if journal is not None:
-                with batch.lock:
-                    journal("done", name, row)
-            return row
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool, \
+                tqdm(total=len(paths), unit="notebook", desc="grading", disable=not progress,
+                     dynamic_ncols=True) as bar:
+            def one(path, name):
+                if journal is not None:
+                    with batch.lock:
+                        journal("start", name, None)
+                row = grade_submission(path, batch, name)
+                if journal is not None:
+                    with batch.lock:
+                        journal("done", name, row)
+                return row
 
-        futures = {pool.submit(one, p, n): i for i, (p, n) in enumerate(zip(paths, names))}
-        for future in as_completed(futures):
-            i = futures[future]
-            rows[i] = future.result()
-            bar.set_postfix_str(Path(paths[i]).name[:30])
-            bar.update()
+            futures = {pool.submit(one, p, n): i for i, (p, n) in enumerate(zip(paths, names))}
+            for future in as_completed(futures):
+                i = futures[future]
+                rows[i] = future.result()
+                bar.set_postfix_str(Path(paths[i]).name[:30])
+                bar.update()
+    finally:
+        batch.close()
     return rows

@@ -1,0 +1,150 @@
+"""What runs inside a submission's sandbox: ``python -m course._grading.batch.inside MODE``.
+
+Everything here shares the sandbox with learner code, so nothing it prints is trusted:
+the grader reads it as plain data through ``course._grading.batch.wire`` and uses it only
+for the submission it came from.
+
+Modes (each reads one JSON job line on stdin first):
+
+``execute``
+    Run the notebook (``execute.execute_submission``: fresh kernels, per-cell limits), copy
+    the answers out of the kernel into ``/box/answers.pkl`` (cloudpickle, read back only
+    inside a sandbox), print one report line.
+``serve``
+    The *answer server*: load the answers, print what each one is (a function and its
+    signature, a formula string, a number...), then answer ``call`` requests: call the
+    learner's function with plain arguments, send back plain results (or the exception's
+    name and message). The course's public functions an exercise forbids are disabled
+    while its calls run (``refusals``).
+``check``
+    The *sandboxed checker* (the real ``course``, with answer keys, mounted read-only): for
+    exercises whose answers are objects, run the check here and print the verdict.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+
+__all__ = ["main", "set_limits"]
+
+_GIB = 1024 ** 3
+#: (resource, soft = hard limit) applied before any learner code runs
+LIMITS = (
+    (resource.RLIMIT_AS, 6 * _GIB),          # address space of each process
+    (resource.RLIMIT_NPROC, 256),            # processes of the sandbox's user
+    (resource.RLIMIT_NOFILE, 1024),
+    (resource.RLIMIT_FSIZE, 256 * 1024 ** 2),  # no file above 256 MB (tmpfs is memory)
+    (resource.RLIMIT_CORE, 0),
+)
+_BOX = ["/box"]
+
+
+def _answers_file() -> str:
+    return os.path.join(_BOX[0], "answers.json")
+
+
+def set_limits(cpu_seconds: float) -> None:
+    """Lower every limit (soft and hard, so learner code cannot raise them again)."""
+    for which, value in (*LIMITS, (resource.RLIMIT_CPU, int(cpu_seconds) + 1)):
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass                               # already lower
+
+
+def _say(message: dict) -> None:
+    from course._grading.batch.wire import dumps
+
+    sys.stdout.buffer.write(dumps(message))
+    sys.stdout.buffer.flush()
+
+
+def _execute(job: dict) -> None:
+    import time
+    from pathlib import Path
+
+    import nbformat
+
+    from course._grading.batch.execute import execute_submission
+    from course._grading.batch.model import GradingOptions
+
+    nb = nbformat.from_dict(job["notebook"])
+    options = GradingOptions(timeout=float(job["timeout"]), budget=float(job["budget"]),
+                             max_restarts=int(job["max_restarts"]))
+    env = {**os.environ, "COURSE_GRADING": "1"}
+    execution = execute_submission(nb, list(job["names"]), Path(_BOX[0]), options,
+                                   time.monotonic() + float(job["seconds"]), env)
+    _say({"notes": execution.notes, "cell_errors": execution.cell_errors,
+          "completed": execution.completed, "out_of_time": execution.out_of_time,
+          "answers": execution.answers_file.exists()})
+
+
+def _load_answers() -> dict:
+    """Answer name -> the learner's object, or ``("problem", message)``."""
+    import base64
+
+    import cloudpickle
+
+    try:
+        with open(_answers_file(), encoding="utf-8") as fh:
+            raw = json.load(fh)
+    except (OSError, ValueError):
+        return {}
+    answers = {}
+    for name, entry in raw.items() if isinstance(raw, dict) else ():
+        if entry.get("missing"):
+            answers[name] = ("missing", "")
+        elif "pickle" not in entry:
+            answers[name] = ("error", str(entry.get("error", "unknown error"))[:300])
+        else:
+            try:
+                answers[name] = ("ok", cloudpickle.loads(base64.b64decode(entry["pickle"])))
+            except BaseException as err:  # noqa: BLE001 - anything the answer's pickle does
+                answers[name] = ("error", f"it could not be rebuilt ({type(err).__name__})")
+    return answers
+
+
+def _serve(job: dict) -> None:
+    from course._grading.batch.serve import AnswerServer
+
+    AnswerServer(_load_answers(), _say).run(sys.stdin.buffer)
+
+
+def _check(job: dict) -> None:
+    from course._grading.batch.serve import check_in_sandbox
+
+    answers = _load_answers()
+    for item in job["exercises"]:
+        _say({"start": item["id"]})
+        _say({"verdict": item["id"], **check_in_sandbox(item, answers, job)})
+
+
+def _prepare(mode: str) -> None:
+    """Imports done before the job arrives (the grader starts this process early)."""
+    import numpy  # noqa: F401
+
+    if mode in ("serve", "check"):
+        import cloudpickle  # noqa: F401
+
+        import course._grading.batch.serve  # noqa: F401
+    if mode == "check":
+        from course._grading.registry import all_exercises
+
+        all_exercises()
+
+
+def main(argv=None) -> int:
+    mode = (argv or sys.argv[1:] or [""])[0]
+    _prepare(mode)
+    job = json.loads(sys.stdin.buffer.readline() or b"{}")
+    _BOX[0] = str(job.get("box", "/box"))
+    set_limits(float(job.get("cpu_seconds", 600)))
+    {"execute": _execute, "serve": _serve, "check": _check}[mode](job)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,246 @@
+"""The grader's side of an answer server: learner functions as plain-data proxies.
+
+``AnswerSession`` starts ``course._grading.batch.inside serve`` in the submission's sandbox
+and learns what each answer is. ``stand_in(name)`` gives what the exercise's checker is
+handed in place of the learner's answer: a formula string or number as plain data, or a
+``RemoteFunction`` — a callable with the learner's signature that sends its arguments to
+the sandbox and returns the plain numbers or arrays that come back (decoded strictly,
+``course._grading.batch.wire``). The checker, its references and its mistake space stay in
+this process; no learner code ever runs here, and no learner ``__eq__``, ``__float__`` or
+``__array__`` can: what comes back is already a float, an ndarray or an ``Opaque``.
+
+When a call runs past its time limit or the answer kills its own process, the session
+records why and unwinds the checker (``course._grading.guards._Timeout``); the grader turns
+that into the exercise's verdict and starts a fresh server for the next exercise.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import sys
+import time
+
+import numpy as np
+
+from course._grading.batch.channel import ChannelClosed, ChannelTimeout, SandboxProcess
+from course._grading.batch.wire import WireError, decode, opaque, plain
+from course._grading.guards import _Timeout
+
+__all__ = ["AnswerSession", "RemoteFunction", "RemoteError"]
+
+_START_TIMEOUT = 60.0
+_KEEP_BUILTIN = ("NotImplementedError", "RecursionError", "MemoryError")
+
+
+class RemoteError(Exception):
+    """An exception the learner's code raised in the sandbox (its name and message only)."""
+
+    learner_where = ""
+
+
+_ERROR_TYPES: dict[str, type] = {}
+
+
+def _exception(raised: dict) -> BaseException:
+    """A trusted exception standing for what the learner's code raised."""
+    name, message = str(raised.get("type", "Exception"))[:100], str(raised.get("message", ""))
+    if name in _KEEP_BUILTIN:
+        err = getattr(builtins, name)(message)
+    elif name == "SystemExit":
+        code = raised.get("code")
+        err = SystemExit(code if isinstance(code, (int, str, type(None))) else None)
+    else:
+        if not name.isidentifier():
+            name = "Exception"
+        cls = _ERROR_TYPES.setdefault(name, type(name, (RemoteError,), {}))
+        err = cls(message)
+    err.learner_where = str(raised.get("where", ""))[:200]
+    return err
+
+
+def _signature(params) -> inspect.Signature | None:
+    if not isinstance(params, list):
+        return None
+    try:
+        return inspect.Signature([
+            inspect.Parameter(str(n), inspect._ParameterKind(int(k)),
+                              default=None if has_default else inspect.Parameter.empty)
+            for n, k, has_default in params])
+    except (ValueError, TypeError):
+        return None
+
+
+class RemoteFunction:
+    """The learner's function as the checker sees it: called here, run in the sandbox."""
+
+    def __init__(self, session: AnswerSession, answer_name: str, description: dict):
+        self._session, self._answer = session, answer_name
+        self.__name__ = self.__qualname__ = str(description.get("name") or answer_name)
+        self._signature = _signature(description.get("params"))
+
+    @property
+    def __signature__(self):
+        if self._signature is None:
+            raise ValueError("no signature")            # as inspect says for a builtin
+        return self._signature
+
+    def __call__(self, *args, **kwargs):
+        return self._session.call(self._answer, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<the learner's {self.__name__}>"
+
+
+class AnswerSession:
+    """One answer server in the submission's sandbox.
+
+    Parameters
+    ----------
+    command : list of str
+        ``inside serve`` wrapped in the sandbox.
+    job : dict
+        Its job line.
+    """
+
+    def __init__(self, command: list[str], job: dict):
+        self.command, self.job = command, job
+        self.process: SandboxProcess | None = None
+        self.answers: dict = {}
+        self.forbidden: tuple[str, ...] = ()
+        self.deadline = float("inf")
+        self.call_timeout = 10.0
+        self.refused: set[str] = set()
+        self.failure: tuple[str, str] | None = None    # (kind, message) of the last exercise
+        self._next = 0
+        self._started = False
+
+    # -- the process ---------------------------------------------------------------------
+    def launch(self) -> None:
+        """Start a server process; it imports while the notebook still runs."""
+        self.close()
+        self.process = SandboxProcess(self.command)
+
+    def start(self) -> None:
+        """Hand the (launched, else fresh) server its job and read what each answer is."""
+        if self.process is None or self.process.exit_code is not None or self._started:
+            self.launch()
+        self._started = True
+        self.answers = {}
+        try:
+            self.process.send(self.job)
+            hello = self.process.receive(time.monotonic() + _START_TIMEOUT)
+        except (ChannelClosed, ChannelTimeout):
+            return
+        answers = hello.get("answers")
+        if isinstance(answers, dict):
+            self.answers = {str(k): v for k, v in answers.items() if isinstance(v, dict)}
+
+    def close(self) -> int | None:
+        """Kill the server's sandbox; its exit code."""
+        code = None
+        if self.process is not None:
+            code = self.process.close()
+            self.process = None
+        self._started = False
+        return code
+
+    def begin(self, forbidden, seconds: float, call_timeout: float) -> None:
+        """Start an exercise: what it forbids, how long it may take."""
+        if self.process is None or self.process.exit_code is not None or not self._started:
+            self.start()
+        self.forbidden, self.refused, self.failure = tuple(forbidden), set(), None
+        self.deadline = time.monotonic() + seconds
+        self.call_timeout = call_timeout
+
+    # -- the answers ---------------------------------------------------------------------
+    def stand_in(self, name: str):
+        """``(kind, value)``: what the checker gets for answer ``name``."""
+        description = self.answers.get(name)
+        if description is None:
+            return "unreadable", "the answers could not be read out of the notebook's kernel"
+        kind = description.get("kind")
+        if kind == "missing":
+            return "missing", ""
+        if kind == "error":
+            return "unreadable", str(description.get("message", ""))[:300]
+        if kind == "value":
+            if description.get("ellipsis"):
+                return "ok", Ellipsis
+            try:
+                return "ok", decode(description.get("value"))
+            except WireError as err:
+                return "unreadable", f"its value is not plain data ({err})"
+        if kind == "function":
+            return "ok", RemoteFunction(self, name, description)
+        return "ok", opaque(str(description.get("type", "object")))
+
+    def call(self, name: str, args: tuple, kwargs: dict):
+        """Call the learner's ``name`` in the sandbox; its plain result."""
+        request = self._request(name, args, kwargs)
+        reply = self._exchange(request)
+        try:
+            self._write_back(reply.get("mutated"), args, kwargs)
+            self.refused.update(str(r) for r in reply.get("refused") or ())
+            printed = reply.get("printed")
+            if isinstance(printed, str) and printed:
+                sys.stdout.write(printed)                # into the checker's bounded sink
+            if "raised" in reply and isinstance(reply["raised"], dict):
+                raise _exception(reply["raised"])
+            return decode(reply.get("ok"))
+        except WireError as err:
+            self._fail("protocol", f"the answer's process sent something that is not plain "
+                                   f"numbers or arrays ({err})")
+
+    def _request(self, name, args, kwargs) -> dict:
+        self._next += 1
+        try:
+            return {"id": self._next, "op": "call", "name": name,
+                    "args": [self._plain(a) for a in args],
+                    "kwargs": {str(k): self._plain(v) for k, v in kwargs.items()},
+                    "forbidden": list(self.forbidden)}
+        except WireError as err:
+            self._fail("objects", f"this exercise passes objects to the answer ({err}); it "
+                                  "must be checked by the sandboxed checker")
+
+    @staticmethod
+    def _plain(value):
+        return plain(value)
+
+    def _exchange(self, request: dict) -> dict:
+        if self.process is None or self.process.exit_code is not None or not self._started:
+            self.start()
+        deadline = min(self.deadline, time.monotonic() + self.call_timeout)
+        try:
+            self.process.send(request)
+            reply = self.process.receive(deadline)
+        except ChannelTimeout:
+            self.close()
+            self._fail("timeout", "your code ran past the time limit and was stopped")
+        except ChannelClosed as err:
+            code = self.close()
+            self._fail("crashed", f"checking your answer ended the process it ran in ({err}; "
+                                  f"exit code {code}) — does your code call os._exit, crash "
+                                  "Python or use too much memory?")
+        if reply.get("id") != request["id"]:
+            self.close()
+            self._fail("protocol", "the answer's process answered out of turn")
+        return reply
+
+    def _fail(self, kind: str, message: str):
+        self.failure = (kind, message)
+        raise _Timeout()                          # unwinds the checker, whatever it catches
+
+    @staticmethod
+    def _write_back(mutated, args, kwargs) -> None:
+        """Copy the learner's in-place changes into the checker's arrays (so its mutation
+        check sees them, as in the notebook)."""
+        if not isinstance(mutated, dict):
+            return
+        for key, data in mutated.items():
+            target = args[int(key)] if str(key).isdigit() and int(key) < len(args) \
+                else kwargs.get(key)
+            if isinstance(target, np.ndarray):
+                value = decode(data)
+                if isinstance(value, np.ndarray) and value.shape == target.shape:
+                    np.copyto(target, value, casting="unsafe")

@@ -1,0 +1,166 @@
+"""The operating-system sandbox every submission runs in (bubblewrap).
+
+``Sandbox(box, keys=False).command(argv)`` wraps a command in ``bwrap`` so that it runs
+
+- as an unprivileged user in a user namespace of its own (uid 1000, no capabilities);
+- in its own PID namespace (the command is PID 2 under bwrap's reaper; when it ends,
+  every process it started is killed with it) that dies with the grader
+  (``--die-with-parent``);
+- without network (``--unshare-net``: only its own loopback) and without IPC, UTS or
+  cgroup namespaces shared with the grader;
+- with a private ``HOME`` and ``/tmp`` (empty tmpfs, gone when it ends);
+- seeing, read-only, only the system libraries, the Python installation, and a *public*
+  copy of the ``course`` package (no ``course/_grading/exercises``: no answer keys), mounted
+  where ``course`` is installed — plus its own submission folder (``/box``), writable only
+  while the notebook runs. No other submission, no output folder, no journal, no grader
+  HOME is visible.
+
+Limits (CPU seconds, address space, processes, open files, file size) are set by the
+command itself before any learner code runs (``course._grading.batch.inside``).
+
+With ``keys=True`` the real ``course`` package (with the answer keys) is mounted instead:
+that is the *sandboxed checker* of the exercises whose answers are objects (see
+``course._grading.batch.remote``), which still writes nothing and has no network.
+"""
+
+from __future__ import annotations
+
+import compileall
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+__all__ = ["Sandbox", "SandboxUnavailable", "bwrap_path", "public_course", "UNAVAILABLE"]
+
+#: what ``grade`` says when it cannot isolate submissions
+UNAVAILABLE = (
+    "bubblewrap (`bwrap`) is not installed or cannot create user namespaces here, so "
+    "submissions cannot be isolated from the grader, its answer keys and each other. "
+    "Install it (Debian/Ubuntu: `apt-get install bubblewrap`; it needs Linux with user "
+    "namespaces), or — only for notebooks you trust — pass --unsafe-no-sandbox")
+
+_SYSTEM = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")
+_ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
+        "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/alternatives",
+        "/etc/fonts", "/etc/mime.types")
+BOX = "/box"
+HOME = "/home/learner"
+
+
+class SandboxUnavailable(RuntimeError):
+    """``bwrap`` is missing or does not work on this machine."""
+
+
+def bwrap_path() -> str | None:
+    """The ``bwrap`` executable, or ``None``."""
+    return shutil.which("bwrap")
+
+
+def _course_dir() -> Path:
+    import course
+
+    return Path(course.__file__).resolve().parent
+
+
+def public_course(into: Path) -> Path:
+    """A copy of the ``course`` package without the answer keys, compiled; its folder."""
+    target = into / "course"
+    keys = _course_dir() / "_grading" / "exercises"
+
+    def ignore(folder, names):
+        skip = {n for n in names if n in ("__pycache__", "tests") or n.endswith(".pyc")}
+        if Path(folder).resolve() == keys.parent:
+            skip.add("exercises")
+        return skip
+
+    shutil.copytree(_course_dir(), target, ignore=ignore)
+    compileall.compile_dir(str(target), quiet=2, workers=1)
+    return target
+
+
+def _python_roots() -> list[str]:
+    """Folders holding the interpreter, its standard library and site-packages."""
+    roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
+                                            sys.base_exec_prefix)}
+    roots.add(os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))))
+    return sorted(r for r in roots if r and r != "/")
+
+
+class Sandbox:
+    """The ``bwrap`` command line for one submission.
+
+    Parameters
+    ----------
+    box : Path
+        The submission's own folder on the grader's side, seen as ``/box`` inside.
+    public : Path or None
+        The public ``course`` copy (``public_course``); ``None`` mounts the real package
+        (the sandboxed checker, which needs the answer keys).
+    writable_box : bool
+        Whether ``/box`` is writable (only while the notebook runs).
+    """
+
+    def __init__(self, box: Path, public: Path | None, writable_box: bool = False):
+        self.box, self.public, self.writable_box = Path(box), public, writable_box
+        self.bwrap = bwrap_path()
+        if self.bwrap is None:
+            raise SandboxUnavailable(UNAVAILABLE)
+
+    def _mounts(self) -> list[str]:
+        args: list[str] = []
+        for path in _SYSTEM:
+            if os.path.islink(path):
+                args += ["--symlink", os.readlink(path), path]
+            elif os.path.isdir(path):
+                args += ["--ro-bind", path, path]
+        for path in _ETC:
+            if os.path.exists(path):
+                args += ["--ro-bind", path, path]
+        for root in _python_roots():
+            args += ["--ro-bind", root, root]
+        course_dir = str(_course_dir())
+        args += ["--ro-bind", str(self.public) if self.public else course_dir, course_dir]
+        args += ["--bind" if self.writable_box else "--ro-bind", str(self.box), BOX]
+        return args
+
+    def command(self, argv: list[str]) -> list[str]:
+        """``argv`` wrapped in ``bwrap``."""
+        return [
+            self.bwrap, "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000",
+            "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
+            "--tmpfs", "/tmp", "--tmpfs", "/home", "--dir", HOME, "--tmpfs", "/run",
+            *self._mounts(), "--chdir", BOX, "--clearenv",
+            "--setenv", "HOME", HOME, "--setenv", "TMPDIR", "/tmp",
+            "--setenv", "PATH", f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
+            "--setenv", "LANG", "C.UTF-8", "--setenv", "COURSE_GRADING", "1",
+            "--setenv", "COURSE_PROGRESS_FILE", f"{HOME}/progress.json",
+            "--setenv", "MPLBACKEND", "Agg", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
+            "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
+            "--setenv", "JUPYTER_PLATFORM_DIRS", "1",
+            "--", *argv]
+
+
+def unsandboxed_command(argv: list[str]) -> list[str]:
+    """``argv`` as it runs with ``--unsafe-no-sandbox``: no isolation at all."""
+    return list(argv)
+
+
+def check_works(tmp: Path | None = None) -> str | None:
+    """``None`` when a sandbox starts here, else why not (for the message)."""
+    import subprocess
+
+    if bwrap_path() is None:
+        return UNAVAILABLE
+    with tempfile.TemporaryDirectory(dir=tmp) as box:
+        sandbox = Sandbox(Path(box), public=None)
+        try:
+            proc = subprocess.run(sandbox.command([sys.executable, "-I", "-c", "print(1)"]),
+                                  capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            return f"{UNAVAILABLE} ({type(err).__name__}: {err})"
+    if proc.returncode != 0 or proc.stdout.strip() != b"1":
+        why = proc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        return f"{UNAVAILABLE} (bwrap said: {why[0][:200]})"
+    return None
