@@ -131,6 +131,7 @@ class AnswerSession:
             self.process.send(self.job)
             hello = self.process.receive(time.monotonic() + _START_TIMEOUT)
         except (ChannelClosed, ChannelTimeout):
+            self.broken = True                 # no second wait for the next exercise
             return
         answers = hello.get("answers")
         if isinstance(answers, dict):
@@ -147,7 +148,8 @@ class AnswerSession:
 
     def begin(self, forbidden, seconds: float, call_timeout: float) -> None:
         """Start an exercise: what it forbids, how long it may take."""
-        if self.process is None or self.process.exit_code is not None or not self._started:
+        alive = self.process is not None and self.process.exit_code is None
+        if not self.broken and not (alive and self._started):
             self.start()
         self.forbidden, self.refused, self.failure = tuple(forbidden), set(), None
         self.deadline = time.monotonic() + seconds

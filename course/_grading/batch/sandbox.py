@@ -26,6 +26,7 @@ that is the *sandboxed checker* of the exercises whose answers are objects (see
 from __future__ import annotations
 
 import compileall
+import functools
 import os
 import shutil
 import sys
@@ -147,6 +148,7 @@ def unsandboxed_command(argv: list[str]) -> list[str]:
     return list(argv)
 
 
+@functools.cache
 def check_works(tmp: Path | None = None) -> str | None:
     """``None`` when a sandbox starts here, else why not (for the message)."""
     import subprocess

@@ -18,8 +18,8 @@ import re
 
 import numpy as np
 
-__all__ = ["WireError", "Opaque", "opaque", "encode", "plain", "decode", "dumps", "loads", "MAX_LINE",
-           "MAX_ITEMS"]
+__all__ = ["WireError", "Opaque", "opaque", "encode", "plain", "decode", "dumps", "loads",
+           "MAX_LINE", "MAX_ITEMS"]
 
 #: the longest line the trusted side reads from a sandbox (bytes)
 MAX_LINE = 16 * 1024 * 1024
