@@ -4,13 +4,17 @@
 
 Both sides run the same four notebooks (a solution and a blank lesson, of two lessons)
 one after the other (``jobs=1``) in fresh kernels, in the same run. Grading adds the
-extraction cell, the fresh checking process with 200 cases per exercise, the
-installation watch and the CSV/JSON/feedback files. A ratio summary is printed at
+bubblewrap sandboxes (one for the notebook, one answer server, started together), the
+extraction cell, the checks with 200 cases per exercise calling the answers over the
+channel, and the CSV/JSON/feedback files. The start-up cost of one sandbox (bwrap and a
+Python that imports numpy, inside vs outside) is measured too. A summary is printed at
 the end.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -20,6 +24,7 @@ from nbclient import NotebookClient
 
 from course._grading.batch import grade
 from course._grading.batch.model import GradingOptions
+from course._grading.batch.sandbox import Sandbox, check_works
 from course.release import release_notebook
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,6 +69,26 @@ def test_execute_bare_with_nbclient(benchmark, notebooks, tmp_path):
     RESULTS["bare"] = benchmark.stats.stats.min
 
 
+needs_sandbox = pytest.mark.skipif(check_works() is not None,
+                                   reason="bubblewrap (bwrap) is not installed")
+START = [sys.executable, "-I", "-c", "import numpy"]
+
+
+@pytest.mark.benchmark(group="start-up: python -c 'import numpy'")
+def test_start_bare(benchmark):
+    benchmark.pedantic(subprocess.run, args=(START,), kwargs={"check": True}, rounds=10)
+    RESULTS["start_bare"] = benchmark.stats.stats.median
+
+
+@needs_sandbox
+@pytest.mark.benchmark(group="start-up: python -c 'import numpy'")
+def test_start_in_sandbox(benchmark, tmp_path):
+    command = Sandbox(tmp_path, public=None).command(START)
+    benchmark.pedantic(subprocess.run, args=(command,), kwargs={"check": True}, rounds=10)
+    RESULTS["start_sandbox"] = benchmark.stats.stats.median
+
+
+@needs_sandbox
 @pytest.mark.benchmark(group="grade 4 notebooks, jobs=1")
 def test_grade(benchmark, notebooks, tmp_path):
     options = GradingOptions(timeout=60)
@@ -80,8 +105,17 @@ def test_grade(benchmark, notebooks, tmp_path):
 @pytest.fixture(scope="module", autouse=True)
 def print_summary(request):
     yield
-    if not {"bare", "grade"} <= set(RESULTS):
-        return
-    write_summary(request, "grading vs bare execution (min times, same run)", [
-        f"4 notebooks: bare nbclient {RESULTS['bare']:.2f} s, grade {RESULTS['grade']:.2f} s "
-        f"-> grade/bare = {RESULTS['grade'] / RESULTS['bare']:.2f} (goal <= 1.3)"])
+    lines = []
+    if {"bare", "grade"} <= set(RESULTS):
+        lines.append(
+            f"4 notebooks: bare nbclient {RESULTS['bare']:.2f} s, sandboxed grade "
+            f"{RESULTS['grade']:.2f} s -> grade/bare = {RESULTS['grade'] / RESULTS['bare']:.2f} "
+            "(goal <= 1.3)")
+    if {"start_bare", "start_sandbox"} <= set(RESULTS):
+        cost = RESULTS["start_sandbox"] - RESULTS["start_bare"]
+        lines.append(
+            f"one sandbox start (bwrap + python importing numpy): "
+            f"{RESULTS['start_sandbox'] * 1e3:.0f} ms vs {RESULTS['start_bare'] * 1e3:.0f} ms "
+            f"bare -> {cost * 1e3:.0f} ms per sandbox, 2 overlapping sandboxes per submission")
+    if lines:
+        write_summary(request, "grading vs bare execution (same run)", lines)

@@ -119,36 +119,30 @@ def test_tampering_scores_exactly_what_the_plain_wrong_answer_scores(graded_batc
     keep = ("exercise_id", "points", "status", "mistake", "summary")
     assert [{k: e[k] for k in keep} for e in tamper["exercises"]] == \
         [{k: e[k] for k in keep} for e in wrong["exercises"]]
-    # ... while inside the notebook the forged check passed without a single error
-    assert tamper["cell_errors"] == [] and wrong["cell_errors"] != []
+    # ... and inside the notebook the forged check passed without a single error
+    assert tamper["cell_errors"] == []
 
 
 def test_an_answer_reaching_for_os_exit_loses_only_its_own_exercise(graded_batch):
-    # random._os._exit(7): it kills the notebook's kernel when its own check cell runs it
-    # (skipped in a fresh kernel); in the grading process the module proxy refuses os
+    # random._os._exit(7): it ends the sandboxed process serving the answers while its
+    # check calls it; a fresh one serves the other answers
     _, rows, detail, _ = graded_batch
     row = rows["escape.ipynb"]
     first = MAIN_IDS[0]
     assert row[first] == "0" and points(row) == MAX - 1
-    assert "killed the kernel" in row["reason"]
-    assert row["review"] == f"{first}: _exit"
     graded = next(e for e in detail["escape.ipynb"]["exercises"] if e["exercise_id"] == first)
-    assert graded["status"] == "failed" and "may not use the module os" in graded["summary"]
+    assert graded["status"] == "failed" and graded["mistake"] == "crashed-grader"
+    assert "ended the process it ran in" in graded["summary"]
 
 
-def test_answers_reading_the_checkers_frames_are_not_graded(graded_batch):
+def test_answers_reading_the_checkers_frames_find_nothing(graded_batch):
+    # the expected values live in the grader's process; the answer's frames are the
+    # answer server's, in the sandbox
     _, rows, detail, _ = graded_batch
-    row, exercises = rows["peek.ipynb"], detail["peek.ipynb"]["exercises"]
-    assert points(row) == 0
-    main = [e for e in exercises if e["max_points"]]
-    assert {e["mistake"] for e in main} == {"needs-review"}
-    assert all("reaches into the grader's own frames" in e["summary"] for e in main)
-    assert "f_back" in row["review"] and "tb_frame" in row["review"]
-    # attribute names built at run time, through getattr: refused when the answer runs
-    stealth = rows["peek_stealth.ipynb"]
-    assert points(stealth) == 0
-    assert all("is not available to an answer while it is graded" in e["summary"]
-               for e in detail["peek_stealth.ipynb"]["exercises"] if e["max_points"])
+    for name in ("peek.ipynb", "peek_stealth.ipynb"):
+        assert points(rows[name]) == 0
+        main = [e for e in detail[name]["exercises"] if e["max_points"]]
+        assert {e["status"] for e in main} == {"failed"}
 
 
 def test_feedback_files_hold_the_learners_named_mistake_text(graded_batch):
@@ -197,8 +191,7 @@ def test_processes_a_notebook_leaves_running_do_not_outlive_grading(graded_batch
             continue
         if LINGERER_MARK.encode() in cmdline:
             alive.append(entry.name)
-    assert alive == []
-    assert "process(es) that notebooks had left running" in proc.stderr
+    assert alive == []                  # killed with the sandbox's PID namespace
 
 
 def test_calling_the_courses_own_reference_is_not_an_answer(graded_batch):
@@ -209,5 +202,5 @@ def test_calling_the_courses_own_reference_is_not_an_answer(graded_batch):
     by_id = {e["exercise_id"]: e for e in detail["reference.ipynb"]["exercises"]}
     assert by_id[last]["mistake"] == by_id[first]["mistake"] == "uses-reference"
     assert "course.nn.networks.DiamondNet.gradient" in by_id[last]["summary"]     # at run time
-    assert "course.nn.gradcheck.numerical_gradient" in by_id[first]["summary"]    # in the code
+    assert "course.nn.gradcheck.numerical_gradient" in by_id[first]["summary"]
     assert "course.nn.networks.DiamondNet.gradient" in row["review"]
