@@ -114,6 +114,7 @@ class AnswerSession:
         self.failure: tuple[str, str] | None = None    # (kind, message) of the last exercise
         self._next = 0
         self._started = False
+        self.broken = False
 
     # -- the process ---------------------------------------------------------------------
     def launch(self) -> None:
