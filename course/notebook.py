@@ -13,7 +13,7 @@ import math
 import re
 
 from course._grading.guards import LearnerError, NotAttempted, call_learner, time_limit
-from course._grading.registry import get_exercise
+from course._grading.registry import answer_keys_installed, get_exercise
 from course._grading.result import reveal_html
 from course._paths import shipped_lessons
 
@@ -35,6 +35,8 @@ def reference(exercise_id: str):
     KeyError
         For an unknown id, or an exercise with no reference function.
     """
+    if not answer_keys_installed():
+        return _withheld(f"the course's {exercise_id}")
     exercise = get_exercise(exercise_id)
     if exercise.reference is None:
         raise KeyError(f"{exercise_id} has no reference function to fall back on")
@@ -44,12 +46,24 @@ def reference(exercise_id: str):
 def provided(exercise_id: str, name: str):
     """An object exercise ``exercise_id`` hands the learner to work on, e.g. the backward
     function with a planted bug of ``gradcheck.find_bug``."""
+    if not answer_keys_installed():
+        return _withheld(f"{name} of {exercise_id}")
     exercise = get_exercise(exercise_id)
     try:
         return exercise.provided[name]
     except KeyError:
         offered = ", ".join(sorted(exercise.provided)) or "nothing"
         raise KeyError(f"{exercise_id} provides {offered}, not {name!r}") from None
+
+
+def _withheld(what: str):
+    """A stand-in for an answer key in the grading sandbox, which has none: the lesson's
+    cells still define everything; only a call to it fails, saying why."""
+    def withheld(*args, **kwargs):
+        raise RuntimeError(f"{what} is not available while the notebook is graded (the "
+                           "grading sandbox holds no answer keys)")
+    withheld.__name__ = "withheld"
+    return withheld
 
 
 def probe(fn, *args, number: bool = False, **kwargs) -> str:

@@ -18,8 +18,8 @@ import traceback
 
 from course._paths import in_package
 
-__all__ = ["LearnerError", "NotAttempted", "call_learner", "time_limit", "learner_frame",
-           "capture_output", "CapturedOutput"]
+__all__ = ["LearnerError", "LearnerExit", "NotAttempted", "call_learner", "time_limit",
+           "learner_frame", "capture_output", "CapturedOutput"]
 
 _MAX_OUTPUT = 2_000
 #: files whose lines the time limit never interrupts (the checker's own clean-up)
@@ -56,6 +56,15 @@ class LearnerError(Exception):
     def __init__(self, message: str, kind: str = "error"):
         super().__init__(message)
         self.kind = kind
+
+
+class LearnerExit(Exception):
+    """The learner's code called ``sys.exit`` in the grading sandbox (``code`` as given);
+    the grader raises this instead of a real ``SystemExit``, which would end it."""
+
+    def __init__(self, code=None):
+        super().__init__(code)
+        self.code = code
 
 
 class _Timeout(BaseException):
@@ -240,7 +249,7 @@ def call_learner(fn, *args, **kwargs):
         raise
     except NotImplementedError as err:
         raise NotAttempted(str(err), stub=_raising_stub(err, fn)) from None
-    except SystemExit as err:
+    except (SystemExit, LearnerExit) as err:
         raise LearnerError(
             f"your code called exit()/sys.exit({err.code!r}); a checked function should "
             "return its answer instead", kind="exit",

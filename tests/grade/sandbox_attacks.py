@@ -122,9 +122,7 @@ import course.nn.networks as nets
 _grad = np.vectorize(lambda I, w1, w2, w3, w4, w5:
                      getattr(nets, "DiamondNet")(w1=w1, w2=w2, w3=w3, w4=w4, w5=w5)
                      .gradient(I)["{param}"])
-@functools.singledispatch
-def _via(x, *rest):
-    return _grad(x, *rest)
+_via = functools.partial(lambda f, *a: f(*a), _grad)
 def {name}(I, w1, w2, w3, w4, w5):
     return _via(I, w1, w2, w3, w4, w5)
 '''

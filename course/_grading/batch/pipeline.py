@@ -29,6 +29,7 @@ from course._grading.batch.collect import lesson_exercises, read_submission
 from course._grading.batch.model import ExerciseGrade, GradingOptions, SubmissionGrade
 from course._grading.batch.remote import AnswerSession
 from course._grading.batch.verdicts import grade_in_checker, grade_with_values, uses_values
+from course._grading.guards import _Timeout
 
 __all__ = ["Batch", "grade_submission", "grade_all"]
 
@@ -182,7 +183,7 @@ def grade_submission(path: Path, batch: Batch, name: str | None = None) -> Submi
     row = SubmissionGrade(file=name or str(path))
     try:
         _grade_into(row, Path(path), batch)
-    except Exception as err:  # every submission gets a row, whatever happens
+    except (Exception, SystemExit, _Timeout) as err:  # every submission gets a row
         row.notes.append(f"internal grader error: {type(err).__name__}: {err}")
     for grade in row.exercises:
         if not grade.has_verdict and not grade.summary:

@@ -25,7 +25,7 @@ import numpy as np
 
 from course._grading.batch.channel import ChannelClosed, ChannelTimeout, SandboxProcess
 from course._grading.batch.wire import WireError, decode, opaque, plain
-from course._grading.guards import _Timeout
+from course._grading.guards import LearnerExit, _Timeout
 
 __all__ = ["AnswerSession", "RemoteFunction", "RemoteError"]
 
@@ -49,7 +49,7 @@ def _exception(raised: dict) -> BaseException:
         err = getattr(builtins, name)(message)
     elif name == "SystemExit":
         code = raised.get("code")
-        err = SystemExit(code if isinstance(code, (int, str, type(None))) else None)
+        err = LearnerExit(code if isinstance(code, (int, str, type(None))) else None)
     else:
         if not name.isidentifier():
             name = "Exception"

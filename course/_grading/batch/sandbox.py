@@ -8,7 +8,8 @@
   (``--die-with-parent``);
 - without network (``--unshare-net``: only its own loopback) and without IPC, UTS or
   cgroup namespaces shared with the grader;
-- with a private ``HOME`` and ``/tmp`` (empty tmpfs, gone when it ends);
+- with a private ``HOME`` and ``/tmp`` (empty tmpfs, gone when it ends) and a read-only
+  root (nothing else is writable);
 - seeing, read-only, only the system libraries, the Python installation, and a *public*
   copy of the ``course`` package (no ``course/_grading/exercises``: no answer keys), mounted
   where ``course`` is installed — plus its own submission folder (``/box``), writable only
@@ -132,7 +133,7 @@ class Sandbox:
             self.bwrap, "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000",
             "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
             "--tmpfs", "/tmp", "--tmpfs", "/home", "--dir", HOME, "--tmpfs", "/run",
-            *self._mounts(), "--chdir", BOX, "--clearenv",
+            *self._mounts(), "--remount-ro", "/", "--chdir", BOX, "--clearenv",
             "--setenv", "HOME", HOME, "--setenv", "TMPDIR", "/tmp",
             "--setenv", "PATH", f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
             "--setenv", "LANG", "C.UTF-8", "--setenv", "COURSE_GRADING", "1",
