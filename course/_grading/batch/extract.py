@@ -1,7 +1,8 @@
 """The cell the grader appends to a submission to copy the answers out of its kernel.
 
 It runs in the learner's kernel, after the learner's cells, so nothing it writes is
-trusted: the grading process reads the file with an allow-listed unpickler. It writes
+trusted: the file is read back only inside the submission's sandbox (the answer server,
+``course._grading.batch.serve``); the grader never unpickles it. It writes
 the file again after each name, so a kernel that dies while one answer is being
 copied (an object whose ``__reduce__`` calls ``os._exit``) still leaves the others.
 """
