@@ -21,8 +21,8 @@ import importlib.util, os, course, course.notebook
 won = importlib.util.find_spec("course._grading.exercises") is not None
 root = os.path.dirname(os.path.dirname(course.__file__))
 won |= os.path.exists(os.path.join(root, "solutions"))
-try:
-    course.notebook.reference("diamond.dO_dw1")
+try:                               # the reference itself, called for a value
+    course.notebook.reference("diamond.dO_dw1")(I=1.0, w1=.5, w2=.5, w3=.5, w4=.5, w5=.5)
     won = True
 except Exception:
     pass

@@ -61,9 +61,8 @@ def bwrap_path() -> str | None:
 
 
 def _course_dir() -> Path:
-    import course
-
-    return Path(course.__file__).resolve().parent
+    """The installed ``course`` package (this file is course/_grading/batch/sandbox.py)."""
+    return Path(__file__).resolve().parents[2]
 
 
 def public_course(into: Path) -> Path:
