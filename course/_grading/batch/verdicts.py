@@ -31,6 +31,7 @@ OBJECT_ANSWERS = frozenset({
     "chain.central_difference",        # handed the function f
     "gradcheck.numerical_gradient",    # handed f and a dict of parameters it nudges
     "gradcheck.find_bug",              # handed backward functions taking a DiamondNet
+    "gradcheck.loss_check",            # handed a backward function and a network
     "backprop.backward",               # handed a DiamondNet
     "sgd.sgd_step", "sgd.train",       # change a model in place
     "autograd.mul_backward", "autograd.tanh_backward", "autograd.backward",   # a class
