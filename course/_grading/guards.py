@@ -19,7 +19,7 @@ import traceback
 from course._paths import in_package
 
 __all__ = ["LearnerError", "LearnerExit", "NotAttempted", "call_learner", "time_limit",
-           "learner_frame", "capture_output", "CapturedOutput"]
+           "learner_frame", "capture_output", "CapturedOutput", "record_output"]
 
 _MAX_OUTPUT = 2_000
 #: files whose lines the time limit never interrupts (the checker's own clean-up)
@@ -210,6 +210,13 @@ class _Alarm:
         raise _Timeout()
 
 
+def record_output(text: str) -> None:
+    """Add ``text`` (printed by learner code elsewhere) to the enclosing ``capture_output``."""
+    sink = _active_sink.get()
+    if sink is not None:
+        sink.write(text)
+
+
 def learner_frame(exc: BaseException) -> str:
     """`` in dO_dw1, line 3 (`return ...`)`` for the innermost frame outside the package
     (for an error raised in the grading sandbox, the place it reported)."""
@@ -243,6 +250,10 @@ def call_learner(fn, *args, **kwargs):
     """
     sink = _active_sink.get() or CapturedOutput()
     try:
+        if getattr(fn, "runs_elsewhere", False) is True:
+            # the batch grader's stand-in for a function that runs in a sandbox: it prints
+            # nothing here, and swapping sys.stdout is not safe in the grader's threads
+            return fn(*args, **kwargs)
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             return fn(*args, **kwargs)
     except (_Timeout, KeyboardInterrupt):

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import builtins
 import inspect
-import sys
 import time
 
 import numpy as np
 
 from course._grading.batch.channel import ChannelClosed, ChannelTimeout, SandboxProcess
 from course._grading.batch.wire import WireError, decode, opaque, plain
-from course._grading.guards import LearnerExit, _Timeout
+from course._grading.guards import LearnerExit, _Timeout, record_output
 
 __all__ = ["AnswerSession", "RemoteFunction", "RemoteError"]
 
@@ -73,6 +72,8 @@ def _signature(params) -> inspect.Signature | None:
 
 class RemoteFunction:
     """The learner's function as the checker sees it: called here, run in the sandbox."""
+
+    runs_elsewhere = True          # call_learner leaves sys.stdout alone for it
 
     def __init__(self, session: AnswerSession, answer_name: str, description: dict):
         self._session, self._answer = session, answer_name
@@ -187,7 +188,7 @@ class AnswerSession:
             self.refused.update(str(r) for r in reply.get("refused") or ())
             printed = reply.get("printed")
             if isinstance(printed, str) and printed:
-                sys.stdout.write(printed)                # into the checker's bounded sink
+                record_output(printed)                   # into the checker's bounded sink
             if "raised" in reply and isinstance(reply["raised"], dict):
                 raise _exception(reply["raised"])
             return decode(reply.get("ok"))
