@@ -168,7 +168,10 @@ def reveal(*exercise_ids: str, confirm: str | None = None) -> Reveal:
               if got.get("passed_once") is True or got.get("status") == "passed"}
     shown, locked = {}, []
     for eid in exercise_ids:
-        text = get_exercise(eid).reveal or "(this exercise has no worked answer to reveal)"
+        if not answer_keys_installed():          # the grading sandbox: no worked answers
+            text = "(worked answers are not available while the notebook is graded)"
+        else:
+            text = get_exercise(eid).reveal or "(this exercise has no worked answer to reveal)"
         if eid in passed or confirm == SHOW_ME:
             shown[eid] = text
         else:
