@@ -142,3 +142,41 @@ def test_lone_surrogates_and_tabs_never_cost_the_batch_its_outputs(tmp_path):
     assert table[1]["file"].startswith("'")                   # no formula after a tab either
     assert "\\ud800" in paths["json"].read_text(encoding="utf-8")
     assert len(list(paths["feedback_dir"].iterdir())) == 3
+
+
+# --- no sandbox -----------------------------------------------------------------------
+def _without_bwrap() -> dict:
+    import os
+    import sys
+
+    return {**os.environ, "PATH": os.path.dirname(sys.executable)}     # no bwrap on it
+
+
+def test_without_bubblewrap_grade_refuses_and_says_what_to_do(tmp_path):
+    import subprocess
+    import sys
+
+    nbformat.write(solution("01_neuron_and_sigmoid"), tmp_path / "a.ipynb")
+    proc = subprocess.run([sys.executable, "-m", "course", "grade", str(tmp_path / "a.ipynb"),
+                           "--out", str(tmp_path / "g.csv")], capture_output=True, text=True,
+                          env=_without_bwrap(), timeout=300)
+    assert proc.returncode == 2 and not (tmp_path / "g.csv").exists()
+    assert "bubblewrap (`bwrap`) is not installed" in proc.stderr
+    assert "apt-get install bubblewrap" in proc.stderr and "--unsafe-no-sandbox" in proc.stderr
+
+
+@pytest.mark.slow
+def test_unsafe_no_sandbox_grades_trusted_notebooks_without_bwrap(tmp_path):
+    import subprocess
+    import sys
+
+    nbformat.write(solution("01_neuron_and_sigmoid"), tmp_path / "a.ipynb")
+    out = tmp_path / "g.csv"
+    proc = subprocess.run([sys.executable, "-m", "course", "grade", str(tmp_path / "a.ipynb"),
+                           "--out", str(out), "--unsafe-no-sandbox", "-q"],
+                          capture_output=True, text=True, env=_without_bwrap(), timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "WITHOUT isolation" in proc.stderr
+    with open(out, newline="", encoding="utf-8") as fh:
+        (row,) = csv.DictReader(fh)
+    assert row["total"] == row["max"] != "0"
