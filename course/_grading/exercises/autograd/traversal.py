@@ -27,6 +27,7 @@ from course._grading.exercises.autograd.graphs import (
     build_two_chains,
     build_two_depths,
     reference_backward,
+    topological,
 )
 from course._grading.exercises.autograd.nodes import as_value_class
 from course._grading.guards import LearnerError, call_learner
@@ -111,7 +112,7 @@ def _analyse(root, log) -> tuple | None:
             "you build the topological order and add each node once.")
     position = {id(n): i for i, (n, _) in enumerate(inner)}
     consumers = _consumers(root)
-    internal = [n for n in _all(root) if n._prev]
+    internal = [n for n in topological(root) if n._prev]
     if any(id(n) not in position for n in internal):
         return "missing-nodes", ("some nodes' _backward never ran: visit every node of the "
                                  "graph (recursively through node._prev), not only the root's "
@@ -131,18 +132,6 @@ def _analyse(root, log) -> tuple | None:
             f"{example} Build a topological order (each node after all its children, "
             "depth-first with a visited set) and run it reversed.")
     return None
-
-
-def _all(root) -> list:
-    out, stack, seen = [], [root], {id(root)}
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        for child in node._prev:
-            if id(child) not in seen:
-                seen.add(id(child))
-                stack.append(child)
-    return out
 
 
 def _grade(answer, opts) -> CheckResult:

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import numbers
 
-from course._grading.exercises.autograd.graphs import Ops, build_diamond, reference_backward
+from course._grading.exercises.autograd.graphs import (
+    Ops,
+    build_diamond,
+    reference_backward,
+    topological,
+)
 from course._grading.exercises.autograd.nodes import as_value_class
 from course._grading.exercises.autograd.traversal import DEEP, _build_deep
 from course._grading.guards import LearnerError, call_learner
@@ -33,18 +38,6 @@ GRAPHS = (("the diamond at the worked example (h1 is used twice)",
            lambda ops: build_diamond(ops, 1.0)),
           (f"a chain of {DEEP} additions (deeper than Python's recursion limit)",
            lambda ops: _build_deep(ops, DEEP)))
-
-
-def _nodes(root) -> list:
-    out, stack, seen = [], [root], {id(root)}
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        for child in node._prev:
-            if id(child) not in seen:
-                seen.add(id(child))
-                stack.append(child)
-    return out
 
 
 def _leftover(root, nodes, data) -> tuple | None:
@@ -82,7 +75,7 @@ def _grade(answer, opts) -> CheckResult:
     for description, build in GRAPHS:
         root, _ = build(Ops(cls, []))
         reference_backward(root)
-        nodes = _nodes(root)
+        nodes = topological(root)      # every node, each once
         data = [n.data for n in nodes]
         try:
             call_learner(root.zero_grad)
