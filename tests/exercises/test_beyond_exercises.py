@@ -226,3 +226,50 @@ def test_stubs_are_not_attempted_and_the_references_are_refused(eid):
     assert not result.attempted and not result.passed
     reference = next(e for e in all_exercises() if e.id == eid).reference
     assert run_check(eid, reference).mistake == "uses-reference"
+
+
+# --- softmax: only the row's maximum is stable for rows 1000s wide --------------------------------
+
+def _shifted(shift):
+    def softmax(Z):
+        E = np.exp(Z - shift(Z))
+        return E / E.sum(axis=1, keepdims=True)
+    return softmax
+
+
+def _math_exp_rows(pick):
+    def softmax(Z):
+        rows = []
+        for row in Z.tolist():
+            c = pick(row)
+            e = [math.exp(v - c) for v in row]
+            rows.append([v / sum(e) for v in e])
+        return np.array(rows)
+    return softmax
+
+
+@pytest.mark.parametrize("fn, words", [
+    (_shifted(lambda Z: Z.min(axis=1, keepdims=True)), "the row's minimum"),
+    (_shifted(lambda Z: Z.mean(axis=1, keepdims=True)), "the row's mean"),
+    (_shifted(lambda Z: Z[:, :1]), "the row's first logit"),
+    (_math_exp_rows(min), "the row's minimum"),
+], ids=["min", "mean", "first-column", "math.exp-min"])
+def test_a_shift_other_than_the_rows_maximum_is_named(fn, words):
+    result = run_check("softmax.forward", fn)
+    assert not result.passed and result.mistake == "shift-not-max", str(result)
+    assert f"you subtracted {words}" in result.summary
+    assert "Subtract the row's maximum" in result.summary and "overflows" in result.summary
+
+
+@pytest.mark.parametrize("fn", [
+    _stable,
+    lambda Z: np.exp(Z - np.log(np.exp(Z - Z.max(1, keepdims=True)).sum(1, keepdims=True))
+                     - Z.max(1, keepdims=True)),
+    lambda Z: (lambda E: E / E.sum(axis=1)[:, None])(np.exp((Z.T - Z.max(axis=1)).T)),
+    SOFTMAX_STYLES["loop"],
+    _math_exp_rows(max),
+], ids=["max-keepdims", "logsumexp", "max-no-keepdims", "loop", "math.exp-max"])
+def test_stable_softmax_variants_pass_on_rows_1000s_wide(fn, recwarn):
+    result = run_check("softmax.forward", fn)
+    assert result.passed, str(result)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -2,8 +2,10 @@
 
 ``softmax(Z)``: ``P = e^{Z − max} / Σ e^{Z − max}`` row by row, shape (m, k). The cases mix
 ordinary logits with logits near 1000 (``e^{1000}`` overflows to inf: a softmax that does
-not subtract the maximum returns NaN) and rows far apart (subtracting one *global* maximum
-underflows the other rows to 0/0).
+not subtract the maximum returns NaN), rows far apart (subtracting one *global* maximum
+underflows the other rows to 0/0) and rows whose own logits are 1000s apart (subtracting the
+row's minimum, mean or first entry still leaves an exponent near 1000: only the maximum keeps
+every exponent ≤ 0).
 
 ``softmax_ce_grad(Z, y)``: ``dL/dZ = (P − Y)/m`` with ``Y`` the one-hot rows of the integer
 labels ``y`` (m,). Named: the softmax Jacobian multiplied on top, the 1/m missing (generic),
@@ -52,13 +54,24 @@ def _logits(rng, kind: str, m: int, k: int):
     return Z
 
 
+#: rows whose own logits lie 1000s apart: only the row's maximum keeps every exponent ≤ 0
+_WIDE = (np.array([[0.0, 1000.0, 1.0], [-1000.0, 0.0, 1000.0], [-1.0e4, 0.0, 1.0],
+                   [2.0, -3.0e4, 0.5]]),
+         np.array([[1000.0, 0.0], [-800.0, 5.0], [3.0, -2.0]]))
+
+
 def _z_cases(opts, expected, with_labels: bool):
     rng = np.random.default_rng(opts.seed)
     kinds = ["normal"] * len(_SHAPES) + ["large", "spread"]
     shapes = [*_SHAPES, (4, 6), (6, 4)]
+    if not with_labels:                       # softmax.forward: also rows 1000s wide
+        kinds += ["wide"] * len(_WIDE)
+        shapes += [W.shape for W in _WIDE]
+    wide = iter(_WIDE)
     cases = []
     for kind, (m, k) in zip(kinds, shapes):
-        Z = _logits(rng, kind, m, k)
+        Z = next(wide) + rng.normal(0.0, 0.1, (m, k)) if kind == "wide" else _logits(
+            rng, kind, m, k)
         inputs = {"Z": Z}
         if with_labels:
             inputs["y"] = rng.integers(0, k, m)
@@ -109,20 +122,80 @@ SOFTMAX = ArraySpec(
 )
 
 
+#: what a learner subtracts instead of the row's maximum: (words, the shift per row)
+_SHIFTS = (("the row's minimum", lambda Z: Z.min(axis=1, keepdims=True)),
+           ("the row's mean", lambda Z: Z.mean(axis=1, keepdims=True)),
+           ("the row's first logit", lambda Z: Z[:, :1]),
+           ("the row's median", lambda Z: np.median(Z, axis=1, keepdims=True)))
+
+
+def _shifted_softmax(Z, shift):
+    with np.errstate(all="ignore"):
+        E = np.exp(Z - shift(Z))
+        return E / E.sum(axis=1, keepdims=True)
+
+
+def _learner_p(answer, case):
+    """The learner's P on a case (NaN where a math.exp overflowed), or None if unusable."""
+    try:
+        out, _ = call_on_copies(answer, case.inputs)
+        return np.asarray(out if not isinstance(out, (tuple, list)) else out[0], dtype=float)
+    except LearnerError as err:
+        if "OverflowError" in str(err):           # math.exp(1000): the same overflow as NaN
+            return np.full(case.expected[next(iter(case.expected))].shape, np.nan)
+        return None
+    except (TypeError, ValueError):
+        return None
+
+
+def _finite_rows(fn, Z) -> list[bool]:
+    """Which rows of Z come out finite when ``fn`` gets them one at a time."""
+    rows = []
+    for i in range(len(Z)):
+        case = ArrayCase({"Z": Z[i:i + 1]}, {}, {"P": Z[i:i + 1]})
+        P = _learner_p(fn, case) if fn is not None else None
+        rows.append(P is not None and bool(np.isfinite(P).all()))
+    return rows
+
+
+def _shift_not_max(exercise_id: str, answer, cases) -> CheckResult:
+    """Right unless a row's own logits are 1000s apart: a shift other than the maximum."""
+    mine = [_finite_rows(answer, c.inputs["Z"]) for c in cases]
+    words, shift = next(((w, f) for w, f in _SHIFTS if mine == [
+        [bool(np.isfinite(_shifted_softmax(c.inputs["Z"][i:i + 1], f)).all())
+         for i in range(len(c.inputs["Z"]))] for c in cases]), (None, _SHIFTS[0][1]))
+    c, row = next((c, i) for c, rows in zip(cases, mine) for i, ok in enumerate(rows)
+                  if not ok) if not all(map(all, mine)) else (cases[0], 0)
+    Z = c.inputs["Z"]
+    did = f"you subtracted {words}" if words else "you subtracted something other than the " \
+                                                  "row's maximum"
+    big = float(np.max(Z[row]) - shift(Z)[row, 0])
+    shown = "[" + ", ".join(f"{v:.1f}" for v in Z[row]) + "]"
+    return CheckResult(exercise_id, False, mistake="shift-not-max", n_cases=len(cases), summary=(
+        f"right while a row's logits are close together, but NaN for the row "
+        f"z = {shown}: {did}, which leaves an exponent of "
+        f"about {big:.0f} — e^{big:.0f} overflows to inf, and inf/inf is NaN. Subtract the "
+        "row's maximum: then the largest exponent is exactly 0 and every other one is "
+        "negative, however far apart the logits are — np.exp(Z - Z.max(axis=1, "
+        "keepdims=True))."))
+
+
 def overflow_probe(exercise_id: str, answer, spec: ArraySpec, opts) -> CheckResult | None:
     """Name the unstable softmax: right on ordinary logits, NaN/inf once they are large."""
-    verdict = {}
-    for case in spec.make_cases(opts):
-        try:
-            out, _ = call_on_copies(answer, case.inputs)
-            mine = np.asarray(out if not isinstance(out, (tuple, list)) else out[0], dtype=float)
-        except (LearnerError, TypeError, ValueError):
+    verdict, failed = {}, {}
+    cases = spec.make_cases(opts)
+    for case in cases:
+        mine = _learner_p(answer, case)
+        if mine is None:
             return None
         ok = close(mine, case.expected[spec.names[0]], spec.rtol, spec.atol)
         kind = case.extra["kind"]
         verdict[kind] = verdict.get(kind, True) and ok
+        if not ok:
+            failed.setdefault(kind, case)
         if kind != "normal" and not ok and np.isfinite(mine).all():
             return None                       # a finite wrong value: the engine explains it
+    n = len(cases)
     if not verdict.get("normal"):
         if verdict.get("large") or verdict.get("spread"):
             return None
@@ -133,19 +206,22 @@ def overflow_probe(exercise_id: str, answer, spec: ArraySpec, opts) -> CheckResu
         result.details.append("Also: with large logits (near 1000) your function returns "
                               "NaN or inf — subtract each row's maximum before np.exp.")
         return result
-    Z = next(c for c in spec.make_cases(opts) if c.extra["kind"] == "large").inputs["Z"]
+    Z = next(c for c in cases if c.extra["kind"] == "large").inputs["Z"]
     if not verdict["large"]:
-        return CheckResult(exercise_id, False, mistake="no-max-subtraction", n_cases=6, summary=(
+        return CheckResult(exercise_id, False, mistake="no-max-subtraction", n_cases=n, summary=(
             f"right for ordinary logits, but NaN when they are large (e.g. Z[0] = "
             f"{np.array2string(Z[0], precision=1)}): e^1000 overflows to inf and inf/inf is NaN. "
             "Subtract each row's maximum first — softmax(z − c) = softmax(z) for any constant "
             "c — so every exponent is ≤ 0: np.exp(Z - Z.max(axis=1, keepdims=True))."))
     if not verdict["spread"]:
-        return CheckResult(exercise_id, False, mistake="global-max", n_cases=6, summary=(
+        return CheckResult(exercise_id, False, mistake="global-max", n_cases=n, summary=(
             "right while all logits are similar, but NaN when rows are far apart (one row near "
             "+1000, the next near −1000): you subtracted one maximum for the whole array, so "
             "every exponent of the low rows underflows to 0 and the row becomes 0/0. Subtract "
             "each row's own maximum: Z.max(axis=1, keepdims=True)."))
+    if "wide" in failed:
+        return _shift_not_max(exercise_id, answer,
+                              [c for c in cases if c.extra["kind"] == "wide"])
     return None
 
 
@@ -154,6 +230,13 @@ def _grade_softmax(answer, opts):
         named = overflow_probe("softmax.forward", answer, SOFTMAX, opts)
         if named is not None:
             return named
+        # a wrong answer is explained where every mistake is finite (rows 1000s wide make
+        # log P and Z/ΣZ infinite): the wide rows count once the rest is right
+        narrow = dataclasses.replace(SOFTMAX, make_cases=lambda o: [
+            c for c in SOFTMAX.make_cases(o) if c.extra["kind"] != "wide"])
+        result = grade_arrays(narrow, answer, opts)
+        if not result.passed:
+            return result
     return grade_arrays(SOFTMAX, answer, opts)
 
 
@@ -254,6 +337,8 @@ def _grade_ce(answer, opts):
 
 _STABILITY = {"no-max-subtraction": "e^Z of large logits overflows: NaN (no max subtracted)",
               "global-max": "one maximum for the whole array: rows far below it become 0/0"}
+_SHIFT = {"shift-not-max": "the row's minimum, mean or first logit subtracted, not its "
+                           "maximum: a row 1000s wide still overflows"}
 _GENERIC = ("transposed", "wrong-shape", "sign", "not-finite", "shape-error", "mutates-input")
 
 register(Exercise(
@@ -265,7 +350,7 @@ register(Exercise(
     id="softmax.forward", lesson=LESSON, answer_name="softmax",
     title="softmax(Z) -> P: row-wise probabilities, stable for any logits",
     grade=_grade_softmax, answer_kinds="function of Z (m, k)",
-    mistakes={**{m.id: m.meaning for m in SOFTMAX.mistakes}, **_STABILITY,
+    mistakes={**{m.id: m.meaning for m in SOFTMAX.mistakes}, **_STABILITY, **_SHIFT,
               **{k: GENERIC_MISTAKES[k] for k in _GENERIC}},
     hints=("One example is one row of Z: exponentiate, then divide each row by its own sum.",
            "softmax(z − c) = softmax(z) for any number c: the c cancels between numerator "
