@@ -164,7 +164,40 @@ BATCH_MISTAKES = [
     (lambda X, y, B, rng: _batches(X, y, B, np.random.default_rng(0)), "ignores-rng"),
     (lambda X, y, B, rng: _batches(X, y, B + 1, rng), "wrong-batch-size"),
     (lambda X, y, B, rng: [X, y], "bad-batch"),
+    (lambda X, y, B, rng: _strided(X, y, B, rng, B + 1), "examples-skipped"),
+    (lambda X, y, B, rng: _shuffled_in_place(X, y, B, rng), "mutates-input"),
 ]
+
+
+def _strided(X, y, B, rng, stride):
+    order = rng.permutation(len(X))
+    return [(X[order[i:i + B]], y[order[i:i + B]]) for i in range(0, len(X), stride)]
+
+
+def _shuffled_in_place(X, y, B, rng):
+    """Right batches, but the caller's X and y are left shuffled."""
+    order = rng.permutation(len(X))
+    X[:], y[:] = X[order], y[order]
+    return [(X[i:i + B], y[i:i + B]) for i in range(0, len(X), B)]
+
+
+def _shuffle_method_in_place(X, y, B, rng):
+    state = rng.bit_generator.state
+    rng.shuffle(X)
+    rng.bit_generator.state = state
+    rng.shuffle(y)                                         # the same order for both
+    return [(X[i:i + B], y[i:i + B]) for i in range(0, len(X), B)]
+
+
+def test_shuffling_the_callers_arrays_in_place_is_named_with_the_fix():
+    result = run_check("minibatch.batches", _shuffle_method_in_place)
+    assert result.mistake == "mutates-input", str(result)
+    assert "in place" in result.summary and "X[order], y[order]" in result.summary
+
+
+def test_a_stride_past_batch_size_says_examples_are_skipped_between_batches():
+    text = run_check("minibatch.batches", BATCH_MISTAKES[-2][0]).summary
+    assert "skipped between batches" in text and "the last" not in text
 
 
 @pytest.mark.parametrize("fn, mistake", BATCH_MISTAKES, ids=[m for _, m in BATCH_MISTAKES])

@@ -2,9 +2,10 @@
 
 The checker hands in rows that carry their own index (``X[i, 0] == i``) and labels made from
 it, so it can read back, batch by batch, *which* examples came and whether each kept its own
-label. Named: X shuffled without y, the last partial batch dropped, no shuffle, examples
-drawn with replacement (some twice, some never), batches of the wrong size, the ``rng``
-ignored (every epoch the same order).
+label. Named: X shuffled without y, the last partial batch dropped, examples skipped between
+batches (a slice step larger than ``batch_size``), no shuffle, examples drawn with
+replacement (some twice, some never), batches of the wrong size, the ``rng`` ignored (every
+epoch the same order), the caller's X or y shuffled in place.
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ MEANINGS = {
     "shuffled-X-not-y": "X shuffled but y not (or shuffled separately): labels belong to "
                         "other examples",
     "last-batch-dropped": "the last, smaller batch is missing",
+    "examples-skipped": "examples skipped between batches (the slices do not start where the "
+                        "previous one ended)",
     "not-shuffled": "the batches come in the data's own order",
     "with-replacement": "examples drawn at random with replacement: some twice, some never",
     "wrong-batch-size": "batches of another size than batch_size",
     "ignores-rng": "the same order whatever rng is passed (every epoch the same batches)",
     "not-a-partition": "the batches do not hold every example exactly once",
     "bad-batch": "a batch is not a pair (X_batch, y_batch) of arrays",
+    "mutates-input": "the caller's X or y shuffled in place",
 }
 
 
@@ -39,9 +43,15 @@ def _data(m: int):
     return X, y
 
 
-def _collect(answer, m, B, seed):
+def _collect(answer, m, B, seed, changed=None):
+    """The example rows, labels and batch sizes the answer returns; the names of the inputs
+    it changed in place go into ``changed``."""
     X, y = _data(m)
-    out = call_learner(answer, X.copy(), y.copy(), B, np.random.default_rng(seed))
+    X_in, y_in = X.copy(), y.copy()
+    out = call_learner(answer, X_in, y_in, B, np.random.default_rng(seed))
+    if changed is not None:
+        changed.update(name for name, mine, orig in (("X", X_in, X), ("y", y_in, y))
+                       if mine.shape != orig.shape or not np.array_equal(mine, orig))
     try:
         batches = list(out)
     except TypeError:
@@ -67,15 +77,32 @@ class _Bad(Exception):
     pass
 
 
+def _skipped(runs) -> CheckResult | None:
+    """Examples missing from the middle: full batches, no repeats, but more examples missing
+    than a dropped last batch explains (slices that start batch_size + 1 apart, say)."""
+    for m, B, rows, _, sizes in runs:
+        missing = m - len(set(rows))
+        if (len(set(rows)) == len(rows) and missing > 0 and all(b == B for b in sizes[:-1])
+                and len(rows) != (m // B) * B):
+            return CheckResult("minibatch.batches", False, mistake="examples-skipped",
+                               n_cases=len(CASES), point={"m": m, "batch_size": B}, summary=(
+                f"with m = {m} examples and batch_size = {B}, your {len(sizes)} batches hold "
+                f"{len(rows)} examples: {missing} examples are skipped between batches, never "
+                "trained on in that epoch. Each slice must start where the previous one "
+                f"ended — starts 0, {B}, {2 * B}, … from range(0, m, batch_size) — so the "
+                "batches together hold every example once."))
+    return None
+
+
 def _grade(answer, opts) -> CheckResult:
     eid = "minibatch.batches"
     if isinstance(answer, (str, type)) or not callable(answer):
         raise LearnerError("this exercise wants your function minibatches(X, y, batch_size, "
                            f"rng), not a {type(answer).__name__}", kind="type")
-    runs = []
+    runs, changed = [], set()
     try:
         for m, B in CASES:
-            runs.append((m, B, *_collect(answer, m, B, opts.seed + m)))
+            runs.append((m, B, *_collect(answer, m, B, opts.seed + m, changed)))
     except _Bad as err:
         return CheckResult(eid, False, mistake="bad-batch", summary=str(err))
 
@@ -88,6 +115,9 @@ def _grade(answer, opts) -> CheckResult:
         _, y = _data(m)
         if sorted(rows) != list(range(m)):
             seen = set(rows)
+            skipped = _skipped(runs)
+            if skipped is not None:
+                return skipped
             if len(rows) == (m // B) * B < m and len(seen) == len(rows):
                 return fail("last-batch-dropped", (
                     f"with m = {m} examples and batch_size = {B}, your batches hold {len(rows)} "
@@ -126,6 +156,14 @@ def _grade(answer, opts) -> CheckResult:
             "two different rngs give exactly the same batches: your function does not use the "
             "rng it is given (a fixed seed inside?). Each epoch would then see the same order. "
             "Shuffle with rng.permutation(m)."), m, B)
+    if changed:
+        names = " and ".join(sorted(changed))
+        return fail("mutates-input", (
+            f"your batches are right, but your function shuffles the caller's {names} in place "
+            f"(`rng.shuffle(X)`, `X[:] = X[order]`): after an epoch the caller's {names} are in "
+            "a different order than before — and a caller who kept y apart from X, or reads "
+            "X_train again for the accuracy, gets scrambled data. Index copies instead: "
+            "X[order], y[order] make new arrays and leave X and y as they were."))
     return CheckResult(eid, True, n_cases=len(CASES), summary=(
         "correct — every example exactly once per epoch, X and y shuffled together, the last "
         f"partial batch kept (m, batch_size = {', '.join(map(str, CASES))})"))
