@@ -258,3 +258,77 @@ def test_stubs_are_not_attempted(eid):
 
     result = run_check(eid, stub)
     assert not result.attempted and not result.passed
+
+
+# --- step: params not changed in place, what to return, messages in the lesson's terms -----------
+
+def _local_names_step(params, X, y, lr):
+    """Right gradients, but only local names are updated: params is left as it was."""
+    W1, b1, W2, b2 = (params[k] for k in ref.PARAM_NAMES)
+    copy = {k: v.copy() for k, v in params.items()}
+    loss = make_step()(copy, X, y, lr)
+    W1 = W1 - (params["W1"] - copy["W1"])                   # noqa: F841  (the learner's bug)
+    return loss
+
+
+def _copy_step(params, X, y, lr):
+    params = {k: v.copy() for k, v in params.items()}       # a copy of the dict, updated
+    return make_step()(params, X, y, lr)
+
+
+def _biases_forgotten(params, X, y, lr):
+    kept = {k: params[k].copy() for k in ("b1", "b2")}
+    loss = make_step()(params, X, y, lr)
+    params.update(kept)
+    return loss
+
+
+@pytest.mark.parametrize("fn", [_local_names_step, _copy_step], ids=["local-names", "copy"])
+def test_a_step_that_leaves_params_unchanged_is_named_not_a_checker_error(fn):
+    result = run_check("digits.step", fn)
+    assert result.mistake == "params-not-updated", str(result)
+    assert "did not change params in place" in result.summary
+    assert "params['W1'] = " in result.summary and "-=" in result.summary
+
+
+def test_a_step_that_forgets_the_biases_names_them():
+    result = run_check("digits.step", _biases_forgotten)
+    assert result.mistake == "params-not-updated"
+    assert "changed W1, W2 but not b1, b2" in result.summary
+
+
+def test_returning_params_and_loss_says_to_return_the_loss_only():
+    def step(params, X, y, lr):
+        return params, make_step()(params, X, y, lr)
+
+    result = run_check("digits.step", step)
+    assert not result.passed
+    assert "returned a tuple of 2 items" in result.summary and "return loss" in result.summary
+    assert "numpy array" not in result.summary
+
+
+def test_step_messages_use_the_lessons_one_hot_and_plain_shapes():
+    assert "np.eye(10)[y]" in run_check("digits.step", make_step(labels=True)).summary
+
+    def transposed_W1(params, X, y, lr):
+        loss = make_step()(params, X, y, lr)
+        params["W1"] = params["W1"].T.copy()
+        return loss
+
+    text = str(run_check("digits.step", transposed_W1))
+    assert "W1 keeps its shape (64, 32)" in text and "'64'" not in text
+
+
+def test_a_zero_or_negative_gradient_ratio_is_no_checker_error():
+    def frozen_W2(params, X, y, lr):                          # dW2 reads as exactly 0
+        kept = params["W2"].copy()
+        loss = make_step()(params, X, y, lr)
+        params["W2"] = kept
+        return loss
+
+    def ascent(params, X, y, lr):                             # every gradient's sign flipped
+        return make_step()(params, X, y, -lr)
+
+    for fn in (frozen_W2, ascent):
+        result = run_check("digits.step", fn)
+        assert not result.passed and result.mistake != "checker-error", str(result)

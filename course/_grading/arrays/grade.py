@@ -81,7 +81,8 @@ class OutputSpec:
     def shape_text(self, case: ArrayCase) -> str:
         """``(n_in, n_out) = (3, 4)``."""
         symbols = f"({', '.join(self.dims)}{',' if len(self.dims) == 1 else ''})"
-        return f"{symbols} = {self.shape(case)}"
+        shape = str(self.shape(case))
+        return shape if symbols == shape else f"{symbols} = {shape}"
 
 
 @dataclass

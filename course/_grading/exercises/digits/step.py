@@ -43,6 +43,11 @@ _LR = 0.1
 _SHAPES = {"W1": ("64", "32"), "b1": ("1", "32"), "W2": ("32", "10"), "b2": ("1", "10")}
 
 
+def _shape_text(name: str) -> str:
+    """``(64, 32)``: a parameter's shape as the learner prints it."""
+    return f"({', '.join(_SHAPES[name])})"
+
+
 def _cases(opts):
     X, y, _, _ = digits_split()
     rng = np.random.default_rng(opts.seed)
@@ -92,7 +97,7 @@ def _g(**switches):
 
 STEP = ArraySpec(
     exercise_id="digits.step", signature="step(params, X, y, lr)", returns="dict",
-    outputs=(*(OutputSpec(f"d{k}", _SHAPES[k], f"{k} keeps its shape {_SHAPES[k]}",
+    outputs=(*(OutputSpec(f"d{k}", _SHAPES[k], f"{k} keeps its shape {_shape_text(k)}",
                           label=f"d{k}") for k in PARAM_NAMES),
              OutputSpec("loss", (), "one number, the batch's mean cross-entropy")),
     make_cases=_cases, rtol=1e-6, atol=1e-10,
@@ -104,7 +109,7 @@ STEP = ArraySpec(
         ArrayMistake("labels-not-one-hot", "P − y with the labels as numbers",
                      _g(labels_as_numbers=True),
                      "you subtracted the label numbers from P; subtract the one-hot rows "
-                     "Y = one_hot(y, 10)."),
+                     "Y = np.eye(10)[y] (row i has a single 1, in column y[i])."),
         ArrayMistake("mean-over-all-entries", "divided by m·10", _g(mean_all=True),
                      "every gradient is 10 times too small: the cross-entropy is a mean over "
                      "the m examples only, dZ2 = (P − Y)/m."),
@@ -135,8 +140,8 @@ def _fixed_divisor(answer, opts):
         except (LearnerError, NotAttempted):
             return None
         r = ratio_to(np.asarray(mine["dW2"], dtype=float), case.expected["dW2"], 1e-6, 1e-10)
-        if r is None:
-            return None
+        if r is None or not np.isfinite(r) or r <= 0:
+            return None                               # no positive constant factor
         ratios.append(case.dims["m"] / r)             # = the learner's divisor
     if np.allclose(ratios, ratios[0], rtol=1e-6) and not np.isclose(ratios[0], 1.0):
         N = ratios[0]
@@ -149,10 +154,53 @@ def _fixed_divisor(answer, opts):
     return None
 
 
+def _updates_in_place(answer, opts) -> CheckResult | None:
+    """One call on a copy of the first case: did step change the dict it was handed, and did
+    it return one number? Named here, before the gradients are read from the change."""
+    case = _cases(opts)[0]
+    params = {k: np.array(case.inputs[k], copy=True) for k in PARAM_NAMES}
+    before = {k: v.copy() for k, v in params.items()}
+    X, y = np.array(case.inputs["X"], copy=True), np.array(case.inputs["y"], copy=True)
+    try:
+        with np.errstate(all="ignore"):
+            loss = call_learner(answer, params, X, y.astype(int), _LR)
+    except LearnerError:
+        return None                   # the engine reads a shape error from the failing line
+    if isinstance(loss, (tuple, list, dict)):
+        n = len(loss)
+        what = f"a {type(loss).__name__}" + (f" of {n} item{'s' * (n != 1)}" if n else "")
+        raise LearnerError(
+            f"step must return the batch's loss, one number, but it returned {what}. The "
+            "parameters need not be returned: step changes the params dict it is handed "
+            "(params['W1'] -= lr * dW1, ...), and the caller sees that change. End with "
+            "`return loss`.", kind="type")
+    same = [k for k in PARAM_NAMES
+            if isinstance(params.get(k), np.ndarray) and params[k].shape == before[k].shape
+            and np.array_equal(params[k], before[k])]
+    if not same:
+        return None
+    changed = [k for k in PARAM_NAMES if k not in same]
+    if changed:
+        did = (f"your step changed {', '.join(changed)} but not {', '.join(same)}: update all "
+               "four parameters in the dict")
+    else:
+        did = ("your step did not change params in place: after the call every array in the "
+               "dict is what it was. Assigning to a local name (W1 = W1 - lr * dW1) or to a "
+               "copy of the dict leaves the caller's params untouched; assign "
+               "params['W1'] = … or use params['W1'] -= lr * dW1")
+    return CheckResult("digits.step", False, mistake="params-not-updated", n_cases=1,
+                       point={"m": case.dims["m"]}, summary=(
+        f"{did} (the checker reads each gradient from that change: "
+        "dW1 = (W1 before − W1 after) / lr)."))
+
+
 def _grade(answer, opts):
     if isinstance(answer, (str, type)) or not callable(answer):
         raise LearnerError("this exercise wants your function step(params, X, y, lr), not a "
                            f"{type(answer).__name__}", kind="type")
+    named = _updates_in_place(answer, opts)
+    if named is not None:
+        return named
     try:
         result = grade_arrays(STEP, _adapter(answer), opts)
     except LearnerError as err:
@@ -189,6 +237,8 @@ register(Exercise(
     title="step(params, X, y, lr): forward, backward and SGD for the 64-32-10 network",
     grade=_grade, answer_kinds="function of (params, X, y, lr)",
     mistakes={**{m.id: m.meaning for m in STEP.mistakes},
+              "params-not-updated": "params not changed in place (local names or a copy "
+                                    "updated)",
               "fixed-divisor": "divided by a fixed batch size instead of the batch's own m: "
                                "the last partial batch mis-weighted",
               **{k: GENERIC_MISTAKES[k] for k in ("missing-1/m", "transposed", "sign",
