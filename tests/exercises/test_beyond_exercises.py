@@ -174,10 +174,16 @@ MISTAKES = [
     ("relu.backward", lambda dA, Z: dA * Z, "times-Z"),
     ("relu.backward", lambda dA, Z: dA * np.maximum(Z, 0), "times-A"),
     ("relu.backward", lambda dA, Z: dA * (dA > 0), "mask-from-dA"),
+    ("relu.backward", lambda dA, Z: (Z > 0), "mask-only"),
+    ("relu.backward", lambda dA, Z: (Z > 0).astype(float), "mask-only"),
     ("relu.leaky_backward", lambda dA, Z, a: dA * (Z > 0), "relu-mask"),
     ("relu.leaky_backward", lambda dA, Z, a: dA * np.where(Z > 0, a, 1), "alpha-swapped"),
     ("relu.leaky_backward", lambda dA, Z, a: dA * ((Z > 0) + a), "alpha-added"),
     ("relu.leaky_backward", lambda dA, Z, a: dA * np.where(Z > 0, Z, a * Z), "times-A"),
+    ("relu.leaky_backward", lambda dA, Z, a: dA * np.where(Z > 0, 1, a * Z), "alpha-times-Z"),
+    ("relu.leaky_backward", lambda dA, Z, a: dA * np.where(Z > 0, 1, 0.01), "alpha-hard-coded"),
+    ("relu.leaky_backward", lambda dA, Z, a=0.2: np.where(Z > 0, dA, 0.2 * dA),
+     "alpha-hard-coded"),
     ("init.scale", lambda i, o, a: math.sqrt(2 / i), "he-for-sigmoid"),
     ("init.scale", lambda i, o, a: math.sqrt(2 / (i + o)), "xavier-for-relu"),
     ("init.scale", lambda i, o, a: 2 / i if a == "relu" else 2 / (i + o), "variance-not-std"),
@@ -273,3 +279,9 @@ def test_stable_softmax_variants_pass_on_rows_1000s_wide(fn, recwarn):
     result = run_check("softmax.forward", fn)
     assert result.passed, str(result)
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_hard_coded_alpha_is_reported_at_the_alpha_the_checker_used():
+    result = run_check("relu.leaky_backward", lambda dA, Z, a: dA * np.where(Z > 0, 1, 0.01))
+    assert result.summary.startswith("at alpha = 0.1 your slope on the negative side is 0.01")
+    assert result.point["alpha"] == 0.1 and "np.where(Z > 0, 1, alpha)" in result.summary

@@ -20,6 +20,7 @@ from course._grading.arrays import (
     ArrayMistake,
     ArraySpec,
     OutputSpec,
+    call_on_copies,
     grade_arrays,
 )
 from course._grading.exercises.beyond.reference import (
@@ -28,7 +29,9 @@ from course._grading.exercises.beyond.reference import (
     leaky_relu_backward,
     relu_backward,
 )
+from course._grading.guards import LearnerError
 from course._grading.registry import Exercise, register
+from course._grading.result import CheckResult
 
 __all__ = ["RELU", "LEAKY"]
 
@@ -85,6 +88,11 @@ RELU = ArraySpec(
                      "you multiplied by A = max(0, Z), the activation's values; the slope is "
                      "the 0/1 mask (Z > 0). (A > 0 as a mask would be right: A and Z have the "
                      "same sign.)"),
+        ArrayMistake("mask-only", "the 0/1 mask [Z > 0] returned, not multiplied by dA",
+                     _d(lambda dA, Z, a: (Z > 0).astype(float)),
+                     "you returned the mask (Z > 0) itself: 1 where the unit was on, 0 "
+                     "elsewhere. That is the ReLU's slope, the local derivative; the chain rule "
+                     "multiplies it by the gradient arriving from above: dA * (Z > 0)."),
         ArrayMistake("mask-from-dA", "dA ⊙ [dA > 0]: the mask taken from the incoming gradient",
                      _d(lambda dA, Z, a: dA * (dA > 0)),
                      "your mask comes from dA, the incoming gradient; it belongs to the "
@@ -117,10 +125,58 @@ LEAKY = ArraySpec(
                      "you multiplied by A = leaky_relu(Z), the activation's values; the slope "
                      "is 1 or alpha (a mask from A > 0 would be fine — A and Z have the same "
                      "sign — but not A's values)."),
+        ArrayMistake("alpha-times-Z", "dA ⊙ (1 where Z > 0, else alpha·Z): the value alpha·z "
+                                      "used as the slope",
+                     _d(lambda dA, Z, a: dA * np.where(Z > 0, 1.0, a * Z)),
+                     "on the negative side you multiplied by alpha·Z — the leaky ReLU's *value* "
+                     "there. Its slope is alpha alone (the derivative of alpha·z is alpha), so "
+                     "dZ = dA * alpha where Z ≤ 0: np.where(Z > 0, 1, alpha)."),
         ArrayMistake("no-mask", "dZ = dA", _d(lambda dA, Z, a: dA),
                      "dZ equals dA: the slope alpha on the negative side is missing."),
     ),
 )
+
+
+def _fixed_alpha(answer, opts) -> CheckResult | None:
+    """Name a slope hard-coded on the negative side (0.01, say) instead of the argument."""
+    cases, slopes = LEAKY.make_cases(opts), []
+    for case in cases:
+        try:
+            out, _ = call_on_copies(answer, case.inputs)
+            mine = np.asarray(out, dtype=float)
+        except (LearnerError, TypeError, ValueError):
+            return None
+        dA, Z = case.extra["dA"], case.extra["Z"]
+        if mine.shape != Z.shape or not np.allclose(mine[Z > 0], dA[Z > 0]):
+            return None
+        neg = (Z <= 0) & (np.abs(dA) > 1e-12)
+        c = mine[neg] / dA[neg]
+        if not c.size or not np.allclose(c, c[0]):
+            return None
+        slopes.append(float(c[0]))
+    c0 = slopes[0]
+    if c0 in (0.0, 1.0) or not np.allclose(slopes, c0):
+        return None
+    alphas = [case.extra["alpha"] for case in cases]
+    k = next((i for i, a in enumerate(alphas) if not np.isclose(a, c0)), None)
+    if k is None:
+        return None
+    others = ", ".join(f"{a:g}" for a in dict.fromkeys(alphas))
+    case = cases[k]
+    return CheckResult("relu.leaky_backward", False, mistake="alpha-hard-coded",
+                       n_cases=len(cases), point={**case.dims, "alpha": alphas[k]}, summary=(
+        f"at alpha = {alphas[k]:g} your slope on the negative side is {c0:g} — and it is "
+        f"{c0:g} for every alpha the checker passed ({others}): you used a fixed {c0:g} "
+        "instead of the argument alpha. The leaky ReLU's slope there is whatever alpha the "
+        "caller chose: np.where(Z > 0, 1, alpha)."))
+
+
+def _grade_leaky(answer, opts) -> CheckResult:
+    if callable(answer) and not isinstance(answer, (str, type)):
+        named = _fixed_alpha(answer, opts)
+        if named is not None:
+            return named
+    return grade_arrays(LEAKY, answer, opts)
 
 
 def _meanings(spec):
@@ -150,8 +206,10 @@ register(Exercise(
            r"`dA * np.where(Z > 0, 1.0, alpha)`.",
     id="relu.leaky_backward", lesson=LESSON, answer_name="leaky_relu_backward",
     title="leaky_relu_backward(dA, Z, alpha) -> dZ = dA ⊙ (1 if Z > 0 else alpha)",
-    grade=lambda answer, opts: grade_arrays(LEAKY, answer, opts),
-    answer_kinds="function of (dA, Z, alpha)", mistakes=_meanings(LEAKY),
+    grade=_grade_leaky,
+    answer_kinds="function of (dA, Z, alpha)",
+    mistakes={**_meanings(LEAKY), "alpha-hard-coded": "a fixed slope (0.01, say) on the "
+                                                      "negative side instead of alpha"},
     hints=("The leaky ReLU is z for z > 0 and alpha·z otherwise. Differentiate each piece.",
            "The slope is an array with Z's shape holding 1 on one side and alpha on the other.",
            "np.where(condition, value_if_true, value_if_false) builds such an array in one line."),
