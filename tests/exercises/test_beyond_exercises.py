@@ -139,6 +139,19 @@ def test_init_std_styles_pass(fn):
     assert run_check("init.scale", fn).passed
 
 
+def test_lecun_for_sigmoid_and_tanh_is_the_lessons_own_derivation_and_passes():
+    result = run_check("init.scale",
+                       lambda i, o, a: math.sqrt((2 if a == "relu" else 1) / i))
+    assert result.passed, str(result)
+    assert "LeCun's sqrt(1/n_in) for the sigmoid/tanh layers" in result.summary
+
+
+def test_he_for_sigmoid_is_called_he_and_not_confused_with_lecun():
+    text = run_check("init.scale", lambda i, o, a: math.sqrt(2 / i)).summary
+    assert "He's sqrt(2/n_in)" in text and "(or sqrt(1/n_in))" not in text
+    assert "LeCun's sqrt(1/n_in)" in text                     # the fix offered, by its name
+
+
 # --- every named mistake is named ----------------------------------------------------------------
 
 def _naive(Z):
