@@ -332,3 +332,79 @@ def test_a_zero_or_negative_gradient_ratio_is_no_checker_error():
     for fn in (frozen_W2, ascent):
         result = run_check("digits.step", fn)
         assert not result.passed and result.mistake != "checker-error", str(result)
+
+
+# --- train: the loop's contract (a new order every epoch, the size-weighted epoch loss) ----------
+
+def _loop(batches_per_epoch, epoch_loss):
+    """A train whose epochs use ``batches_per_epoch(X, y, B, seed, rng)`` and report
+    ``epoch_loss(losses, sizes, B, N)``; the step is right."""
+    step = make_step()
+
+    def train(params, X, y, epochs, lr, batch_size, seed):
+        rng, losses = np.random.default_rng(seed), []
+        for _ in range(epochs):
+            batches = batches_per_epoch(X, y, batch_size, seed, rng)
+            out = [(step(params, Xb, yb, lr), len(Xb)) for Xb, yb in batches]
+            losses.append(epoch_loss([v for v, _ in out], [n for _, n in out], batch_size,
+                                     len(X)))
+        return losses
+    return train
+
+
+def _weighted(losses, sizes, B, N):
+    return sum(v * n for v, n in zip(losses, sizes)) / N
+
+
+def _fresh(X, y, B, seed, rng):
+    return _gen_batches(X, y, B, rng)
+
+
+def _rng_inside(X, y, B, seed, rng):
+    return _batches(X, y, B, np.random.default_rng(seed))       # a new rng every epoch
+
+
+def _drawn_once():
+    memo = {}
+
+    def batches(X, y, B, seed, rng):
+        key = (len(X), B, float(X.sum()))
+        return memo.setdefault(key, _batches(X, y, B, rng))     # replayed every epoch
+    return batches
+
+
+TRAIN_MISTAKES = [
+    (_loop(_rng_inside, _weighted), "same-batches-every-epoch"),
+    (_loop(_drawn_once(), _weighted), "same-batches-every-epoch"),
+    (_loop(_fresh, lambda losses, sizes, B, N: float(np.mean(losses))), "unweighted-mean"),
+    (_loop(_fresh, lambda losses, sizes, B, N: sum(losses) * B / N), "weighted-by-batch-size"),
+    (_loop(_fresh, lambda losses, sizes, B, N: sum(losses)), "epoch-loss-wrong"),
+    (_loop(_fresh, lambda losses, sizes, B, N: losses[-1]), "epoch-loss-wrong"),
+]
+
+
+@pytest.mark.parametrize("fn, mistake", TRAIN_MISTAKES,
+                         ids=["rng-inside", "batches-once", "plain-mean", "times-batch_size",
+                              "sum", "last-batch"])
+def test_train_contract_mistakes_are_named_although_accuracy_passes(fn, mistake):
+    result = run_check("digits.train", fn)
+    assert not result.passed and result.mistake == mistake, str(result)
+
+
+@pytest.mark.parametrize("epoch_loss", [
+    _weighted,
+    lambda losses, sizes, B, N: float(np.average(losses, weights=sizes)),
+    lambda losses, sizes, B, N: sum(v * n for v, n in zip(losses, sizes)) / sum(sizes),
+], ids=["total-over-N", "np.average", "over-sum-of-sizes"])
+def test_train_with_a_size_weighted_epoch_loss_passes(epoch_loss):
+    result = run_check("digits.train", _loop(_fresh, epoch_loss))
+    assert result.passed, str(result)
+
+
+def test_train_contract_messages_say_what_to_change():
+    text = run_check("digits.train", TRAIN_MISTAKES[0][0]).summary
+    assert "once, before the epoch loop" in text and "inside the loop" in text
+    text = run_check("digits.train", TRAIN_MISTAKES[3][0]).summary
+    assert "batch_size = 32" in text and "1.28×" in text and "len(X_batch)" in text
+    text = run_check("digits.train", TRAIN_MISTAKES[2][0]).summary
+    assert "counts as much as one of 32" in text and "len(X_batch)" in text
