@@ -26,7 +26,7 @@ def softmax_ce_grad(Z, y):
 
 
 def relu_backward(dA, Z):
-    """``dZ = dA ⊙ [Z > 0]``: the ReLU's slope is 1 where the unit was active, else 0."""
+    """``delta = dA ⊙ [Z > 0]``: the ReLU's slope is 1 where the unit was active, else 0."""
     return dA * (Z > 0)                       # (m, n)
 
 
@@ -36,5 +36,5 @@ def leaky_relu(Z, alpha):
 
 
 def leaky_relu_backward(dA, Z, alpha):
-    """``dZ = dA ⊙ (1 where Z > 0, else alpha)``."""
+    """``delta = dA ⊙ (1 where Z > 0, else alpha)``."""
     return dA * np.where(Z > 0, 1.0, alpha)   # (m, n)

@@ -1,7 +1,7 @@
 """Lesson 09, exercises 3 and 4: the ReLU's and the leaky ReLU's backward pass.
 
-``relu_backward(dA, Z) -> dZ = dA ⊙ [Z > 0]`` and
-``leaky_relu_backward(dA, Z, alpha) -> dZ = dA ⊙ (1 where Z > 0, else alpha)``.
+``relu_backward(dA, Z) -> delta = dA ⊙ [Z > 0]`` and
+``leaky_relu_backward(dA, Z, alpha) -> delta = dA ⊙ (1 where Z > 0, else alpha)``.
 
 A mask taken from ``A > 0`` instead of ``Z > 0`` gives the same numbers for both (A and Z
 have the same sign when alpha > 0), so it is accepted; the lesson says where it is not
@@ -52,17 +52,17 @@ def _cases(opts, leaky: bool):
             expected = leaky_relu_backward(dA, Z, alpha)
         else:
             expected = relu_backward(dA, Z)
-        cases.append(ArrayCase(inputs, {"m": m, "n": n}, {"dZ": expected},
+        cases.append(ArrayCase(inputs, {"m": m, "n": n}, {"delta": expected},
                                {**inputs, "alpha": alpha}))
     return cases
 
 
 def _d(fn):
-    return lambda case: {"dZ": fn(case.extra["dA"], case.extra["Z"], case.extra["alpha"]
+    return lambda case: {"delta": fn(case.extra["dA"], case.extra["Z"], case.extra["alpha"]
                                   if "alpha" in case.inputs else 0.0)}
 
 
-_OUT = (OutputSpec("dZ", ("m", "n"), "each entry is dL/dZ[i, j], so dZ has Z's shape"),)
+_OUT = (OutputSpec("delta", ("m", "n"), "each entry is dL/dZ[i, j], so delta has Z's shape"),)
 _MASK_HINT = ("The slope of max(0, z) is 1 where z > 0 and 0 elsewhere: multiply dA by that "
               "0/1 mask, entry by entry.")
 
@@ -71,10 +71,10 @@ RELU = ArraySpec(
     make_cases=lambda opts: _cases(opts, leaky=False),
     mistake_hints=dict.fromkeys(("times-Z", "times-A", "no-mask", "mask-inverted"), _MASK_HINT),
     mistakes=(
-        ArrayMistake("no-mask", "dZ = dA: the ReLU's slope left out",
+        ArrayMistake("no-mask", "delta = dA: the ReLU's slope left out",
                      _d(lambda dA, Z, a: dA),
-                     "dZ equals dA: the ReLU's slope is missing. It is 0 where the unit was "
-                     "off (Z ≤ 0), so those entries must be 0: dZ = dA * (Z > 0)."),
+                     "delta equals dA: the ReLU's slope is missing. It is 0 where the unit was "
+                     "off (Z ≤ 0), so those entries must be 0: delta = dA * (Z > 0)."),
         ArrayMistake("mask-inverted", "dA ⊙ [Z < 0]: the mask the wrong way round",
                      _d(lambda dA, Z, a: dA * (Z < 0)),
                      "your mask lets the gradient through where Z < 0 and blocks it where "
@@ -109,7 +109,7 @@ LEAKY = ArraySpec(
         ArrayMistake("relu-mask", "the ReLU's 0/1 mask reused: alpha lost on the negative side",
                      _d(lambda dA, Z, a: dA * (Z > 0)),
                      "the entries where Z ≤ 0 are 0: that is the plain ReLU's mask. The leaky "
-                     "ReLU is alpha·z there, slope alpha, so dZ = dA * alpha on that side — "
+                     "ReLU is alpha·z there, slope alpha, so delta = dA * alpha on that side — "
                      "the unit never dies."),
         ArrayMistake("alpha-swapped", "slope alpha where Z > 0 and 1 elsewhere",
                      _d(lambda dA, Z, a: dA * np.where(Z > 0, a, 1.0)),
@@ -130,9 +130,9 @@ LEAKY = ArraySpec(
                      _d(lambda dA, Z, a: dA * np.where(Z > 0, 1.0, a * Z)),
                      "on the negative side you multiplied by alpha·Z — the leaky ReLU's *value* "
                      "there. Its slope is alpha alone (the derivative of alpha·z is alpha), so "
-                     "dZ = dA * alpha where Z ≤ 0: np.where(Z > 0, 1, alpha)."),
-        ArrayMistake("no-mask", "dZ = dA", _d(lambda dA, Z, a: dA),
-                     "dZ equals dA: the slope alpha on the negative side is missing."),
+                     "delta = dA * alpha where Z ≤ 0: np.where(Z > 0, 1, alpha)."),
+        ArrayMistake("no-mask", "delta = dA", _d(lambda dA, Z, a: dA),
+                     "delta equals dA: the slope alpha on the negative side is missing."),
     ),
 )
 
@@ -189,23 +189,23 @@ register(Exercise(
     forbidden=("course.nn.activations.relu_prime",
                "course._grading.exercises.beyond.reference.relu_backward"),
     reference=relu_backward,
-    reveal=r"$dZ = dA \odot [Z > 0]$: `dA * (Z > 0)` — the mask of the units that were on.",
+    reveal=r"$\delta = dA \odot [Z > 0]$: `dA * (Z > 0)` — the mask of the units that were on.",
     id="relu.backward", lesson=LESSON, answer_name="relu_backward",
-    title="relu_backward(dA, Z) -> dZ = dA ⊙ [Z > 0]",
+    title="relu_backward(dA, Z) -> delta = dL/dZ of a ReLU layer",
     grade=lambda answer, opts: grade_arrays(RELU, answer, opts),
     answer_kinds="function of (dA, Z)", mistakes=_meanings(RELU),
     hints=("A = max(0, Z) entry by entry. What is the slope of max(0, z) for z > 0? For z < 0?",
-           "BP2 with f = ReLU: dZ = dA ⊙ f'(Z), and f'(Z) is a 0/1 array with Z's shape.",
+           "BP2 with f = ReLU: delta = dA ⊙ f'(Z), and f'(Z) is a 0/1 array with Z's shape.",
            "A boolean comparison of Z with 0 is the whole slope; numpy multiplies True as 1."),
 ))
 
 register(Exercise(
     forbidden=("course._grading.exercises.beyond.reference.leaky_relu_backward",),
     reference=leaky_relu_backward,
-    reveal=r"$dZ = dA \odot (1$ where $Z > 0$, else $\alpha)$: "
+    reveal=r"$\delta = dA \odot (1$ where $Z > 0$, else $\alpha)$: "
            r"`dA * np.where(Z > 0, 1.0, alpha)`.",
     id="relu.leaky_backward", lesson=LESSON, answer_name="leaky_relu_backward",
-    title="leaky_relu_backward(dA, Z, alpha) -> dZ = dA ⊙ (1 if Z > 0 else alpha)",
+    title="leaky_relu_backward(dA, Z, alpha) -> delta = dL/dZ of a leaky-ReLU layer",
     grade=_grade_leaky,
     answer_kinds="function of (dA, Z, alpha)",
     mistakes={**_meanings(LEAKY), "alpha-hard-coded": "a fixed slope (0.01, say) on the "

@@ -363,10 +363,11 @@ register(Exercise(
     forbidden=_FORBIDDEN_GRAD,
     reference=softmax_ce_grad,
     reveal=r"$\partial L/\partial Z = (P - Y)/m$ with $P = \mathrm{softmax}(Z)$ and $Y$ the "
-           r"one-hot rows (`np.eye(k)[y]`): the Jacobian's $p_i(\delta_{ij} - p_j)$ times "
-           r"$-y_i/p_i$ sums to $p_j - y_j$.",
+           r"one-hot rows (`np.eye(k)[y]`): the Jacobian's $p_i(\mathbf{1}[i = j] - p_j)$ "
+           r"times $-y_i/p_i$ sums to $-y_j + p_j \sum_i y_i = p_j - y_j$, and the mean over "
+           r"the $m$ rows divides by $m$.",
     id="softmax.ce_grad", lesson=LESSON, answer_name="softmax_ce_grad",
-    title="softmax_ce_grad(Z, y) -> dL/dZ of the mean cross-entropy: (P − Y)/m",
+    title="softmax_ce_grad(Z, y) -> dL/dZ of the mean cross-entropy, from integer labels",
     grade=_grade_ce, answer_kinds="function of (Z (m, k), y (m,) integer labels)",
     mistakes={**{m.id: m.meaning for m in CE_GRAD.mistakes}, **_STABILITY,
               "missing-1/m": GENERIC_MISTAKES["missing-1/m"],
@@ -374,8 +375,8 @@ register(Exercise(
               **{k: GENERIC_MISTAKES[k] for k in _GENERIC}},
     hints=("For one example, L = −log p_y. Differentiate it with respect to each z_j — "
            "you met ∂p_y/∂z_j in the Jacobian above.",
-           "−(1/p_y)·p_y(δ_yj − p_j) = p_j − δ_yj: the gradient is p minus the one-hot row "
-           "of the label. The batch loss is a mean over m rows.",
+           "−(1/p_y)·p_y(1[y = j] − p_j) = p_j − 1[y = j]: the gradient is p minus the "
+           "one-hot row of the label. The batch loss is a mean over m rows.",
            "Build the one-hot rows Y from the integer labels (np.eye(k)[y]), then combine them "
            "with your softmax(Z) and the batch size — nothing else multiplies in."),
 ))

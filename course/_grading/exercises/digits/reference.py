@@ -10,13 +10,13 @@ The network, one example per row::
 
 and its backward pass (lesson 09's results)::
 
-    dZ2 = (P − Y) / m       # (m, 10)   no softmax Jacobian: it is inside P − Y
-    dW2 = A1.T @ dZ2        # (32, 10)
-    db2 = dZ2.sum(axis=0, keepdims=True)
-    dA1 = dZ2 @ W2.T        # (m, 32)   with W2 *before* its update
-    dZ1 = dA1 * (Z1 > 0)    # (m, 32)   the ReLU's mask, on the pre-activation
-    dW1 = X.T @ dZ1         # (64, 32)
-    db1 = dZ1.sum(axis=0, keepdims=True)
+    delta2 = (P − Y) / m       # (m, 10)   no softmax Jacobian: it is inside P − Y
+    dW2 = A1.T @ delta2        # (32, 10)
+    db2 = delta2.sum(axis=0, keepdims=True)
+    dA1 = delta2 @ W2.T        # (m, 32)   with W2 *before* its update
+    delta1 = dA1 * (Z1 > 0)    # (m, 32)   the ReLU's mask, on the pre-activation
+    dW1 = X.T @ delta1         # (64, 32)
+    db1 = delta1.sum(axis=0, keepdims=True)
 """
 
 from __future__ import annotations
@@ -72,18 +72,18 @@ def gradients(params, X, y, *, jacobian=False, mask="Z1", divisor=None, labels_a
     P = softmax(Z2)                                       # (m, 10)
     loss = float(-log_softmax(Z2)[np.arange(m), y].mean())
     Y = y[:, None] if labels_as_numbers else one_hot(y, Z2.shape[1])
-    dZ2 = (P - Y) / (divisor if divisor else m)           # (m, 10)
+    delta2 = (P - Y) / (divisor if divisor else m)           # (m, 10)
     if mean_all:
-        dZ2 = dZ2 / Z2.shape[1]
+        delta2 = delta2 / Z2.shape[1]
     if jacobian:
-        dZ2 = P * dZ2 - P * (P * dZ2).sum(axis=1, keepdims=True)
-    dW2 = A1.T @ dZ2                                      # (32, 10)
-    db2 = dZ2.sum(axis=0, keepdims=True)                  # (1, 10)
+        delta2 = P * delta2 - P * (P * delta2).sum(axis=1, keepdims=True)
+    dW2 = A1.T @ delta2                                      # (32, 10)
+    db2 = delta2.sum(axis=0, keepdims=True)                  # (1, 10)
     W2_used = W2 - updated_W2_lr * dW2 if updated_W2_lr else W2
-    dA1 = dZ2 @ W2_used.T                                 # (m, 32)
-    dZ1 = {"Z1": dA1 * (Z1 > 0), "none": dA1, "A1-values": dA1 * A1}[mask]
-    dW1 = X.T @ dZ1                                       # (64, 32)
-    db1 = dZ1.sum(axis=0, keepdims=True)                  # (1, 32)
+    dA1 = delta2 @ W2_used.T                                 # (m, 32)
+    delta1 = {"Z1": dA1 * (Z1 > 0), "none": dA1, "A1-values": dA1 * A1}[mask]
+    dW1 = X.T @ delta1                                       # (64, 32)
+    db1 = delta1.sum(axis=0, keepdims=True)                  # (1, 32)
     return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 
 

@@ -104,7 +104,7 @@ STEP = ArraySpec(
     mistakes=(
         ArrayMistake("jacobian-on-top", "the softmax Jacobian multiplied on top of (P − Y)/m",
                      _g(jacobian=True),
-                     "dZ2 went through the softmax Jacobian once more; (P − Y)/m already is "
+                     "delta2 went through the softmax Jacobian once more; (P − Y)/m already is "
                      "dL/dZ2 (lesson 09)."),
         ArrayMistake("labels-not-one-hot", "P − y with the labels as numbers",
                      _g(labels_as_numbers=True),
@@ -112,16 +112,17 @@ STEP = ArraySpec(
                      "Y = np.eye(10)[y] (row i has a single 1, in column y[i])."),
         ArrayMistake("mean-over-all-entries", "divided by m·10", _g(mean_all=True),
                      "every gradient is 10 times too small: the cross-entropy is a mean over "
-                     "the m examples only, dZ2 = (P − Y)/m."),
-        ArrayMistake("no-relu-mask", "dZ1 = dA1: the ReLU's slope left out", _g(mask="none"),
-                     "W1 and b1 moved as if the hidden layer had no ReLU: dZ1 = dA1 * (Z1 > 0)."),
-        ArrayMistake("times-A1", "dZ1 = dA1 ⊙ A1: the activation's values as the mask",
+                     "the m examples only, delta2 = (P − Y)/m."),
+        ArrayMistake("no-relu-mask", "delta1 = dA1: the ReLU's slope left out", _g(mask="none"),
+                     "W1 and b1 moved as if the hidden layer had no ReLU: "
+                     "delta1 = dA1 * (Z1 > 0)."),
+        ArrayMistake("times-A1", "delta1 = dA1 ⊙ A1: the activation's values as the mask",
                      _g(mask="A1-values"),
                      "you multiplied dA1 by A1's values; the ReLU's slope is the 0/1 mask "
                      "(Z1 > 0)."),
         ArrayMistake("updated-W2-first", "dA1 computed with W2 after its update",
                      _g(updated_W2_lr=True),
-                     "W2 and b2 are right, but W1 and b1 moved as if dA1 = dZ2 @ W2.T used W2 "
+                     "W2 and b2 are right, but W1 and b1 moved as if dA1 = delta2 @ W2.T used W2 "
                      "*after* its update: update the parameters only once every gradient is "
                      "computed (the backward pass needs the weights the forward pass used)."),
     ),
@@ -229,10 +230,11 @@ register(Exercise(
                "course._grading.exercises.digits.reference.gradients",
                "course.nn.softmax.softmax_cross_entropy_grad"),
     reference=step,
-    reveal=r"Forward $Z_1, A_1 = \max(0, Z_1), Z_2, P$; backward $dZ_2 = (P - Y)/m$, "
-           r"$dW_2 = A_1^{\mathsf T} dZ_2$, $db_2 = \sum dZ_2$, "
-           r"$dZ_1 = dZ_2 W_2^{\mathsf T} \odot [Z_1 > 0]$, $dW_1 = X^{\mathsf T} dZ_1$, "
-           r"$db_1 = \sum dZ_1$; then every parameter `-= lr * grad`; return the loss.",
+    reveal=r"Forward $Z_1, A_1 = \max(0, Z_1), Z_2, P$; backward $\delta_2 = (P - Y)/m$, "
+           r"$dW_2 = A_1^{\mathsf T} \delta_2$, $db_2 = \sum \delta_2$, "
+           r"$\delta_1 = \delta_2 W_2^{\mathsf T} \odot [Z_1 > 0]$, "
+           r"$dW_1 = X^{\mathsf T} \delta_1$, "
+           r"$db_1 = \sum \delta_1$; then every parameter `-= lr * grad`; return the loss.",
     id="digits.step", lesson=LESSON, answer_name="step",
     title="step(params, X, y, lr): forward, backward and SGD for the 64-32-10 network",
     grade=_grade, answer_kinds="function of (params, X, y, lr)",
@@ -245,9 +247,9 @@ register(Exercise(
                                                   "wrong-shape", "shape-error",
                                                   "mutates-input")}},
     hints=("Forward: Z1, A1 = ReLU(Z1), Z2, P = softmax(Z2). Backward, from the top: "
-           "dZ2 first, then the four gradients. Update last.",
-           "dZ2 = (P − Y)/m with m = X.shape[0] (lesson 09); then lesson 06's dense backward "
+           "delta2 first, then the four gradients. Update last.",
+           "delta2 = (P − Y)/m with m = X.shape[0] (lesson 09); then lesson 06's dense backward "
            "for each layer, with the ReLU's mask on Z1 (lesson 09).",
-           "Compute dW2, db2, dA1, dZ1, dW1, db1 before touching any parameter, then "
+           "Compute dW2, db2, dA1, delta1, dW1, db1 before touching any parameter, then "
            "params[name] -= lr * gradient for all four names; return the loss."),
 ))
