@@ -54,3 +54,36 @@ def test_the_lesson_trains_with_the_checkers_schedule():
                                as_version=4), "code")
     assert (f"EPOCHS, LR, BATCH = {SCHEDULE['epochs']}, {SCHEDULE['lr']}, "
             f"{SCHEDULE['batch_size']}") in code
+
+
+#: what each lesson-09 exercise asks for, as it would read if printed: none of it may appear
+#: in a cell above the exercise's check (the lesson asks to derive it; reveal shows it after)
+ANSWERS_09 = {"softmax.forward": ("Z.max(", "c = \\max", "subtract the row's maximum"),
+              "softmax.ce_grad": ("P - Y", "p - y", "p_j - y_j", "(P - Y)"),
+              "relu.backward": ("[Z > 0]", "(Z > 0)", "Z > 0)"),
+              "relu.leaky_backward": ("np.where(Z > 0", "1 or α", "1.0, alpha"),
+              "init.scale": ("\\sqrt{2 /", "\\sqrt{2/", "sqrt(2", "1/n_{\\text{in}}$;")}
+
+
+def _cells(folder, stem):
+    return [c.source for c in nbformat.read(ROOT / folder / f"{stem}.ipynb", as_version=4).cells]
+
+
+def test_lesson_09_prints_no_answer_above_its_exercise_and_reveals_it_after_the_check():
+    cells = _cells("lessons", "09_beyond_the_sigmoid")
+    for eid, answers in ANSWERS_09.items():
+        k = next(i for i, s in enumerate(cells) if s.startswith(f'check("{eid}"'))
+        above = "\n".join(cells[:k])
+        assert not [a for a in answers if a in above], eid
+        reveals = [s for s in cells[k + 1:k + 5] if s.startswith("course.notebook.reveal(")]
+        assert reveals and f'"{eid}"' in reveals[0], eid
+
+
+@pytest.mark.parametrize("stem", sorted(LESSONS))
+def test_lessons_name_dl_dz_delta_and_write_no_kronecker_delta(stem):
+    import re
+
+    for folder in ("solutions", "lessons"):
+        text = "\n".join(_cells(folder, stem))
+        assert not re.search(r"(?<![/\w])dZ\w*", text), (folder, stem)     # delta, delta1, …
+        assert "\\delta_{ij}" not in text and "δ_" not in text

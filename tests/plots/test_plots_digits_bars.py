@@ -44,3 +44,16 @@ def test_bars_svg_log_and_linear():
     assert svg.startswith("<svg") and svg.count("<rect") == 6           # 4 bars + 2 legend keys
     assert "1e-8" in svg and "1e2" in svg
     assert bars_svg({"p": [0.2, 0.8]}, ["x", "y"]).count("<rect") == 2
+
+
+def test_training_curves_keep_a_low_first_epoch_in_view_with_whole_epoch_ticks():
+    fig, axes = plt.subplots(1, 2)
+    history = {"loss": [2.0, 0.4, 0.2], "train": [0.3, 0.9, 0.97], "test": [0.28, 0.88, 0.96]}
+    training_curves(history, axes=axes, epochs=20)
+    fig.canvas.draw()
+    low, high = axes[1].get_ylim()
+    assert low <= 0.0 and high >= 1.0                       # epoch 1 at 28 % is on the plot
+    for ax in axes:
+        ticks = [t for t in ax.get_xticks() if 0.5 <= t <= 20.5]
+        assert ticks and all(float(t).is_integer() for t in ticks), ticks
+    plt.close(fig)
