@@ -6,7 +6,7 @@ For one example with logits ``z`` (k numbers) the softmax turns scores into prob
 
 and is unchanged when the same number is subtracted from every ``z_i``; subtracting the
 row's maximum keeps every exponent <= 0, so ``e^{...}`` never overflows (the *stable*
-softmax). Its Jacobian is ``dp_i/dz_j = p_i (delta_ij - p_j)``, i.e. ``diag(p) - p p^T``.
+softmax). Its Jacobian is ``dp_i/dz_j = p_i (1[i = j] - p_j)``, i.e. ``diag(p) - p p^T``.
 
 The cross-entropy of a batch with labels ``y`` (one-hot rows ``Y``), a mean over the m rows::
 
@@ -42,7 +42,7 @@ def log_softmax(Z):
 
 
 def softmax_jacobian(z):
-    """``J[i, j] = dp_i/dz_j = p_i (delta_ij - p_j)`` for one row of logits ``z`` (k,): (k, k)."""
+    """``J[i, j] = dp_i/dz_j = p_i (1[i = j] - p_j)`` for one row of logits ``z`` (k,): (k, k)."""
     p = softmax(np.asarray(z, dtype=float).reshape(-1))
     return np.diag(p) - np.outer(p, p)
 
