@@ -298,3 +298,8 @@ def test_a_hard_coded_alpha_is_reported_at_the_alpha_the_checker_used():
     result = run_check("relu.leaky_backward", lambda dA, Z, a: dA * np.where(Z > 0, 1, 0.01))
     assert result.summary.startswith("at alpha = 0.1 your slope on the negative side is 0.01")
     assert result.point["alpha"] == 0.1 and "np.where(Z > 0, 1, alpha)" in result.summary
+
+
+def test_an_infinite_negative_slope_is_not_called_a_hard_coded_alpha():
+    result = run_check("relu.leaky_backward", lambda dA, Z, a: dA * np.where(Z > 0, 1, np.inf))
+    assert not result.passed and result.mistake == "not-finite"

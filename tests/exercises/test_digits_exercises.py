@@ -195,6 +195,11 @@ def test_shuffling_the_callers_arrays_in_place_is_named_with_the_fix():
     assert "in place" in result.summary and "X[order], y[order]" in result.summary
 
 
+def test_no_batches_at_all_are_not_called_skipped_examples():
+    for fn in (lambda X, y, B, rng: [], lambda X, y, B, rng: [(X[:0], y[:0])]):
+        assert run_check("minibatch.batches", fn).mistake == "not-a-partition"
+
+
 def test_a_stride_past_batch_size_says_examples_are_skipped_between_batches():
     text = run_check("minibatch.batches", BATCH_MISTAKES[-2][0]).summary
     assert "skipped between batches" in text and "the last" not in text

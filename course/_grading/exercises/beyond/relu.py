@@ -155,7 +155,7 @@ def _fixed_alpha(answer, opts) -> CheckResult | None:
             return None
         slopes.append(float(c[0]))
     c0 = slopes[0]
-    if c0 in (0.0, 1.0) or not np.allclose(slopes, c0):
+    if not np.isfinite(c0) or c0 in (0.0, 1.0) or not np.allclose(slopes, c0):
         return None
     alphas = [case.extra["alpha"] for case in cases]
     k = next((i for i, a in enumerate(alphas) if not np.isclose(a, c0)), None)

@@ -82,7 +82,8 @@ def _skipped(runs) -> CheckResult | None:
     than a dropped last batch explains (slices that start batch_size + 1 apart, say)."""
     for m, B, rows, _, sizes in runs:
         missing = m - len(set(rows))
-        if (len(set(rows)) == len(rows) and missing > 0 and all(b == B for b in sizes[:-1])
+        if (len(sizes) > 1 and len(set(rows)) == len(rows) and missing > 0
+                and all(b == B for b in sizes[:-1]) and 0 < sizes[-1] <= B
                 and len(rows) != (m // B) * B):
             return CheckResult("minibatch.batches", False, mistake="examples-skipped",
                                n_cases=len(CASES), point={"m": m, "batch_size": B}, summary=(
