@@ -28,6 +28,7 @@ from course._grading.arrays import (
     close,
     grade_arrays,
 )
+from course._grading.exercises.beyond._shift import learner_p, shift_not_max
 from course._grading.exercises.beyond.reference import LESSON, softmax, softmax_ce_grad
 from course._grading.guards import LearnerError
 from course._grading.registry import Exercise, register
@@ -122,70 +123,12 @@ SOFTMAX = ArraySpec(
 )
 
 
-#: what a learner subtracts instead of the row's maximum: (words, the shift per row)
-_SHIFTS = (("the row's minimum", lambda Z: Z.min(axis=1, keepdims=True)),
-           ("the row's mean", lambda Z: Z.mean(axis=1, keepdims=True)),
-           ("the row's first logit", lambda Z: Z[:, :1]),
-           ("the row's median", lambda Z: np.median(Z, axis=1, keepdims=True)))
-
-
-def _shifted_softmax(Z, shift):
-    with np.errstate(all="ignore"):
-        E = np.exp(Z - shift(Z))
-        return E / E.sum(axis=1, keepdims=True)
-
-
-def _learner_p(answer, case):
-    """The learner's P on a case (NaN where a math.exp overflowed), or None if unusable."""
-    try:
-        out, _ = call_on_copies(answer, case.inputs)
-        return np.asarray(out if not isinstance(out, (tuple, list)) else out[0], dtype=float)
-    except LearnerError as err:
-        if "OverflowError" in str(err):           # math.exp(1000): the same overflow as NaN
-            return np.full(case.expected[next(iter(case.expected))].shape, np.nan)
-        return None
-    except (TypeError, ValueError):
-        return None
-
-
-def _finite_rows(fn, Z) -> list[bool]:
-    """Which rows of Z come out finite when ``fn`` gets them one at a time."""
-    rows = []
-    for i in range(len(Z)):
-        case = ArrayCase({"Z": Z[i:i + 1]}, {}, {"P": Z[i:i + 1]})
-        P = _learner_p(fn, case) if fn is not None else None
-        rows.append(P is not None and bool(np.isfinite(P).all()))
-    return rows
-
-
-def _shift_not_max(exercise_id: str, answer, cases) -> CheckResult:
-    """Right unless a row's own logits are 1000s apart: a shift other than the maximum."""
-    mine = [_finite_rows(answer, c.inputs["Z"]) for c in cases]
-    words, shift = next(((w, f) for w, f in _SHIFTS if mine == [
-        [bool(np.isfinite(_shifted_softmax(c.inputs["Z"][i:i + 1], f)).all())
-         for i in range(len(c.inputs["Z"]))] for c in cases]), (None, _SHIFTS[0][1]))
-    c, row = next((c, i) for c, rows in zip(cases, mine) for i, ok in enumerate(rows)
-                  if not ok) if not all(map(all, mine)) else (cases[0], 0)
-    Z = c.inputs["Z"]
-    did = f"you subtracted {words}" if words else "you subtracted something other than the " \
-                                                  "row's maximum"
-    big = float(np.max(Z[row]) - shift(Z)[row, 0])
-    shown = "[" + ", ".join(f"{v:.1f}" for v in Z[row]) + "]"
-    return CheckResult(exercise_id, False, mistake="shift-not-max", n_cases=len(cases), summary=(
-        f"right while a row's logits are close together, but NaN for the row "
-        f"z = {shown}: {did}, which leaves an exponent of "
-        f"about {big:.0f} — e^{big:.0f} overflows to inf, and inf/inf is NaN. Subtract the "
-        "row's maximum: then the largest exponent is exactly 0 and every other one is "
-        "negative, however far apart the logits are — np.exp(Z - Z.max(axis=1, "
-        "keepdims=True))."))
-
-
 def overflow_probe(exercise_id: str, answer, spec: ArraySpec, opts) -> CheckResult | None:
     """Name the unstable softmax: right on ordinary logits, NaN/inf once they are large."""
     verdict, failed = {}, {}
     cases = spec.make_cases(opts)
     for case in cases:
-        mine = _learner_p(answer, case)
+        mine = learner_p(answer, case)
         if mine is None:
             return None
         ok = close(mine, case.expected[spec.names[0]], spec.rtol, spec.atol)
@@ -220,7 +163,7 @@ def overflow_probe(exercise_id: str, answer, spec: ArraySpec, opts) -> CheckResu
             "every exponent of the low rows underflows to 0 and the row becomes 0/0. Subtract "
             "each row's own maximum: Z.max(axis=1, keepdims=True)."))
     if "wide" in failed:
-        return _shift_not_max(exercise_id, answer,
+        return shift_not_max(exercise_id, answer,
                               [c for c in cases if c.extra["kind"] == "wide"])
     return None
 
