@@ -69,7 +69,8 @@ _MASK_HINT = ("The slope of max(0, z) is 1 where z > 0 and 0 elsewhere: multiply
 RELU = ArraySpec(
     exercise_id="relu.backward", signature="relu_backward(dA, Z)", outputs=_OUT,
     make_cases=lambda opts: _cases(opts, leaky=False),
-    mistake_hints=dict.fromkeys(("times-Z", "times-A", "no-mask", "mask-inverted"), _MASK_HINT),
+    mistake_hints=dict.fromkeys(("times-Z", "times-A", "no-mask", "mask-inverted", "mask-only"),
+                                _MASK_HINT),
     mistakes=(
         ArrayMistake("no-mask", "delta = dA: the ReLU's slope left out",
                      _d(lambda dA, Z, a: dA),
