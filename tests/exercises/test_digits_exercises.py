@@ -406,6 +406,17 @@ def test_train_with_a_size_weighted_epoch_loss_passes(epoch_loss):
     assert result.passed, str(result)
 
 
+def test_a_train_returning_nothing_on_a_small_set_is_no_checker_error():
+    right = _loop(_fresh, _weighted)
+
+    def train(params, X, y, epochs, lr, batch_size, seed):
+        losses = right(params, X, y, epochs, lr, batch_size, seed)
+        return losses if len(X) > 1000 else []
+
+    result = run_check("digits.train", train)
+    assert result.mistake == "epoch-loss-wrong", str(result)
+
+
 def test_train_contract_messages_say_what_to_change():
     text = run_check("digits.train", TRAIN_MISTAKES[0][0]).summary
     assert "once, before the epoch loop" in text and "inside the loop" in text

@@ -72,6 +72,12 @@ def _run(answer, params, X, y, epochs, lr, B, seed):
                            f"returned {type(losses).__name__}", kind="type") from None
 
 
+def _first_loss(answer, X, y) -> float:
+    """The first epoch's loss of a run with ``lr = 0`` (NaN when none is returned)."""
+    losses = _run(answer, init_params(seed=1), X, y, 1, 0.0, _B, _SEED)
+    return losses[0] if losses else math.nan
+
+
 def _same_order(answer, X, y) -> bool:
     """Do two epochs in one call end where one epoch, then one more call, ends?"""
     two = init_params(seed=1)
@@ -102,7 +108,7 @@ def _contract(answer, X, y) -> CheckResult | None:
             "once before the loop are replayed unchanged). Each epoch needs a new order."))
     tail = (" Weight each batch's loss by its own size: total += loss * len(X_batch), then "
             "total / len(X).")
-    full = _run(answer, init_params(seed=1), X[:96], y[:96], 1, 0.0, _B, _SEED)[0]
+    full = _first_loss(answer, X[:96], y[:96])
     mu = _mean_loss(X[:96], y[:96])
     if not math.isclose(full, mu, rel_tol=1e-6):
         return fail("epoch-loss-wrong", (
@@ -112,7 +118,7 @@ def _contract(answer, X, y) -> CheckResult | None:
             "batch's mean, as step returns it) — check what you add up and what you divide "
             "by." + tail))
     X_same, y_same = np.repeat(X[:1], _N, axis=0), np.repeat(y[:1], _N)
-    alike = _run(answer, init_params(seed=1), X_same, y_same, 1, 0.0, _B, _SEED)[0]
+    alike = _first_loss(answer, X_same, y_same)
     ell = _mean_loss(X_same, y_same)
     over = math.ceil(_N / _B) * _B / _N                    # 128/100
     if math.isclose(alike, over * ell, rel_tol=1e-6):
@@ -121,7 +127,7 @@ def _contract(answer, X, y) -> CheckResult | None:
             f"epoch's loss must be {ell:.4f} too; yours is {alike:.4f}, {over:.2f}× as much. "
             f"You weighted every batch by batch_size = {_B}, the last one as well — but it "
             f"holds only {_N % _B} examples ({_N} = {_N // _B}·{_B} + {_N % _B})." + tail))
-    mixed = _run(answer, init_params(seed=1), X[:_N], y[:_N], 1, 0.0, _B, _SEED)[0]
+    mixed = _first_loss(answer, X[:_N], y[:_N])
     mu = _mean_loss(X[:_N], y[:_N])
     if math.isclose(alike, ell, rel_tol=1e-6) and not math.isclose(mixed, mu, rel_tol=1e-6):
         return fail("unweighted-mean", (
