@@ -429,3 +429,91 @@ def test_a_class_without_the_method_says_how_to_attach_it():
     result = explain("autograd.mul_backward", bare)
     assert result.mistake == "bad-answer:signature"
     assert "def mul(self, other)" in result.summary
+
+
+# --- an order that depends on the set's iteration order; a seed that adds --------------------
+
+def visited_when_pushed(self):
+    """Marks a child visited when it is pushed, not when it is expanded: right or wrong
+    depending on the order in which the set ``_prev`` yields the children."""
+    order, stack, seen = [], [(self, False)], {id(self)}
+    while stack:
+        v, done = stack.pop()
+        if done:
+            order.append(v)
+            continue
+        stack.append((v, True))
+        for c in v._prev:
+            if id(c) not in seen:
+                seen.add(id(c))
+                stack.append((c, False))
+    self.grad = 1.0
+    for v in reversed(order):
+        v._backward()
+
+
+def seed_added(self):
+    """The right order, but ``self.grad += 1`` as the seed."""
+    order, visited, stack = [], set(), [(self, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+        elif id(node) not in visited:
+            visited.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in node._prev)
+    self.grad += 1.0
+    for v in reversed(order):
+        v._backward()
+
+
+def test_a_sort_marking_nodes_visited_when_pushed_fails_every_time():
+    # it passed ~65 % of runs when the checker used the hash order of _prev
+    for _ in range(10):
+        result = explain("autograd.backward", value_class(backward=visited_when_pushed))
+        assert not result.passed and result.mistake == "visited-on-push", str(result)
+    assert "processed before everything that uses it: marked visited when pushed" in str(result)
+    assert "u's _backward ran before that of tanh(u)" in str(result)
+
+
+def test_every_right_backward_passes_whatever_the_order_of_the_children():
+    for _ in range(3):
+        assert explain("autograd.backward", value_class(backward=backward_iterative)).passed
+        assert explain("autograd.backward", value_class(backward=solution_backward)).passed
+
+
+def solution_backward(self):
+    """The lesson's solution: own stack, visited when expanded."""
+    order, visited, stack = [], set(), [(self, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+        elif id(node) not in visited:
+            visited.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in node._prev)
+    self.grad = 1.0
+    for node in reversed(order):
+        node._backward()
+
+
+def test_the_checker_fixes_the_order_of_the_children_both_ways():
+    from course._grading.exercises.autograd.graphs import OrderedChildren, build_two_depths
+
+    for order in ("written", "reversed"):
+        root, _ = build_two_depths(Ops(value_class(), [], order))
+        assert isinstance(root._prev, OrderedChildren)
+        labels = [c.label for c in root._prev]
+        assert labels == (["tanh(tanh(u))", "u"] if order == "written"
+                          else ["u", "tanh(tanh(u))"])
+
+
+def test_a_seed_that_adds_is_named_when_backward_runs_twice():
+    result = explain("autograd.backward", value_class(backward=seed_added))
+    assert not result.passed and result.mistake == "accumulated-seed", str(result)
+    assert "self.grad += 1" in result.summary and "self.grad = 1" in result.summary
+    # the quiz agrees: backward() sets the seed, so b = a*a twice gives 12, not 18
+    assert explain("quiz08.backward_twice", 12).passed
+    assert explain("quiz08.backward_twice", 18).mistake == "seed-accumulates"

@@ -14,18 +14,39 @@ from course.nn.activations import sigmoid, sigmoid_prime, tanh_prime
 from course.nn.graph import topological_order
 from course.nn.networks import PARAMS, DiamondNet
 
-__all__ = ["Ops", "build_diamond", "build_two_depths", "build_two_chains", "build_chain",
+__all__ = ["Ops", "OrderedChildren", "build_diamond", "build_two_depths", "build_two_chains", "build_chain",
            "reference_backward", "topological"]
 
 
-class Ops:
-    """Node makers for class ``cls``, recording every ``_backward`` call in ``log``."""
+class OrderedChildren(set):
+    """A set of children whose iteration order is fixed (``order``), not the hash order.
 
-    def __init__(self, cls, log: list):
-        self.cls, self.log = cls, log
+    ``_prev`` is a set, so a learner's walk meets the children in an order that changes from
+    run to run; the checker swaps in this set to run one graph with every child order."""
+
+    def __init__(self, order):
+        super().__init__(order)
+        self._order = list(order)
+
+    def __iter__(self):
+        return iter(self._order)
+
+
+class Ops:
+    """Node makers for class ``cls``, recording every ``_backward`` call in ``log``.
+
+    ``order``: ``None`` leaves the learner's ``_prev`` as it is; ``"written"`` or
+    ``"reversed"`` makes every node list its children in the order the operands are written
+    (``a`` before ``b`` for ``a * b``) or the opposite one."""
+
+    def __init__(self, cls, log: list, order: str | None = None):
+        self.cls, self.log, self.order = cls, log, order
 
     def _node(self, data, children, op, backward):
         node = self.cls(data, tuple(children), op)
+        if self.order and isinstance(getattr(node, "_prev", None), (set, frozenset)):
+            unique = list({id(c): c for c in children}.values())
+            node._prev = OrderedChildren(unique if self.order == "written" else unique[::-1])
         log = self.log
 
         def _backward():

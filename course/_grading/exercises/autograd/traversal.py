@@ -9,6 +9,12 @@ own (correct) ones and record every call (``graphs.Ops``). After the learner's
 * a closure called twice: the topological sort has no ``visited`` set;
 * a node's closure called before all its consumers' closures: not a reversed topological
   order (children before parents everywhere: the order was not reversed);
+* right when every node lists its children in the order written and wrong in the opposite
+  one (or the reverse): ``_prev`` is a set, so such a sort passes or fails by chance — the
+  checker fixes the order (``graphs.OrderedChildren``) and runs each graph both ways;
+  the usual cause is a node marked visited when pushed, not when expanded;
+* a second ``backward()`` on the same graph starting from an output grad of 2: the seed
+  was added (``self.grad += 1``), not set;
 * a node never called; gradients wrong despite a good order.
 
 Graphs: a chain (no shared nodes), the diamond of lessons 03-05 (h1 feeds two nodes), a
@@ -73,6 +79,10 @@ MEANINGS = {
     "wrong-grads": "the order looks right but the gradients are wrong",
     "recursive-sort": "the topological sort recurses, and fails on a graph deeper than "
                       "Python's recursion limit",
+    "visited-on-push": "the order is right for some orders of a node's children and wrong "
+                       "for others: a node marked visited when pushed, not when expanded",
+    "accumulated-seed": "the seed adds (self.grad += 1) instead of setting self.grad = 1: a "
+                        "second backward() starts the output at 2",
 }
 
 
@@ -134,6 +144,82 @@ def _analyse(root, log) -> tuple | None:
     return None
 
 
+ORDERS = ("written", "reversed")
+
+
+def _build(cls, build, log, order=None):
+    try:
+        return build(Ops(cls, log, order))
+    except Exception as err:
+        raise LearnerError(f"the checker could not build a graph with your class "
+                           f"({type(err).__name__}: {err}); keep the given __init__(self, "
+                           "data, _children=(), _op='')", kind="type") from None
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-13)
+
+
+def _problem(cls, build, order) -> tuple | None:
+    """``(mistake id, message, wrong grads, their true values)`` for one run, else None."""
+    log: list = []
+    root, leaves = _build(cls, build, log, order)
+    call_learner(root.backward)
+    ref_root, ref_leaves = build(Ops(_Plain, []))
+    reference_backward(ref_root)
+    mine = {k: float(v.grad) for k, v in leaves.items()}
+    truth = {k: v.grad for k, v in ref_leaves.items()}
+    problem = _analyse(root, log)
+    wrong = {k: _g(mine[k]) for k in truth if not _close(mine[k], truth[k])}
+    if problem is None and not wrong:
+        return None
+    mid, message = problem or ("wrong-grads", "the order of the calls is right, but the "
+                               "gradients differ: does backward() change .grad itself "
+                               "(other than seeding self.grad = 1)?")
+    return mid, message, wrong, {k: _g(truth[k]) for k in wrong}
+
+
+def _order_dependent(found: dict) -> tuple:
+    """The message when a graph passes with one order of the children and fails with another."""
+    good = next(o for o, p in found.items() if p is None)
+    bad, (_, message, wrong, truth) = next((o, p) for o, p in found.items() if p is not None)
+    return ("visited-on-push", (
+        "a node was processed before everything that uses it: marked visited when pushed. "
+        f"Your order is right when every node lists its children in the {good} order and "
+        f"wrong in the {bad} one — and _prev is a set, so that order changes from run to run "
+        "(a check that passes once may fail the next time). The usual cause: a child is "
+        "marked visited when it is pushed on the stack; when a longer path reaches it first, "
+        "the node on that path is placed before the child is. Mark a node visited when you "
+        "pop it to expand it (and skip it when it is popped again), or append it only when "
+        "all its children are placed." + _example(message, bad)), wrong, truth)
+
+
+def _example(message: str, order: str) -> str:
+    """The sentence of a wrong-order message that names the two nodes, if there is one."""
+    if " Here " not in message:
+        return ""
+    return f" In the {order} order, " + message.split(" Here ", 1)[1].split(" Build ", 1)[0]
+
+
+def _accumulated_seed(cls) -> CheckResult | None:
+    """backward() twice on one graph: the output's seed must be 1 both times."""
+    log: list = []
+    root, _ = _build(cls, build_chain, log, "written")
+    call_learner(root.backward)
+    del log[:]
+    call_learner(root.backward)
+    seeds = [g for n, g in log if n is root]
+    if not seeds or _close(seeds[0], 1.0):
+        return None
+    return CheckResult("autograd.backward", False, mistake="accumulated-seed",
+                       n_cases=len(GRAPHS) + 2, summary=(
+        f"the second call of backward() on the same graph started with the output's grad at "
+        f"{seeds[0]:.6g}, not 1: your seed adds (self.grad += 1) instead of setting it. "
+        "backward() *sets* the seed, self.grad = 1 — dL/dL is 1 however often you call it "
+        "(the other nodes still add up, which is why zero_grad() exists)."),
+        details=["Graph: tanh(x·w + b)·c, backward() called twice."])
+
+
 def _grade(answer, opts) -> CheckResult:
     eid = "autograd.backward"
     cls = as_value_class(answer, eid)
@@ -141,47 +227,43 @@ def _grade(answer, opts) -> CheckResult:
         raise LearnerError("your Value class has no backward method yet: define "
                            "backward(self) and attach it with Value.backward = backward",
                            kind="type")
-    for description, build in (*GRAPHS, DEEP_GRAPH):
-        log: list = []
-        try:
-            root, leaves = build(Ops(cls, log))
-        except Exception as err:
-            raise LearnerError(f"the checker could not build a graph with your class "
-                               f"({type(err).__name__}: {err}); keep the given __init__(self, "
-                               "data, _children=(), _op='')", kind="type") from None
-        try:
-            call_learner(root.backward)
-        except LearnerError as err:
-            if build is not DEEP_GRAPH[1] or "recursed too deeply" not in str(err):
-                raise
-            return CheckResult(eid, False, mistake="recursive-sort", n_cases=len(GRAPHS) + 1,
-                               details=[f"Graph: {description}."], summary=(
-                "your backward() is right on the small graphs but fails on a chain of "
-                f"{DEEP} operations: the topological sort calls itself once per level, and "
-                "Python stops at about 1,000 nested calls. A training loop builds graphs that "
-                "deep. Keep your own stack (a list of (node, children_done) pairs) instead of "
-                "recursing."))
-        ref_root, ref_leaves = build(Ops(_Plain, []))
-        reference_backward(ref_root)
-        mine = {k: float(v.grad) for k, v in leaves.items()}
-        truth = {k: v.grad for k, v in ref_leaves.items()}
-        ok = all(math.isclose(mine[k], truth[k], rel_tol=1e-9, abs_tol=1e-13) for k in truth)
-        problem = _analyse(root, log)
-        if ok and problem is None:
+    for description, build in GRAPHS:
+        found = {order: _problem(cls, build, order) for order in ORDERS}
+        if all(p is None for p in found.values()):
             continue
-        mid, message = problem or ("wrong-grads", "the order of the calls is right, but the "
-                                   "gradients differ: does backward() change .grad itself "
-                                   "(other than seeding self.grad = 1)?")
-        wrong = {k: _g(mine[k]) for k in truth if not math.isclose(mine[k], truth[k],
-                                                                   rel_tol=1e-9, abs_tol=1e-13)}
+        if any(p is None for p in found.values()):
+            mid, message, wrong, truth = _order_dependent(found)
+        else:
+            mid, message, wrong, truth = found[ORDERS[0]]
         return CheckResult(eid, False, mistake=mid, summary=message, n_cases=len(GRAPHS),
-                           details=[f"Graph: {description}."],
-                           learner_value=wrong or None,
-                           expected_value={k: _g(truth[k]) for k in wrong} or None)
+                           details=[f"Graph: {description}."], learner_value=wrong or None,
+                           expected_value=truth or None)
+    description, build = DEEP_GRAPH
+    try:
+        deep = _problem(cls, build, None)
+    except LearnerError as err:
+        if "recursed too deeply" not in str(err):
+            raise
+        return CheckResult(eid, False, mistake="recursive-sort", n_cases=len(GRAPHS) + 1,
+                           details=[f"Graph: {description}."], summary=(
+            "your backward() is right on the small graphs but fails on a chain of "
+            f"{DEEP} operations: the topological sort calls itself once per level, and "
+            "Python stops at about 1,000 nested calls. A training loop builds graphs that "
+            "deep. Keep your own stack (a list of (node, children_done) pairs) instead of "
+            "recursing."))
+    if deep is not None:
+        mid, message, wrong, truth = deep
+        return CheckResult(eid, False, mistake=mid, summary=message, n_cases=len(GRAPHS) + 1,
+                           details=[f"Graph: {description}."], learner_value=wrong or None,
+                           expected_value=truth or None)
+    seeded = _accumulated_seed(cls)
+    if seeded is not None:
+        return seeded
     return CheckResult(eid, True, n_cases=len(GRAPHS) + 1, summary=(
         f"correct — your backward() gives every gradient of {len(GRAPHS) + 1} graphs, "
         "including all nine of the diamond (= DiamondNet.gradient) and a chain "
-        f"{DEEP} operations deep, calling each closure once, in reversed topological order"))
+        f"{DEEP} operations deep, calling each closure once, in reversed topological order "
+        "whatever order the children are listed in"))
 
 
 def _g(x: float) -> float:
