@@ -15,6 +15,7 @@ from course.nn.activations import sigmoid
 from course.nn.autograd import Value as LibraryValue
 from course.nn.gradcheck import numerical_gradient
 from course.nn.networks import PARAMS, DiamondNet
+from lesson08_engine import engine_namespace
 
 IDS = ("autograd.mul_backward", "autograd.tanh_backward", "autograd.backward")
 
@@ -517,3 +518,31 @@ def test_a_seed_that_adds_is_named_when_backward_runs_twice():
     # the quiz agrees: backward() sets the seed, so b = a*a twice gives 12, not 18
     assert explain("quiz08.backward_twice", 12).passed
     assert explain("quiz08.backward_twice", 18).mistake == "seed-accumulates"
+
+
+# --- autograd.engine: the failing test's code is in the message ---------------------------------
+
+def test_a_failing_engine_test_shows_its_code_and_points_at_backward_first():
+    class MulLikeAdd(LibraryValue):
+        def __mul__(self, other):           # __add__'s closure copied into *
+            other = other if isinstance(other, LibraryValue) else LibraryValue(other)
+            out = LibraryValue(self.data * other.data, (self, other), "*")
+
+            def _backward():
+                self.grad += 1.0 * out.grad
+                other.grad += 1.0 * out.grad
+            out._backward = _backward
+            return out
+
+    result = explain("autograd.engine", MulLikeAdd)
+    assert result.mistake == "engine-test-fails"
+    text = str(result)
+    assert "test_sanity_check fails: x.grad differ" in text
+    assert "z = 2 * x + 2 + x\nq = z.relu() + z * x" in text       # the test itself, to paste
+    assert "autograd.backward" not in result.summary                # backward() is fine here
+
+    namespace = engine_namespace()                  # lesson 08's class, backward() replaced
+    namespace["backward"] = children_only
+    result = explain("autograd.engine", namespace["Value"])
+    assert 'does not pass check("autograd.backward", Value) yet (missing-nodes)' in \
+        result.summary

@@ -8,8 +8,10 @@ in ``tests/nn/test_micrograd_engine.py``.
 
 from __future__ import annotations
 
+import inspect
 import math
 
+from course._grading.exercises.autograd import traversal
 from course._grading.exercises.autograd.nodes import as_value_class
 from course._grading.guards import LearnerError, call_learner
 from course._grading.registry import Exercise, register
@@ -57,6 +59,26 @@ def more_ops(Value) -> dict:
 TESTS = {"test_sanity_check": sanity_check, "test_more_ops": more_ops}
 
 
+def test_code(name: str) -> str:
+    """micrograd's test ``name`` as lines a learner can paste into a cell (it is public)."""
+    lines = inspect.getsource(TESTS[name]).splitlines()[1:]        # no def line
+    body = [line[4:] for line in lines if line.strip() and not line.strip().startswith(
+        ('"""', "return"))]
+    return "\n".join(body)
+
+
+def _backward_first(cls) -> str:
+    """A sentence pointing at autograd.backward when that check fails too, else ''."""
+    try:
+        verdict = traversal._grade(cls, None)
+    except LearnerError:
+        return ""
+    if verdict.passed:
+        return ""
+    return (f" Your backward() does not pass check(\"autograd.backward\", Value) yet "
+            f"({verdict.mistake}): fix it first — these tests run it.")
+
+
 def _grade(answer, opts) -> CheckResult:
     eid = "autograd.engine"
     cls = as_value_class(answer, eid)
@@ -72,7 +94,10 @@ def _grade(answer, opts) -> CheckResult:
                                                                         rel_tol=1e-9)}
         if wrong:
             return CheckResult(eid, False, mistake="engine-test-fails", n_cases=len(TESTS),
-                               summary=f"micrograd's {name} fails: {', '.join(wrong)} differ",
+                               summary=(f"micrograd's {name} fails: {', '.join(wrong)} "
+                                        f"differ.{_backward_first(cls)} Its code — paste it "
+                                        "into a cell and print each value after its line:\n"
+                                        + test_code(name)),
                                learner_value={k: got[k] for k in wrong},
                                expected_value={k: expected[k] for k in wrong})
     return CheckResult(eid, True, n_cases=len(TESTS), summary=(
@@ -86,6 +111,7 @@ register(Exercise(
     title="micrograd's engine tests, run against your Value",
     grade=_grade, answer_kinds="the Value class", points=0.5,
     mistakes={"engine-test-fails": "a number of micrograd's tests differs"},
-    hints=("Run the test's lines one by one with your Value and compare each with a hand "
-           "computation: which operation gives the first wrong number?",),
+    hints=("Paste the failing test's code (shown with the result) into a cell, print each "
+           "value after its line and compare with a hand computation: which operation gives "
+           "the first wrong number?",),
 ))
