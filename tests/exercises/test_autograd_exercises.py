@@ -6,6 +6,7 @@ import math
 from collections import deque
 
 import pytest
+from lesson08_engine import engine_namespace
 
 from course import explain, hint
 from course._grading.exercises.autograd.graphs import Ops, build_diamond, reference_backward
@@ -15,7 +16,6 @@ from course.nn.activations import sigmoid
 from course.nn.autograd import Value as LibraryValue
 from course.nn.gradcheck import numerical_gradient
 from course.nn.networks import PARAMS, DiamondNet
-from lesson08_engine import engine_namespace
 
 IDS = ("autograd.mul_backward", "autograd.tanh_backward", "autograd.backward")
 

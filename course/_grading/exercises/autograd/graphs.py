@@ -14,7 +14,8 @@ from course.nn.activations import sigmoid, sigmoid_prime, tanh_prime
 from course.nn.graph import topological_order
 from course.nn.networks import PARAMS, DiamondNet
 
-__all__ = ["Ops", "OrderedChildren", "build_diamond", "build_two_depths", "build_two_chains", "build_chain",
+__all__ = ["Ops", "OrderedChildren", "build_diamond", "build_two_depths", "build_two_chains",
+           "build_chain",
            "reference_backward", "topological"]
 
 
