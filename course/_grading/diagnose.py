@@ -11,6 +11,7 @@ the computation off; variables the answer never uses.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 
@@ -174,6 +175,30 @@ def _named(exercise_id, spec, pts, truth, mine, rtol, values, bad):
     return row.id, row.say(Context(table.structure, bad, where)), None, False
 
 
+def _roundings(value: float) -> Iterator[str]:
+    """``value`` written with 1 to 6 significant digits, as a learner rounds it."""
+    for digits in range(1, 7):
+        text = f"{value:.{digits}g}"
+        if float(text) != value:
+            yield text
+
+
+def rounded_constant(k: float, constants: dict) -> str | None:
+    """"write 2/3 exactly, not 0.6667" when rounding one or two of ``constants`` (name ->
+    exact value) gives the factor ``k`` (to 1e-9), else None."""
+    single = [(f"write {name} exactly, not {text}", float(text) / exact)
+              for name, exact in constants.items() for text in _roundings(exact)]
+    says = [say for say, ratio in single if math.isclose(k, ratio, rel_tol=1e-9)]
+    if says:                          # 1.716·(2/3) is 1.144: both roundings explain it
+        return " (or ".join(says) + ")" * (len(says) - 1)
+    for i, (say, ratio) in enumerate(single):
+        for other, ratio2 in single[i + 1:]:
+            if say.split()[1] != other.split()[1] and math.isclose(k, ratio * ratio2,
+                                                                   rel_tol=1e-9):
+                return f"{say} and {other.removeprefix('write ')}"
+    return None
+
+
 def held_note(held: dict) -> str:
     """Why some variables do not vary at the point shown: the answer never names them."""
     names = ", ".join(held)
@@ -229,8 +254,16 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
     found = None
     if finite_r.size > 2 and _all_close(finite_r, finite_r[0], 1e-7):
         k = finite_r[0]
+        rounded = rounded_constant(k, spec.constants)
         if np.isclose(k, -1.0):
             result.mistake, result.summary = "sign", "your answer has the wrong sign everywhere"
+        elif rounded is not None or abs(k - 1) < 1e-3:
+            result.mistake = "rounded-constant"
+            result.summary = (
+                f"your answer is {k:.7g}× the correct value at every point: "
+                + (rounded or "a constant is rounded") + ". The check accepts exact forms "
+                "only: fractions as fractions (2/3, not 0.6667), the lesson's constants with "
+                "all their digits")
         else:
             result.mistake = "constant-factor"
             result.summary = (

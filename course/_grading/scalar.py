@@ -104,6 +104,11 @@ class ScalarSpec:
         The answer is d(output)/d(wrt) in a computational graph: its mistakes are then
         generated as edits of the sum over paths (``course._grading.diagnosis``), searched
         after the catalogue.
+    constants : dict
+        The exact constants of the answer, by how the learner writes them
+        (``{"2/3": 2/3, "1.7159": 1.7159}``): an answer off by a constant factor near 1 that
+        one of them rounded (or two of them) explains is named ``rounded-constant``,
+        "write 2/3 exactly, not 0.6667".
     """
 
     variables: tuple[str, ...]
@@ -122,6 +127,7 @@ class ScalarSpec:
     derived_names: tuple[str, ...] = ()
     factors: Callable[[dict], dict] | None = None
     graph: GraphTarget | None = None
+    constants: dict = field(default_factory=dict)
 
 
 def grade_scalar(exercise_id: str, spec: ScalarSpec, answer, opts: CheckOptions) -> CheckResult:

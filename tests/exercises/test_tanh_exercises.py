@@ -42,7 +42,7 @@ CORRECT = [
     lambda x: np.float32(A * B) * (1 - np.tanh(np.float32(B) * np.float32(x)) ** 2),
     "1.7159*2/3*(1-tanh(2*x/3)**2)",
     "1.7159*(2/3)*(1 - tanh(2x/3)^2)",
-    "1.14393*sech(2x/3)^2",                       # 1.7159·2/3 rounded: still right
+    "1.7159*0.666666667*(1 - tanh(0.666666667*x)^2)",   # 2/3 to 1e-9: exact enough
     "1.7159*2/(3*cosh(2*x/3)^2)",
     r"1.7159\cdot\frac{2}{3}\left(1-\tanh^{2}\left(\frac{2x}{3}\right)\right)",
     r"\frac{2\cdot1.7159}{3}\operatorname{sech}^{2}\left(\frac{2}{3}x\right)",
@@ -136,3 +136,27 @@ def test_formula_powers_of_calls(text, expected):
 def test_an_inverse_function_power_is_refused_with_a_reason():
     with pytest.raises(FormulaError, match="inverse"):
         parse_formula(r"\tanh^{-1}(x)", ("x",))
+
+
+# one rule for rounded constants: exact forms only (2/3 to 1e-6), a rounded one is named
+@pytest.mark.parametrize("formula, words", [
+    ("1.7159*0.6667*(1 - tanh(2x/3)^2)", "write 2/3 exactly, not 0.6667"),
+    ("1.7159*0.667*(1 - tanh(2x/3)^2)", "write 2/3 exactly, not 0.667"),
+    ("1.7159*0.6667*(1 - tanh(0.6667x)^2)", "write 2/3 exactly, not 0.6667"),
+    ("1.7159*2/3*(1 - tanh(0.667x)^2)", "not 0.667x"),
+    ("1.716*2/3*(1 - tanh(2x/3)^2)", "write 1.7159 exactly, not 1.716"),
+    ("1.7*2/3*(1 - tanh(2x/3)^2)", "write 1.7159 exactly, not 1.7"),
+    ("1.14393*sech(2x/3)^2", "write 1.7159·2/3 exactly, not 1.14393"),
+    ("1.144*sech(2x/3)^2", "not 1.144"),
+    ("1.716*0.6667*(1 - tanh(2x/3)^2)", "not 0.6667 and 1.7159 exactly, not 1.716"),
+])
+def test_a_rounded_constant_is_named_never_accepted(formula, words):
+    result = explain("tanh.derivative", formula)
+    assert not result.passed and result.mistake == "rounded-constant", str(result)
+    assert words in result.summary
+
+
+def test_a_rounded_constant_in_a_function_is_named_too():
+    result = explain("tanh.derivative", lambda x: 1.7159 * 0.6667 * (1 - np.tanh(2 * x / 3) ** 2))
+    assert result.mistake == "rounded-constant"
+    assert "write 2/3 exactly, not 0.6667" in result.summary

@@ -38,11 +38,39 @@ def _tanh_prime(u):
     return 1 - np.tanh(u) ** 2
 
 
+#: 2/3 as learners round it inside tanh (coarsest last). A rounded constant in front is a
+#: constant factor, named from ``constants`` by the engine (diagnose.rounded_constant).
+ROUNDED_INNER = (0.6667, 0.667, 0.67)
+_EXACT = ("The check accepts the exact forms only (1.7159 is the definition; 2/3 exact, to "
+          "better than 1e-6)")
+
+
+def _rounded(what: str, fn):
+    return Mistake("rounded-constant", f"a rounded constant: {what}", fn,
+                   f"{what}. {_EXACT}: your f'(x) is {{ratio:.7g}}× the true value at the "
+                   "point shown.")
+
+
+def _rounded_inside() -> tuple:
+    """2/3 rounded inside tanh (and in front as well, or not)."""
+    found = []
+    for b in ROUNDED_INNER:
+        found += [
+            _rounded(f"write 2/3 exactly, not {b}", lambda x, b=b: SCALE * b * _tanh_prime(b * x)),
+            _rounded(f"write 2/3 exactly, not {b} (inside tanh: 2x/3, not {b}x)",
+                     lambda x, b=b: SCALE * INNER * _tanh_prime(b * x)),
+        ]
+    return tuple(found)
+
+
 SCALED_TANH_PRIME = ScalarSpec(
     variables=("x",), reference=scaled_tanh_prime, sample=_sample_x, worked={"x": 1.0},
     extra_points=({"x": 0.0}, {"x": -1.5}, {"x": 3.0}), quantity="f'(x)",
-    # rounded constants (1.144 for 1.7159·2/3) pass; every named mistake is ≥ 1 % off
-    rtol=1e-4,
+    # exact forms only: 1.7159 is the definition and 2/3 is exact, so a rounded constant
+    # (0.6667, 1.716, 1.144) is named (rounded-constant), never accepted; float32 arithmetic
+    # (no rounded constant, ~1e-7 per operation, 1 − tanh² loses a few digits) still passes
+    rtol=1e-6, rtol32=1e-4,
+    constants={"2/3": INNER, "1.7159": SCALE, "1.7159·2/3": SCALE * INNER},
     mistakes=(
         Mistake("inner-factor-missing", "1.7159·(1 − tanh²(2x/3)): the inner factor 2/3 lost",
                 lambda x: SCALE * _tanh_prime(INNER * x),
@@ -82,6 +110,7 @@ SCALED_TANH_PRIME = ScalarSpec(
                 "you wrote 1 − tanh(u); tanh′(u) = 1 − tanh(u)², squared"),
         Mistake("forgot-derivative", "f(x) itself, 1.7159·tanh(2x/3)", scaled_tanh,
                 "you returned f(x) = 1.7159·tanh(2x/3) itself, not its derivative"),
+        *_rounded_inside(),
     ),
 )
 
