@@ -59,12 +59,21 @@ class Question:
     near: tuple[Near, ...] = ()           # numeric: the numbers known mistakes give
     rtol: float = 1e-3                    # numeric: how close a prediction must be
     explanation: str = ""                 # shown with a pass
+    digits: int | None = None             # numeric: "to 4 significant digits" — then any
+    #                                       rounding or truncation to that many digits passes
+    #                                       (one unit in the last digit) and rtol is unused
 
     def __post_init__(self):
         if bool(self.choices) == (self.number is not None):
             raise ValueError("a Question has either choices or a number, not both/neither")
         if self.choices and sum(c.mistake is None for c in self.choices) != 1:
             raise ValueError(f"{self.prompt!r}: exactly one choice must be the right one")
+
+
+#: what any numeric prediction can be told besides its own ``near`` mistakes
+NUMBER_MISTAKES = {"rounding": "right, but rounded to fewer digits than the question asks",
+                   "sign": "the right size with the wrong sign",
+                   "not-exact": "close to the answer but not exact"}
 
 
 def _blank(answer) -> bool:
@@ -111,22 +120,61 @@ def _grade_choice(eid: str, question: Question, answer) -> CheckResult:
                        summary=f"({key}) {chosen.text}: {chosen.why}")
 
 
+def _unit(x: float, digits: int) -> float:
+    """One unit in the ``digits``-th significant digit of ``x`` (1e-5 for 0.0789…, 4)."""
+    return 10.0 ** (math.floor(math.log10(abs(x))) - digits + 1) if x else 10.0 ** -digits
+
+
+def _agrees(value: float, target: float, question: Question, digits: int | None = None) -> bool:
+    """``value`` is ``target`` as the question asks for it (``digits`` overrides)."""
+    digits = digits or question.digits
+    if digits is None:
+        return math.isclose(value, target, rel_tol=question.rtol, abs_tol=1e-12)
+    return abs(value - target) <= _unit(target, digits) * (1 + 1e-9)
+
+
+def _show(x: float) -> str:
+    """``x`` with every digit it has (10.000001, not 10)."""
+    return repr(float(x)).removesuffix(".0") if float(x).is_integer() else repr(float(x))
+
+
 def _grade_number(eid: str, question: Question, answer) -> CheckResult:
     value, truth = _number(answer), float(question.number)
-    if math.isclose(value, truth, rel_tol=question.rtol, abs_tol=1e-12):
+    if _agrees(value, truth, question):
         return CheckResult(eid, True, n_cases=1, summary=(
-            f"correct — {truth:.6g}. {question.explanation}").strip())
-    for near in question.near:
-        if math.isclose(value, near.value, rel_tol=question.rtol, abs_tol=1e-12):
+            f"correct — {truth:.{question.digits or 6}g}. {question.explanation}").strip())
+    for near in question.near:   # a mistake's number, to the digits the question asks for
+        if _agrees(value, near.value, question, digits=min(question.digits or 3, 3)):
             return CheckResult(eid, False, n_cases=1, mistake=near.mistake, summary=near.why,
                                learner_value=value)
-    ratio = value / truth if truth else math.inf
-    how = (f"off by a factor {ratio:.4g}" if truth and ratio > 0 else
-           "the sign is wrong" if truth and math.isclose(ratio, -1, rel_tol=question.rtol)
-           else "not it")
-    return CheckResult(eid, False, n_cases=1, learner_value=value, summary=(
-        f"{value:.6g} is {how}; work it out again step by step (a prediction must be within "
-        f"{question.rtol:.0e} relative)"))
+    return _not_it(eid, question, value, truth)
+
+
+def _not_it(eid: str, question: Question, value: float, truth: float) -> CheckResult:
+    """A number no known mistake gives: rounded too coarsely, the sign, close, or far off."""
+    shown = _show(value)
+    result = CheckResult(eid, False, n_cases=1, learner_value=value)
+    if question.digits and truth and abs(value - truth) <= _unit(truth, 2):
+        result.mistake = "rounding"
+        result.summary = (f"{shown} is right but rounded too coarsely: round to "
+                          f"{question.digits} significant digits: {truth:.{question.digits}g}")
+    elif truth and math.isclose(value, -truth, rel_tol=max(question.rtol, 1e-9)):
+        result.mistake = "sign"
+        result.summary = (f"{shown} has the wrong sign: the size is right, but the answer is "
+                          f"{'positive' if truth > 0 else 'negative'} — check each minus sign")
+    elif truth and math.isclose(value, truth, rel_tol=1e-3):
+        result.mistake = "not-exact"
+        result.summary = (f"{shown} is close but not exact ({value / truth:.10g}× the answer): "
+                          + ("the answer is a whole number here" if truth.is_integer() else
+                             f"give it to {question.digits or 6} significant digits"))
+    else:
+        ratio = value / truth if truth else math.inf
+        how = f"off by a factor {ratio:.4g}" if truth and ratio > 0 else "not it"
+        want = (f"right to {question.digits} significant digits" if question.digits else
+                "exact" if question.rtol <= 1e-6 else f"right to {question.rtol:.0e} relative")
+        result.summary = (f"{shown} is {how}; work it out again step by step (a prediction "
+                          f"must be {want})")
+    return result
 
 
 def grade_question(eid: str, question: Question, answer, name: str = "q") -> CheckResult:
@@ -146,6 +194,8 @@ def quiz_exercise(*, id: str, lesson: str, title: str, answer_name: str, questio
     """Register a self-test question as an exercise (``check(id, answer)``)."""
     mistakes = {c.mistake: c.text for c in question.choices if c.mistake}
     mistakes.update({n.mistake: n.why.split(":")[0] for n in question.near})
+    if question.number is not None:
+        mistakes.update(NUMBER_MISTAKES)
 
     def grade(answer, options: CheckOptions) -> CheckResult:
         return grade_question(id, question, answer, answer_name)

@@ -18,7 +18,7 @@ import keyword
 import numpy as np
 
 from course.formula.errors import FormulaError, snippet, syntax_error
-from course.formula.lexer import Token, Vocabulary
+from course.formula.lexer import Token, Vocabulary, tokenize
 from course.formula.tree import Call, Neg, Num, Pow, Product, Sum, Var, combine
 
 __all__ = ["MAX_DEPTH", "Parser"]
@@ -29,6 +29,7 @@ _IMPLICIT = 20
 _UNARY = 30
 _STARTS_FACTOR = frozenset({"num", "name", "open", "frac", "unknown"})
 _OPERAND = "a number, a name or '('"
+_DIGITS = frozenset("0123456789")
 
 
 def _describe(tok: Token) -> str:
@@ -42,6 +43,14 @@ def _describe(tok: Token) -> str:
     if tok.text in ("'", '"'):
         return f"a quote {tok.text}"
     return f"'{tok.text}'"
+
+
+def _is_derivative_name(word: str) -> bool:
+    """``sigmoid_prime``, ``sigmoidPrime``, ``dsigmoid``, ``sigma_prime``: the sigmoid's s'."""
+    w = word.lower().lstrip("\\").replace("_", "").replace("'", "")
+    sigmoid = any(part in w for part in ("sigmoid", "sigma", "logistic"))
+    return sigmoid and (any(part in w for part in ("prime", "deriv", "grad"))
+                        or w.startswith("d"))
 
 
 class Parser:
@@ -96,9 +105,26 @@ class Parser:
             message += f". Did you mean '{lower[word.lower()]}'? Names are case-sensitive"
         elif word.lower().lstrip("\\") in ("sigmoid", "logistic") and "s" in vocab.functions:
             message += ". Write the sigmoid as s(...)"
+        elif _is_derivative_name(word) and "d" in vocab.functions:
+            message += (". The sigmoid's derivative s'(z) is written d(z) here: "
+                        f"{self.suggest_d(tok)}")
+        elif "prime" in word.lower() or "deriv" in word.lower():
+            message += (". A derivative is written out as a formula here (tanh's as "
+                        "1 - tanh(x)^2); only the sigmoid's has a name, d(z)")
         message += "\n" + snippet(self.text, tok.pos)
         return FormulaError(message, text=self.text, position=tok.pos,
                             expected="one of the names " + allowed.replace(" and the", ","))
+
+    def suggest_d(self, tok: Token) -> str:
+        """``write d(z2)`` for ``sigmoid_prime(z2)`` (the argument as the learner wrote it)."""
+        after = self.text[tok.pos + len(tok.text):]
+        if after.startswith("("):
+            depth = 0
+            for k, ch in enumerate(after):
+                depth += {"(": 1, ")": -1}.get(ch, 0)
+                if depth == 0:
+                    return f"write d{after[:k + 1]} instead of {tok.text}{after[:k + 1]}"
+        return f"write d(...) instead of {tok.text}(...)"
 
     # -- grammar ---------------------------------------------------------------------
     def parse(self):
@@ -153,8 +179,8 @@ class Parser:
             return self.group("'('")
         if tok.kind == "frac":
             self.advance()
-            numerator = self.group("'{' after \\frac")
-            return combine(Product, numerator, self.group("'{' (the denominator)"), "/")
+            numerator = self.frac_argument(f"'{{' after {tok.text}")
+            return combine(Product, numerator, self.frac_argument("'{' (the denominator)"), "/")
         if tok.kind == "op" and tok.value in "+-":
             self.advance()
             operand = self.expression(_UNARY)
@@ -162,11 +188,48 @@ class Parser:
         note = "the brackets are empty" if tok.kind == "close" else ""
         raise self.fail(_OPERAND, note)
 
+    def frac_argument(self, expected: str):
+        """One argument of ``\\frac``: a ``{group}``, or — TeX's rule for an argument without
+        braces — a single token: one digit (``\\frac23`` is 2/3, ``\\frac12x`` is x/2) or
+        one name (``\\frac2x``)."""
+        tok = self.tok
+        if tok.kind == "open":
+            return self.group(expected)
+        if tok.kind == "num" and tok.text[:1] in _DIGITS:
+            self.advance()
+            rest = tok.text[1:]
+            if rest:                    # the digits after the first are read again, after it
+                more = [t._replace(pos=t.pos + tok.pos + 1)
+                        for t in tokenize(rest, self.vocab)[:-1]]
+                self.tokens[self.i:self.i] = more
+            return Num(float(tok.text[0]))
+        if tok.kind == "name" and self.vocab.kinds[tok.value] == "var":
+            self.advance()
+            self.names.add(tok.value)
+            return Var(tok.value)
+        if tok.kind == "name" and self.vocab.kinds[tok.value] == "e":
+            self.advance()
+            return Call("exp", np.exp, Num(1.0))
+        if tok.kind == "unknown" and self.vocab.kinds.get(str(tok.value)[:1]) == "var":
+            # \frac x2: the lexer read "x2" as one (unknown) word; TeX takes the x alone
+            self.tokens[self.i:] = [t._replace(pos=t.pos + tok.pos + 1)
+                                    for t in tokenize(self.text[tok.pos + 1:], self.vocab)]
+            self.names.add(str(tok.value)[0])
+            return Var(str(tok.value)[0])
+        raise self.fail(expected, "put the numerator and the denominator in braces, "
+                        "\\frac{2x}{3}; without braces each is one digit or one letter")
+
     def name(self):
         """A variable, a function call ``f(x)``, or Euler's ``e`` (``e^x`` is ``exp(x)``)."""
         tok = self.advance()
         name, kind = tok.value, self.vocab.kinds[tok.value]
         if kind == "func" and (self.tok.kind == "open" or name not in self.vocab.variables):
+            if name == "d" and (self.tok.kind == "close" or (self.tok.kind == "op"
+                                                              and self.tok.value == "/")):
+                raise syntax_error(self.text, tok.pos, "the derivative itself",
+                                   "the operator d/dx", "write the derivative itself, not "
+                                   "d/dx: work it out and type the result (here d(z) means the "
+                                   "sigmoid's derivative s'(z), not d/dz)")
             power = self.function_power(name)
             if self.tok.kind != "open":
                 raise self.fail(f"'(' after the function {name}",

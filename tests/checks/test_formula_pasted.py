@@ -1,5 +1,6 @@
 """Formulas as learners paste them: calculator prefixes, $...$, non-raw Python strings."""
 
+import numpy as np
 import pytest
 
 from course.formula import FormulaError, parse_formula
@@ -51,3 +52,46 @@ def test_latex_in_a_non_raw_string_gets_told_to_use_r(text, escape):
 
 def test_raw_latex_parses():
     assert parse_formula(r"\frac{12x}{2}-2", ("x",))(x=1.0) == 4.0
+
+
+# --- TeX's single-token arguments of \frac; derivatives written as names or d/dx ---------------
+
+@pytest.mark.parametrize("text, x, value", [
+    (r"\frac23", 3.0, 2 / 3),
+    (r"\frac2x", 4.0, 0.5),
+    (r"\frac{2}3", 3.0, 2 / 3),
+    (r"\frac 2 3", 3.0, 2 / 3),
+    (r"\frac12x", 4.0, 2.0),                  # (1/2)·x: only the first digit is the argument
+    (r"\tfrac23x", 3.0, 2.0),
+    (r"\dfrac{2x}3", 3.0, 2.0),
+    (r"\frac x2", 3.0, 1.5),
+    (r"1.7159\cdot\frac23\left(1-\tanh^2\left(\frac{2x}3\right)\right)", 0.0, 1.7159 * 2 / 3),
+])
+def test_frac_takes_single_token_arguments_without_braces(text, x, value):
+    got = np.asarray(parse_formula(text, ("x",))(x=np.array([x]))).ravel()[0]
+    assert float(got) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", [r"\frac+2", r"\frac2", r"\frac{2}"])
+def test_a_frac_without_an_argument_says_how_to_write_it(text):
+    with pytest.raises(FormulaError) as err:
+        parse_formula(text, ("x",))
+    assert "in braces" in str(err.value) and "one digit or one letter" in str(err.value)
+
+
+@pytest.mark.parametrize("text, suggestion", [
+    ("sigmoid_prime(z2)*h", "write d(z2) instead of sigmoid_prime(z2)"),
+    ("dsigmoid(z2*(h+1))", "write d(z2*(h+1))"),
+    ("sigma_prime(z2)", "write d(z2)"),
+])
+def test_a_named_sigmoid_derivative_suggests_d(text, suggestion):
+    with pytest.raises(FormulaError) as err:
+        parse_formula(text, ("z2", "h"))
+    assert "unknown name" in str(err.value) and suggestion in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["d/dx(tanh(x))", r"\frac{d}{dx}\tanh(x)"])
+def test_d_dx_says_write_the_derivative_itself(text):
+    with pytest.raises(FormulaError) as err:
+        parse_formula(text, ("x",))
+    assert "write the derivative itself, not d/dx" in str(err.value)

@@ -92,3 +92,55 @@ def test_the_one_line_derivation_names_the_input_factor():
     for mistake in SPEC.mistakes:
         assert explain("quiz02.dy_db1", mistake.fn).mistake == mistake.id
     assert explain("quiz02.dy_db1", "d(z2)*w2*d(z1)*x").mistake == "input-factor"
+
+
+# --- numeric predictions: the digits the question asks for, named near misses -----------------
+
+@pytest.mark.parametrize("answer", [0.07892, 0.078921, 0.07893, "0.07892"])
+def test_a_prediction_to_the_digits_asked_for_passes(answer):
+    assert "4 significant digits" in _question("quiz02.dy_dh").prompt
+    assert explain("quiz02.dy_dh", answer).passed
+
+
+@pytest.mark.parametrize("answer", [0.0789, 0.079])
+def test_a_prediction_rounded_too_coarsely_says_how_to_round(answer):
+    result = explain("quiz02.dy_dh", answer)
+    assert not result.passed and result.mistake == "rounding"
+    assert "round to 4 significant digits: 0.07892" in result.summary
+    assert "work it out again" not in result.summary
+
+
+@pytest.mark.parametrize("answer, mistake, words", [
+    (0.1578, "weight-dropped", "s′(z2) alone"),
+    (0.158, "weight-dropped", "w2 = 0.5"),
+    (0.129, "input-for-weight", "∂y/∂w2"),
+])
+def test_a_rounded_mistake_is_still_named(answer, mistake, words):
+    result = explain("quiz02.dy_dh", answer)
+    assert not result.passed and result.mistake == mistake and words in result.summary
+
+
+def test_a_prediction_close_but_not_exact_shows_its_digits():
+    result = explain("quiz00.predict_slope", 10.000001)
+    assert not result.passed and result.mistake == "not-exact"
+    assert "10.000001 is close but not exact" in result.summary
+    assert "off by a factor 1;" not in result.summary
+
+
+def test_a_prediction_with_the_wrong_sign_is_named_in_a_sentence():
+    result = explain("quiz00.predict_slope", -10)
+    assert result.mistake == "sign"
+    assert result.summary.startswith("-10 has the wrong sign: the size is right")
+
+
+def test_near_misses_do_not_print_the_warm_up_answer():
+    for value in (11.0, 14.0):
+        assert "6x − 2" not in explain("quiz00.predict_slope", value).summary
+    for formula in ("6*x - 1", "6*x + 2"):
+        result = explain("warmup.derivative", formula)
+        assert result.mistake in ("constant-kept", "sign-linear")
+        assert "6x − 2" not in str(result) and "6x - 2" not in str(result)
+
+
+def test_the_backward_twice_question_says_backward_sets_the_seed():
+    assert "sets the seed, self.grad = 1" in _question("quiz08.backward_twice").prompt

@@ -62,7 +62,7 @@ quiz_exercise(
               Near(9.0, "function-not-derivative", "9 is f(2), the function's value; the "
                    "question asks for its slope f'(2)."),
               Near(11.0, "constant-kept", "a constant's derivative is 0: the +1 of f "
-                   "disappears, f'(x) = 6x − 2."),
+                   "disappears — it adds nothing to the slope."),
               Near(22.0, "exponent-kept", "the power rule lowers the exponent: 3x² becomes "
                    "6x, not 6x²."),
               Near(14.0, "sign-linear", "d/dx (−2x) = −2, with its minus sign.")),

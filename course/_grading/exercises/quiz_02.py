@@ -46,15 +46,18 @@ _DY_DH = float(sigmoid_prime(_F["z2"]) * WORKED["w2"])
 
 quiz_exercise(
     id="quiz02.dy_dh", lesson=LESSON, answer_name="q2",
-    title="self-test 2: predict ∂y/∂h at the worked point (x = 1, weights 0.5, biases 1)",
+    title="self-test 2: predict ∂y/∂h at the worked point (x = 1, weights 0.5, biases 1), "
+          "to 4 significant digits",
     question=Question(
-        "At x = 1, w1 = w2 = 0.5, b1 = b2 = 1, predict ∂y/∂h.", number=_DY_DH, rtol=1e-4,
+        "At x = 1, w1 = w2 = 0.5, b1 = b2 = 1, predict ∂y/∂h to 4 significant digits.",
+        number=_DY_DH, digits=4,
         near=(Near(float(sigmoid_prime(_F["z2"])), "weight-dropped",
                    "that is s′(z2) alone: the edge h → z2 carries ∂z2/∂h = w2 = 0.5 too."),
               Near(float(sigmoid_prime(_F["y"]) * WORKED["w2"]), "s-prime-at-activation",
                    "s′ is taken at the pre-activation: s′(z2), not s′(y)."),
               Near(float(sigmoid_prime(_F["z2"]) * _F["h"]), "input-for-weight",
-                   "s′(z2)·h is ∂y/∂w2; ∂z2/∂h is the weight w2, not the input h."),
+                   "that is ∂y/∂w2 = s′(z2)·h, the derivative with respect to the weight — the wrong "
+                   "derivative: ∂z2/∂h is the weight w2, not the input h."),
               Near(float(sigmoid_prime(_F["z2"]) * WORKED["w2"] * sigmoid_prime(_F["z1"])),
                    "too-far", "that goes one edge too far, down to z1: ∂y/∂h stops at h.")),
         explanation="two edges from h to y: ∂z2/∂h = w2 and ∂y/∂z2 = s′(z2) — multiplied."),

@@ -10,7 +10,8 @@ quiz_exercise(
     id="quiz08.backward_twice", lesson=LESSON, answer_name="q1",
     title="self-test 1: predict a.grad after calling backward() twice",
     question=Question(
-        "a = Value(3.0); b = a * a; b.backward(); b.backward(). Predict a.grad.",
+        "a = Value(3.0); b = a * a; b.backward(); b.backward(), with the lesson's backward() "
+        "(it sets the seed, self.grad = 1, and every closure adds with +=). Predict a.grad.",
         number=12.0, rtol=1e-9,
         near=(Near(6.0, "grads-reset", "backward() does not reset anything: it seeds "
                    "b.grad = 1 and every closure *adds* (+=), so the second call adds another "

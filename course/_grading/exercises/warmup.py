@@ -39,7 +39,7 @@ SPEC = ScalarSpec(
         Mistake("coefficient-dropped", "2x − 2 (the 3 of 3x² dropped)", lambda x: 2 * x - 2,
                 "a constant factor stays: d/dx 3x² = 3·(d/dx x²) = 3·2x = 6x, not 2x"),
         Mistake("sign-linear", "6x + 2 (the slope of −2x taken as +2)", lambda x: 6 * x + 2,
-                "d/dx (−2x) = −2, with the minus sign: f'(x) = 6x − 2"),
+                "the slope of −2x keeps its minus sign: d/dx (−2x) = −2, not +2"),
     ),
 )
 
