@@ -56,8 +56,8 @@ quiz_exercise(
               Near(float(sigmoid_prime(_F["y"]) * WORKED["w2"]), "s-prime-at-activation",
                    "s′ is taken at the pre-activation: s′(z2), not s′(y)."),
               Near(float(sigmoid_prime(_F["z2"]) * _F["h"]), "input-for-weight",
-                   "that is ∂y/∂w2 = s′(z2)·h, the derivative with respect to the weight — the wrong "
-                   "derivative: ∂z2/∂h is the weight w2, not the input h."),
+                   "that is ∂y/∂w2 = s′(z2)·h, the derivative with respect to the "
+                   "weight — the wrong derivative: ∂z2/∂h is the weight w2, not the input h."),
               Near(float(sigmoid_prime(_F["z2"]) * WORKED["w2"] * sigmoid_prime(_F["z1"])),
                    "too-far", "that goes one edge too far, down to z1: ∂y/∂h stops at h.")),
         explanation="two edges from h to y: ∂z2/∂h = w2 and ∂y/∂z2 = s′(z2) — multiplied."),
