@@ -156,6 +156,9 @@ def mul_grad_for_data(a, b, out):
 
 MUL_MISTAKES = [
     (mul_assign, "assign-not-accumulate", "2a"),
+    (lambda a, b, o: (setattr(a, "grad", a.grad + 1.0 * o.grad),      # __add__'s closure
+                      setattr(b, "grad", b.grad + 1.0 * o.grad)), "add-closure-copied",
+     "that is __add__'s closure"),
     (lambda a, b, o: (setattr(a, "grad", a.grad + a.data * o.grad),
                       setattr(b, "grad", b.grad + b.data * o.grad)), "swapped", "swapped"),
     (lambda a, b, o: (setattr(a, "grad", a.grad + b.data),
@@ -227,6 +230,7 @@ TANH_MISTAKES = [
      "out.grad"),
     (dict(tanh=tanh_with(lambda x, o: 1 - o.data)), "missing-square", "square"),
     (dict(tanh=tanh_with(lambda x, o: o.data**2 - 1)), "sign", "sign"),
+    (dict(tanh=tanh_with(lambda x, o: 1 + o.data**2)), "plus-instead-of-minus", "1 + t²"),
     (dict(tanh=tanh_with(lambda x, o: o.data)), "function-not-derivative", "itself"),
     (dict(tanh=tanh_with(lambda x, o: 1 - math.tanh(o.data)**2)), "tanh-twice", "tanh twice"),
     (dict(tanh=tanh_with(lambda x, o: (1 - o.data)**2)), "square-misplaced", "(1 - t)**2"),

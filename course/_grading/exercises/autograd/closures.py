@@ -80,6 +80,12 @@ MUL_MISTAKES = (
                    "out.grad is missing: the chain rule multiplies the local derivative by "
                    "how much the loss moves per unit of out, self.grad += other.data * out.grad. "
                    "(It only looks right when out is the root, where out.grad = 1.)"),
+    ClosureMistake("add-closure-copied", "__add__'s closure copied: self.grad += 1.0 * out.grad",
+                   _mul(lambda a, b, o: 1.0 * o.grad, lambda a, b, o: 1.0 * o.grad),
+                   "that is __add__'s closure: for a sum each input's local derivative is 1, "
+                   "but for a product it is the *other* factor — d(self·other)/d(self) = "
+                   "other.data, so self.grad += other.data * out.grad (and the same for other "
+                   "with self.data)."),
     ClosureMistake("sign", "self.grad -= ...",
                    _mul(lambda a, b, o: -b.data * o.grad, lambda a, b, o: -a.data * o.grad),
                    "the sign is wrong: the gradient flows back with +=, no minus sign."),
@@ -129,6 +135,11 @@ TANH_MISTAKES = (
                    "out.grad is missing: self.grad += (1 - t**2) * out.grad."),
     ClosureMistake("missing-square", "1 − t instead of 1 − t²", _tanh(lambda x, o: 1 - o.data),
                    "the square is missing: d tanh(x)/dx = 1 − tanh(x)²."),
+    ClosureMistake("plus-instead-of-minus", "1 + t² instead of 1 − t²",
+                   _tanh(lambda x, o: 1 + o.data**2),
+                   "you wrote 1 + t²; d tanh(x)/dx = 1 − tanh(x)² = 1 − t², with a minus: tanh "
+                   "flattens out far from 0, so its slope falls towards 0 there (lesson 01's "
+                   "scaled tanh had the same factor)."),
     ClosureMistake("sign", "t² − 1", _tanh(lambda x, o: o.data**2 - 1),
                    "the sign is wrong: d tanh(x)/dx = 1 − tanh(x)², which is positive."),
     ClosureMistake("out-data-for-grad", "(1 − t²)·out.data instead of ·out.grad",
