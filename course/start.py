@@ -5,6 +5,10 @@ time from the repository's ``lessons/``; in a source checkout the tracked ``less
 to the package). A learner works in a copy, so their answers never land in the course's
 own files, ``git pull`` never conflicts and the tests keep seeing pristine lessons.
 
+``start`` also writes an empty progress file, ``.backprop-progress.json``, into the folder
+(``course.tracker.FOLDER_FILE``): a check run in that folder records there, so a new working
+folder starts with no passes, whatever was done elsewhere.
+
 The copy never overwrites: a second ``start`` only adds lessons that are missing (a new
 lesson in a newer version of the course). ``--reset LESSON`` puts one lesson back as it
 was shipped, after moving the learner's version aside to a timestamped backup.
@@ -37,6 +41,7 @@ class StartReport:
     kept: list[str] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
     verb: str = "Copied"
+    progress: Path | None = None
 
     def __str__(self) -> str:
         lines = []
@@ -48,6 +53,9 @@ class StartReport:
                          "(`course start --reset NN` restores one).")
         for backup in self.backups:
             lines.append(f"Your previous version is saved as {backup}")
+        if self.progress is not None:
+            lines.append(f"Your progress in this folder is kept in {self.progress} (a new "
+                         "folder starts from scratch).")
         first = self.folder / (self.copied + self.kept)[0] if self.copied + self.kept else None
         if first is not None:
             lines.append(f"Next: jupyter lab {first}")
@@ -90,7 +98,21 @@ def start(folder: Path | str = DEFAULT_FOLDER) -> StartReport:
             report.kept.append(lesson.name)
         else:
             report.copied.append(lesson.name)
+    report.progress = _progress_file(folder)
     return report
+
+
+def _progress_file(folder: Path) -> Path:
+    """The folder's own progress file, created empty unless it is there already."""
+    from course.tracker import FOLDER_FILE
+
+    path = folder / FOLDER_FILE
+    try:
+        with open(path, "x", encoding="utf-8") as out:
+            out.write("{}\n")
+    except FileExistsError:
+        pass
+    return path
 
 
 def _find_lesson(name: str) -> Path:

@@ -2,7 +2,10 @@
 
 The file is JSON, written atomically (a temporary file, then ``os.replace``); a
 corrupt file is set aside (renamed ``*.corrupt-<time>``) with a message, never fatal.
-Its place: ``$COURSE_PROGRESS_FILE``, else ``~/.backprop-course/progress.json``.
+Its place: ``$COURSE_PROGRESS_FILE``; else the working folder's own file,
+``.backprop-progress.json``, found in the current directory (a notebook's kernel runs in the
+notebook's folder) or one of its parents — ``course start DIR`` writes it, so every working
+folder starts from nothing; else ``~/.backprop-course/progress.json``.
 In grading mode nothing is recorded unless ``COURSE_PROGRESS_FILE`` is set.
 """
 
@@ -16,15 +19,37 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["progress_file", "load", "record", "progress", "Progress"]
+__all__ = ["FOLDER_FILE", "progress_file", "load", "record", "progress", "Progress"]
 
 PROGRESS_ENV = "COURSE_PROGRESS_FILE"
+#: a working folder's own progress file (``course start`` creates it, empty)
+FOLDER_FILE = ".backprop-progress.json"
+
+
+def _folder_file(start: Path) -> Path | None:
+    """The nearest ``FOLDER_FILE`` in ``start`` or one of its parents, else None."""
+    try:
+        here = start.resolve()
+    except OSError:
+        return None
+    for folder in (here, *here.parents):
+        candidate = folder / FOLDER_FILE
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def progress_file() -> Path:
-    """Where progress is kept."""
+    """Where progress is kept: ``$COURSE_PROGRESS_FILE``, else the working folder's
+    ``.backprop-progress.json`` (here or in a parent folder), else the per-user file."""
     env = os.environ.get(PROGRESS_ENV)
-    return Path(env) if env else Path.home() / ".backprop-course" / "progress.json"
+    if env:
+        return Path(env)
+    try:
+        found = _folder_file(Path.cwd())
+    except OSError:                       # the current folder was deleted
+        found = None
+    return found or Path.home() / ".backprop-course" / "progress.json"
 
 
 def load(path: Path | None = None) -> dict:

@@ -83,3 +83,41 @@ def test_the_command_line_starts_and_resets(tmp_path):
     assert bad.returncode == 2 and "no lesson called 'nope'" in bad.stderr
     assert run("--reset", "00").returncode == 0
     assert list((tmp_path / "backprop-course").glob("00_start_here.backup-*.ipynb"))
+
+
+# --- progress lives with the working folder ------------------------------------------------------
+
+def test_a_new_working_folder_starts_with_no_passes(tmp_path, monkeypatch):
+    from course import explain
+    from course._env import GRADING_ENV
+    from course.tracker import FOLDER_FILE, progress, progress_file, record
+
+    monkeypatch.delenv("COURSE_PROGRESS_FILE")
+    monkeypatch.delenv(GRADING_ENV, raising=False)       # a learner's kernel records
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    record(explain("warmup.derivative", "6*x - 2"))            # a pass, outside any folder
+    per_user = tmp_path / "home" / ".backprop-course" / "progress.json"
+    assert progress_file() == per_user and "warmup.derivative" in per_user.read_text()
+
+    report = start(tmp_path / "fresh")
+    assert report.progress == tmp_path / "fresh" / FOLDER_FILE
+    assert f"kept in {report.progress}" in str(report)
+    (tmp_path / "fresh" / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "fresh" / "sub")              # a notebook in a subfolder
+    assert progress_file() == (tmp_path / "fresh" / FOLDER_FILE).resolve()
+    assert progress().counts["passed"] == 0                     # the old pass is not here
+    record(explain("warmup.derivative", "6*x - 2"))
+    assert progress().counts["passed"] == 1
+
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(tmp_path / "override.json"))
+    assert progress_file() == tmp_path / "override.json"        # the variable still wins
+
+
+def test_a_second_start_keeps_the_folder_progress(tmp_path):
+    from course.tracker import FOLDER_FILE
+
+    start(tmp_path)
+    (tmp_path / FOLDER_FILE).write_text('{"warmup.derivative": {"status": "passed"}}')
+    start(tmp_path)
+    assert "passed" in (tmp_path / FOLDER_FILE).read_text()

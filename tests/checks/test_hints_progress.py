@@ -207,8 +207,9 @@ def test_progress_ignores_unknown_statuses_in_a_hand_edited_file(tmp_path):
     assert row["status"] == "not checked yet"
 
 
-def test_progress_file_default_is_in_the_home_directory(monkeypatch):
+def test_progress_file_default_is_in_the_home_directory(monkeypatch, tmp_path):
     monkeypatch.delenv("COURSE_PROGRESS_FILE")
+    monkeypatch.chdir(tmp_path)                 # no working folder's progress file here
     assert progress_file().parts[-2:] == (".backprop-course", "progress.json")
     assert str(progress_file()).startswith(os.path.expanduser("~"))
 
