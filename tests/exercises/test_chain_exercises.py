@@ -82,7 +82,7 @@ def test_central_difference_learner_style_mistakes():
     fwd = explain("chain.central_difference", lambda f, x, h: (f(x + h) - f(x)) / h)
     assert fwd.mistake == "forward-difference"
     assert "forward difference" in fwd.summary
-    assert fwd.point == {"x": 2.0, "h": 0.5} and fwd.expected_value == pytest.approx(12.25)
+    assert fwd.point == {"x": 2.0, "eps": 0.5} and fwd.expected_value == pytest.approx(12.25)
     assert any("x³" in line for line in fwd.details)
 
     two = explain("chain.central_difference", lambda f, x, h: (f(x + h) - f(x - h)) / h)
@@ -90,7 +90,7 @@ def test_central_difference_learner_style_mistakes():
 
     own_h = explain("chain.central_difference",
                     lambda f, x, h: (f(x + 1e-6) - f(x - 1e-6)) / 2e-6)
-    assert own_h.mistake == "h-ignored" and "use the argument h" in own_h.summary
+    assert own_h.mistake == "h-ignored" and "use the argument eps" in own_h.summary
 
 
 def test_central_difference_unnamed_mistake_still_shows_a_case():
@@ -106,7 +106,7 @@ def test_central_difference_bad_answers_get_clear_messages():
 
     text = explain("chain.central_difference", "(f(x+h) - f(x-h))/(2*h)")
     assert text.mistake == "bad-answer:type"
-    assert "wants a function central_difference(f, x, h)" in text.summary
+    assert "wants a function central_difference(f, x, eps)" in text.summary
 
     def stub(f, x, h):
         raise NotImplementedError("write it")
@@ -256,3 +256,20 @@ def test_dy_dw1_stopped_at_h_is_named():
     result = explain("chain.dy_dw1", dh_dw1)
     assert result.mistake == "stopped-at-h", str(result)
     assert "dh/dw1" in result.summary and "×w2" in result.summary
+
+
+def test_the_step_may_be_called_eps_or_h_it_is_passed_by_position():
+    # lesson 02 names the step eps (h is the hidden activation there), as lesson 04 does
+    assert explain("chain.central_difference",
+                   lambda f, x, eps: (f(x + eps) - f(x - eps)) / (2 * eps)).passed
+    assert explain("chain.central_difference",
+                   lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h)).passed
+    assert "central_difference(f, x, eps)" in get_exercise("chain.central_difference").title
+
+
+def test_dy_dw1_hints_are_a_ladder_without_the_code():
+    hints = get_exercise("chain.dy_dw1").hints
+    assert len(hints) == 3
+    assert "s'(z2)" not in hints[1] and "= x" not in hints[1]     # hint 2 no longer lists them
+    assert len(hints[2]) > len(hints[1]) > len(hints[0]) - 20    # the last is the strongest
+    assert "first" in hints[2] and "weight" in hints[2]

@@ -1,4 +1,9 @@
-"""``chain.central_difference``: a function of (f, x, h), checked on several functions and steps."""
+"""``chain.central_difference``: a function of (f, x, eps), checked on several functions and steps.
+
+The step is ε (``eps``), as in lesson 04 and lesson 00's notation table: in lesson 02 ``h`` is
+the hidden activation. The answer is called by position, ``answer(f, x, eps)``, so a parameter
+named ``h`` works as well.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,9 @@ from course._grading.registry import Exercise, register
 from course._grading.result import CheckResult
 
 
-def central_difference(f, x, h=1e-5):
-    """The reference: (f(x + h) − f(x − h)) / 2h."""
-    return (f(x + h) - f(x - h)) / (2 * h)
+def central_difference(f, x, eps=1e-5):
+    """The reference: (f(x + ε) − f(x − ε)) / 2ε."""
+    return (f(x + eps) - f(x - eps)) / (2 * eps)
 
 
 #: (name of f, f, f', x, h): large steps first, where every mistake shows plainly
@@ -30,42 +35,42 @@ CASES = (
 
 #: (id, meaning, estimate(f, x, h), message); compared at every case
 CD_MISTAKES = (
-    ("forward-difference", "(f(x+h) − f(x)) / h",
+    ("forward-difference", "(f(x+ε) − f(x)) / ε",
      lambda f, x, h: (f(x + h) - f(x)) / h,
-     "that is the forward difference (f(x+h) − f(x))/h; the central difference steps both "
-     "ways: (f(x+h) − f(x−h))/(2h)"),
-    ("backward-difference", "(f(x) − f(x−h)) / h",
+     "that is the forward difference (f(x+ε) − f(x))/ε; the central difference steps both "
+     "ways: (f(x+ε) − f(x−ε))/(2ε)"),
+    ("backward-difference", "(f(x) − f(x−ε)) / ε",
      lambda f, x, h: (f(x) - f(x - h)) / h,
-     "that is the backward difference (f(x) − f(x−h))/h; the central difference steps both "
-     "ways: (f(x+h) − f(x−h))/(2h)"),
-    ("divided-by-h", "(f(x+h) − f(x−h)) / h: exactly 2× too large",
+     "that is the backward difference (f(x) − f(x−ε))/ε; the central difference steps both "
+     "ways: (f(x+ε) − f(x−ε))/(2ε)"),
+    ("divided-by-h", "(f(x+ε) − f(x−ε)) / ε: exactly 2× too large",
      lambda f, x, h: (f(x + h) - f(x - h)) / h,
-     "your estimate is exactly 2× too large: x+h and x−h are 2h apart, so divide by 2h, "
-     "not h"),
-    ("sign", "(f(x−h) − f(x+h)) / 2h",
+     "your estimate is exactly 2× too large: x+ε and x−ε are 2ε apart, so divide by 2ε, "
+     "not ε"),
+    ("sign", "(f(x−ε) − f(x+ε)) / 2ε",
      lambda f, x, h: (f(x - h) - f(x + h)) / (2 * h),
      "your estimate has the wrong sign: subtract the left value from the right one, "
-     "f(x+h) − f(x−h)"),
-    ("precedence", "f(x+h) − f(x−h)/(2h): brackets missing",
+     "f(x+ε) − f(x−ε)"),
+    ("precedence", "f(x+ε) − f(x−ε)/(2ε): brackets missing",
      lambda f, x, h: f(x + h) - f(x - h) / (2 * h),
-     "only f(x−h) is divided by 2h: put the difference in brackets, "
-     "(f(x+h) − f(x−h)) / (2*h)"),
-    ("precedence-2h", "(f(x+h) − f(x−h))/2*h: divided by 2, then multiplied by h",
+     "only f(x−ε) is divided by 2ε: put the difference in brackets, "
+     "(f(x+eps) − f(x−eps)) / (2*eps)"),
+    ("precedence-2h", "(f(x+ε) − f(x−ε))/2*ε: divided by 2, then multiplied by ε",
      lambda f, x, h: (f(x + h) - f(x - h)) / 2 * h,
-     "`/2*h` divides by 2 and then multiplies by h (Python reads left to right); write "
-     "`/ (2*h)`"),
-    ("forward-over-2h", "(f(x+h) − f(x)) / 2h",
+     "`/2*eps` divides by 2 and then multiplies by eps (Python reads left to right); write "
+     "`/ (2*eps)`"),
+    ("forward-over-2h", "(f(x+ε) − f(x)) / 2ε",
      lambda f, x, h: (f(x + h) - f(x)) / (2 * h),
-     "you divided a one-sided step, f(x+h) − f(x), by 2h; the central difference uses "
-     "f(x+h) − f(x−h), which spans 2h"),
-    ("plus-instead-of-minus", "(f(x+h) + f(x−h)) / 2h",
+     "you divided a one-sided step, f(x+ε) − f(x), by 2ε; the central difference uses "
+     "f(x+ε) − f(x−ε), which spans 2ε"),
+    ("plus-instead-of-minus", "(f(x+ε) + f(x−ε)) / 2ε",
      lambda f, x, h: (f(x + h) + f(x - h)) / (2 * h),
-     "you added f(x+h) + f(x−h); a slope is rise over run, so take their difference: "
-     "(f(x+h) − f(x−h))/(2h)"),
-    ("half-step", "(f(x+h/2) − f(x−h/2)) / h",
+     "you added f(x+ε) + f(x−ε); a slope is rise over run, so take their difference: "
+     "(f(x+ε) − f(x−ε))/(2ε)"),
+    ("half-step", "(f(x+ε/2) − f(x−ε/2)) / ε",
      lambda f, x, h: (f(x + h / 2) - f(x - h / 2)) / h,
-     "you stepped h/2 each way; a central difference too, but this course's (and lesson "
-     "04's) convention is x ± h, divided by 2h"),
+     "you stepped ε/2 each way; a central difference too, but this course's (and lesson "
+     "04's) convention is x ± ε, divided by 2ε"),
 )
 
 
@@ -73,22 +78,22 @@ def _grade_central(answer, opts) -> CheckResult:
     eid = "chain.central_difference"
     if isinstance(answer, str) or not callable(answer):
         raise LearnerError(
-            "this exercise wants a function central_difference(f, x, h) that calls f, not "
+            "this exercise wants a function central_difference(f, x, eps) that calls f, not "
             f"a {type(answer).__name__}", kind="type")
     mine, truth = [], []
     for name, f, _, x, h in CASES:
         mine.append(as_number(call_learner(answer, f, x, h),
-                              f" for f(x) = {name} at x = {x:g}, h = {h:g}"))
+                              f" for f(x) = {name} at x = {x:g}, ε = {h:g}"))
         truth.append(float(central_difference(f, x, h)))
     mine, truth = np.array(mine), np.array(truth)
     ok = np.isclose(mine, truth, rtol=1e-7, atol=1e-12)
     if ok.all():
         return CheckResult(eid, True, n_cases=len(CASES), summary=(
-            f"correct — your estimate matches (f(x+h) − f(x−h))/(2h) for {len(CASES)} "
+            f"correct — your estimate matches (f(x+ε) − f(x−ε))/(2ε) for {len(CASES)} "
             "functions, steps and points"))
     bad = int(np.argmin(ok))
     name, f, df, x, h = CASES[bad]
-    result = CheckResult(eid, False, point={"x": x, "h": h}, learner_value=float(mine[bad]),
+    result = CheckResult(eid, False, point={"x": x, "eps": h}, learner_value=float(mine[bad]),
                          expected_value=float(truth[bad]), n_cases=len(CASES))
     result.details.append(f"The case shown uses f(x) = {name}, whose true derivative there "
                           f"is {float(df(x)):.10g}.")
@@ -101,10 +106,10 @@ def _grade_central(answer, opts) -> CheckResult:
     if np.allclose(mine, exact, rtol=1e-5, atol=1e-9):
         result.mistake = "h-ignored"
         result.summary = ("your estimate is close to the exact derivative, not to the central "
-                          "difference with the h you were given: use the argument h, don't "
+                          "difference with the ε you were given: use the argument eps, don't "
                           "pick your own step")
         return result
-    result.summary = (f"your estimate differs from (f(x+h) − f(x−h))/(2h) in "
+    result.summary = (f"your estimate differs from (f(x+ε) − f(x−ε))/(2ε) in "
                       f"{int((~ok).sum())} of {len(CASES)} cases")
     return result
 
@@ -113,15 +118,15 @@ register(Exercise(
     forbidden=NUMERICAL_GRADIENT,
     reference=central_difference,
     id="chain.central_difference", lesson=LESSON, answer_name="central_difference",
-    title="central_difference(f, x, h): the slope of f at x estimated from x − h and x + h",
-    grade=_grade_central, answer_kinds="function of (f, x, h)",
+    title="central_difference(f, x, eps): the slope of f at x estimated from x − ε and x + ε",
+    grade=_grade_central, answer_kinds="function of (f, x, eps)",
     mistakes={**{mid: meaning for mid, meaning, _, _ in CD_MISTAKES},
-              "h-ignored": "a step of its own instead of the argument h"},
+              "h-ignored": "a step of its own instead of the argument ε"},
     hints=(
-        "Evaluate f one step h to the right of x and one step h to the left.",
-        "Those two points are 2h apart: the slope of the line through them is their "
-        "difference divided by 2h.",
-        "Two calls of f, one subtraction, one division — the two points are 2h apart, not h. "
+        "Evaluate f one step ε to the right of x and one step ε to the left.",
+        "Those two points are 2ε apart: the slope of the line through them is their "
+        "difference divided by 2ε.",
+        "Two calls of f, one subtraction, one division — the two points are 2ε apart, not ε. "
         "Bracket the whole difference and the whole denominator.",
     ),
 ))

@@ -168,8 +168,8 @@ DY_DW1 = ScalarSpec(
          "you multiplied by h where w2 belongs: h is dz2/dw2 (it belongs in dy/dw2); passing "
          "*through* the edge from h to y gives dz2/dh = w2"),
         ("dy-dw2-instead", "dy/dw2 instead of dy/dw1", lambda v: d(v.z2) * v.h,
-         "that is dy/dw2; w1 sits one edge further from y, so the chain is longer: "
-         "s'(z2)·w2·s'(z1)·x"),
+         "that is dy/dw2; w1 sits further from y, so the chain is longer: from h it goes on "
+         "through z1 to w1, and every arrow on the way adds its factor"),
         ("s-instead-of-d", "s where s' belongs", lambda v: s(v.z2) * v.w2 * s(v.z1) * v.x,
          "you used the sigmoid s where its derivative s' = s(1 − s) belongs"),
         ("s-instead-of-d-inner", "h = s(z1) where s'(z1) belongs",
@@ -237,9 +237,10 @@ scalar_exercise(
     spec=DY_DW1,
     hints=(
         "Follow the change from w1 to y: w1 → z1 → h → z2 → y. One factor per arrow.",
-        "The four factors: dz1/dw1 = x, dh/dz1 = s'(z1), dz2/dh = w2, dy/dz2 = s'(z2).",
-        "Multiply the four factors of the path: the outer slope at z2, the weight the change "
-        "crosses on its way to z2, the inner slope at z1, and the input that w1 multiplies — each "
-        "slope at its own pre-activation.",
+        "Each arrow carries its local derivative: out of a product, the other factor; out of a "
+        "sigmoid node, its slope at its own input. Which of the four arrows is which?",
+        "Multiply four factors, one per arrow: the first is what w1 multiplies in z1, the third "
+        "is the weight the change crosses between h and z2, and the other two are sigmoid "
+        "slopes — each at its own pre-activation, not at an activation.",
     ),
 )
