@@ -47,6 +47,7 @@ class Value:
         self.grad = 0.0                     # dL/d(this node), filled in by backward()
         self._backward = lambda: None       # a leaf passes nothing on
         self._prev = set(_children)
+        self._operands = tuple(_children)   # the same, in the order written (for pictures)
         self._op = _op
         self.label = label
 

@@ -107,3 +107,29 @@ def test_a_value_expression_becomes_the_same_graph_with_its_own_grads():
     g, out, values, grads = value_graph(c)
     assert "2·a" in _texts(show_value_graph(c).svg)
     assert g.gradient(out, values)["a"] == grads["a"] == 7.0
+
+
+def test_value_graph_labels_keep_the_operand_order_as_written():
+    from course.nn.autograd import Value
+    from course.plots.value_graph import value_graph
+
+    for _ in range(10):                      # _prev is a set: its order varies between runs
+        h1, w2, h2, w4 = (Value(v, label=k) for k, v in
+                          (("h1", 0.3), ("w2", 0.5), ("h2", 0.2), ("w4", 0.7)))
+        g, _, _, _ = value_graph(h1 * w2 + w4 * h2)
+        assert {"h1·w2", "w4·h2"} <= set(g.nodes), sorted(g.nodes)
+
+
+def test_value_graph_of_a_class_without_operands_is_the_same_every_run():
+    from course.plots.value_graph import value_graph
+
+    class Bare:                               # micrograd's own fields only
+        def __init__(self, data, children=(), op="", label=""):
+            self.data, self.grad, self._prev = data, 0.0, set(children)
+            self._op, self.label = op, label
+
+    names = set()
+    for _ in range(10):
+        a, b = Bare(1.0, label="w2"), Bare(2.0, label="h1")
+        names.add(tuple(sorted(value_graph(Bare(2.0, (a, b), "*"))[0].nodes)))
+    assert len(names) == 1

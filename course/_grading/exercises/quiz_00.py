@@ -21,7 +21,7 @@ quiz_exercise(
                    "s′(z) (in code sigmoid_prime) is a local derivative of one node; δ is a "
                    "gradient of the loss L, which contains s′(z) as one factor."),
             Choice("d", "a small step added to z, as in a finite difference", "delta-is-step",
-                   "a finite-difference step is h (or ε in lesson 04); δ is ∂L/∂z, a "
+                   "a finite-difference step is ε (eps in code); δ is ∂L/∂z, a "
                    "derivative, not a step."),
         )),
     hints=("Look up δ in the notation table: which quantity does it differentiate, and with "

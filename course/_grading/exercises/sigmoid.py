@@ -156,9 +156,9 @@ _LOST_ACCURACY = (
     "to a small range or a formula that is only right near 0 is off by more; e^{z}/(1 + e^{z}) "
     "with e^{z} computed as exp(−|z|) is right everywhere.")
 _STABLE_HINT = (
-    "compute e = np.exp(-np.abs(z)) once; then s = 1/(1 + e) for z ≥ 0 and e/(1 + e) for "
-    "z < 0. np.where evaluates both branches for every element, so neither branch may call "
-    "np.exp(-z) or np.exp(z) itself.")
+    "which single exponential can never overflow, whatever the sign of z? Compute only that "
+    "one and build both equal forms of s(z) from it — np.where evaluates both branches for "
+    "every element, so no branch may call np.exp on z or −z itself.")
 
 
 def _fails_on_arrays(answer) -> str:

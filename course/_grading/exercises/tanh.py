@@ -118,6 +118,10 @@ scalar_exercise(
     id="tanh.derivative", lesson=LESSON, answer_name="scaled_tanh_prime",
     title="f'(x) for LeCun's scaled tanh f(x) = 1.7159·tanh(2x/3), as a function or a formula",
     spec=SCALED_TANH_PRIME, points=1.0,
+    reveal=r"$$f'(x) = 1.7159\cdot\tfrac23\,\bigl(1 - \tanh^2(\tfrac23 x)\bigr) "
+           r"= \frac{1.7159\cdot\tfrac23}{\cosh^2(\tfrac23 x)}$$ The outer derivative "
+           r"$\tanh'$ at the inner value $u = \tfrac23 x$, times the inner derivative "
+           r"$du/dx = \tfrac23$; the 1.7159 in front stays in front.",
     forbidden=("course.nn.activations.tanh_prime",),
     hints=(
         "f is a function of a function: f(x) = 1.7159·tanh(u) with u = 2x/3. Which rule "
