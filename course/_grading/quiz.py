@@ -143,8 +143,8 @@ def _grade_number(eid: str, question: Question, answer) -> CheckResult:
     if _agrees(value, truth, question):
         return CheckResult(eid, True, n_cases=1, summary=(
             f"correct — {truth:.{question.digits or 6}g}. {question.explanation}").strip())
-    for near in question.near:   # a mistake's number, to the digits the question asks for
-        if _agrees(value, near.value, question, digits=min(question.digits or 3, 3)):
+    for near in question.near:   # a mistake's number, rounded as the learner may round it
+        if _agrees(value, near.value, question) or _agrees(value, near.value, question, 3):
             return CheckResult(eid, False, n_cases=1, mistake=near.mistake, summary=near.why,
                                learner_value=value)
     return _not_it(eid, question, value, truth)
