@@ -9,7 +9,10 @@ In ``solutions/NN_name.ipynb``:
   stub (for answers that are values, such as a formula string, where a top-level
   ``raise`` would break Run All);
 - a cell tagged ``solution-only`` is dropped;
-- outputs, execution counts and per-cell run metadata are cleared.
+- outputs, execution counts and per-cell run metadata are cleared;
+- a first cell is added (tagged ``colab-install``, :func:`colab_cell`) that installs the
+  course on Google Colab and does nothing anywhere else, so every lesson — new ones too —
+  opens on Colab without a set-up step. What it installs is :data:`INSTALL_SOURCE`.
 
 An unclosed, unopened or nested marker is an error naming the notebook and cell.
 """
@@ -20,7 +23,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MarkerError", "release_source", "release_notebook", "release", "LessonDiff"]
+__all__ = ["MarkerError", "release_source", "release_notebook", "release", "LessonDiff",
+           "INSTALL_SOURCE", "COLAB_TAG", "colab_cell", "colab_cell_source"]
 
 # One marker table (as nbval keeps one): marker regex -> what it does.
 MARKERS = {
@@ -29,6 +33,40 @@ MARKERS = {
     "stub": re.compile(r"^(?P<indent>[ \t]*)### STUB ?(?P<code>.*)$"),
 }
 DROP_TAG = "solution-only"
+
+#: What the Colab cell of every lesson installs: a pip requirement. The course has no public
+#: home yet, so it is empty and the cell asks a Colab learner to upload the course's wheel
+#: (``backprop_course-*.whl``, from ``python -m build`` or ``pip wheel .``) instead. Once the
+#: repository is published, set it — e.g. ``"backprop-course @ git+https://<host>/<owner>/
+#: <repo>"``, or ``"backprop-course"`` once on PyPI — and run ``python -m course release``.
+#: This constant is the only place the install source is written.
+INSTALL_SOURCE = ""
+#: The tag of the generated Colab cell (``course site`` leaves it out of the static pages).
+COLAB_TAG = "colab-install"
+#: Where the Colab cell puts the learner's copy of all lessons (``course start``).
+COLAB_FOLDER = "/content/backprop-course"
+
+_COLAB_CELL = '''\
+# @title Colab set-up: installs the course on Google Colab (does nothing anywhere else)
+import sys
+
+if "google.colab" in sys.modules:
+    import glob as _glob
+    import subprocess as _subprocess
+
+    _wheels = sorted(_glob.glob("/content/backprop_course-*.whl"))   # an uploaded wheel wins
+    _source = _wheels[-1] if _wheels else {source}
+    if not _source:
+        raise RuntimeError("This copy of the course does not say where to install it from. "
+                           "Upload the course's wheel (backprop_course-….whl) in Colab's Files "
+                           "panel, then run this cell again.")
+    _subprocess.run([sys.executable, "-m", "pip", "install", "-q", _source], check=True)
+    _subprocess.run([sys.executable, "-m", "course", "start", {folder}],
+                    check=True, stdout=_subprocess.DEVNULL)
+    from google.colab import output as _output
+
+    _output.enable_custom_widget_manager()   # ipywidgets 8 sliders in Colab
+    print("The course is installed; all its lessons are in", {folder})'''
 _RUN_METADATA = ("execution", "collapsed", "scrolled", "ExecuteTime")
 
 
@@ -99,6 +137,28 @@ def release_notebook(nb, name: str = "notebook"):
     return student
 
 
+def colab_cell_source(source: str = INSTALL_SOURCE, folder: str = COLAB_FOLDER) -> str:
+    """The code of the Colab install cell, installing ``source`` (a pip requirement)."""
+    import json
+
+    return _COLAB_CELL.format(source=json.dumps(source), folder=json.dumps(folder))
+
+
+def colab_cell(source: str = INSTALL_SOURCE):
+    """The first cell of every released lesson: installs the course on Colab, else a no-op.
+
+    Outside Colab it imports ``sys`` and tests one name: no output, no network, no time.
+    """
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(colab_cell_source(source))
+    cell.id = COLAB_TAG                               # stable, so release is reproducible
+    cell.metadata["tags"] = [COLAB_TAG]
+    cell.metadata["cellView"] = "form"                # Colab: only the @title line shows
+    cell.metadata["jupyter"] = {"source_hidden": True}   # JupyterLab: the input collapsed
+    return cell
+
+
 def _clear(cell) -> None:
     if cell.cell_type == "code":
         cell.outputs = []
@@ -148,6 +208,7 @@ def release(root: Path | str = ".", check_only: bool = False) -> list[LessonDiff
         out = dst / path.name
         wanted.add(out.name)
         student = release_notebook(nb, str(path.relative_to(root)))
+        student.cells.insert(0, colab_cell())
         student.metadata["course"] = {"lesson": path.stem}     # the batch grader reads this
         new = nbformat.writes(student) + "\n"
         old = out.read_text(encoding="utf-8") if out.exists() else None
