@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m course",
         description="The backprop course: start your own copy of the lessons, release lessons, "
-                    "list and check exercises, grade.")
+                    "list and check exercises, grade, build the lessons' web site.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("release", help="regenerate lessons/ from solutions/")
@@ -126,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, module, text in (
             ("start", "course.start", "copy the lessons into your own working folder"),
             ("grade", "course._grading.batch", "grade submitted notebooks into a CSV"),
-            ("validate", "course.validate", "execute every notebook as CI does")):
+            ("validate", "course.validate", "execute every notebook as CI does"),
+            ("site", "course.site", "execute the lessons into a static web site (HTML)")):
         import importlib
 
         mod = importlib.import_module(module)

@@ -88,7 +88,9 @@ class CurveExplorer:
         self.image.value = buf.getvalue()
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        from course.widgets._static import with_static_fallback
+
+        return with_static_fallback(self.widget, self.widget._repr_mimebundle_(**kwargs))
 
 
 def curve_explorer(curves, sliders, **kwargs) -> CurveExplorer:

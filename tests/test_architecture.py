@@ -36,6 +36,7 @@ FLOORS = (
     ("course.checks", 5), ("course.your_network", 5), ("course.tracker", 5), ("course.notebook", 5),
     ("course.sliders", 5), ("course.plots", 5), ("course.widgets", 5),
     ("course.__main__", 6), ("course.release", 6), ("course.start", 6), ("course.validate", 6),
+    ("course.site", 6),
     ("course", 6),
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from course.formula.network import NetworkError, parse_point
+from course.widgets._static import StaticFallback
 from course.your_network import ask
 
 __all__ = ["AskBox", "ask_box"]
@@ -24,7 +25,7 @@ EXAMPLE_ANSWER = "d(nO)*(d(n2)*d(n1)*I + d(n3)*d(n1)*I)"
 EXAMPLE_POINT = "I=1, w1=0.5, w2=0.5, w3=0.5, w4=0.5, w5=0.5, b1=1, b2=1, b3=1, b4=1"
 
 
-class AskBox(widgets.VBox):
+class AskBox(StaticFallback, widgets.VBox):
     """The "check your own network" box.
 
     Attributes

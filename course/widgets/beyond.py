@@ -14,6 +14,7 @@ from course.nn.init import gradient_norms_at_init
 from course.nn.softmax import softmax
 from course.plots.bars import bars_svg
 from course.widgets._html import readout_html
+from course.widgets._static import StaticFallback
 
 __all__ = ["softmax_at", "SoftmaxTemperature", "softmax_temperature", "init_norms",
            "InitScaleExplorer", "init_scale_explorer"]
@@ -26,7 +27,7 @@ def softmax_at(logits, temperature: float) -> np.ndarray:
     return softmax(np.asarray(logits, dtype=float) / float(temperature))
 
 
-class SoftmaxTemperature(widgets.VBox):
+class SoftmaxTemperature(StaticFallback, widgets.VBox):
     """A temperature slider over fixed logits; bars of the probabilities and a readout."""
 
     def __init__(self, logits=(2.0, 1.0, 0.1, -1.0), labels=None, temperature=1.0):
@@ -64,7 +65,7 @@ def init_norms(scale: float, rule: str = "auto", depth: int = 10) -> dict:
             for a in ACTIVATIONS}
 
 
-class InitScaleExplorer(widgets.VBox):
+class InitScaleExplorer(StaticFallback, widgets.VBox):
     """A slider for the initial weights' scale (× the rule's std) and a rule menu; bars of
     every layer's gradient norm for sigmoid, tanh and ReLU nets, log scale."""
 

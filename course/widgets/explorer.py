@@ -13,6 +13,7 @@ from course.nn.networks import PARAMS, DiamondNet
 from course.plots import palette as pal
 from course.plots.svg import network_svg
 from course.widgets._html import readout_html
+from course.widgets._static import StaticFallback
 
 #: slider ranges: (min, max, step)
 RANGES = {"I": (-3.0, 3.0, 0.01), **{w: (-4.0, 4.0, 0.01) for w in PARAMS}}
@@ -35,7 +36,7 @@ def diamond_readout(net: DiamondNet, I: float) -> str:
     return readout_html(rows, title=f"at I = {I:.4g}")
 
 
-class DiamondExplorer(widgets.VBox):
+class DiamondExplorer(StaticFallback, widgets.VBox):
     """Sliders for I, w1..w5 and b1..b4; the diagram, O and all nine gradients follow.
 
     Attributes

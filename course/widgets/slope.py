@@ -14,13 +14,14 @@ from course.plots import palette as pal
 from course.plots.slope import SlopePicture
 from course.widgets._figure import FigureView
 from course.widgets._html import readout_html
+from course.widgets._static import StaticFallback
 from course.widgets.explorer import make_slider
 
 FIGSIZE = (7.5, 3.8)                 # inches; the image is 750 x 380 px
 AXES_RECT = (0.11, 0.14, 0.61, 0.82)  # room for the legend on the right
 
 
-class SlopeExplorer(widgets.VBox):
+class SlopeExplorer(StaticFallback, widgets.VBox):
     """O(param) with its tangent and, given the learner's derivative, their line beside it.
 
     Attributes

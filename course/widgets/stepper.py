@@ -16,6 +16,7 @@ from course.nn.networks import DiamondNet
 from course.plots import palette as pal
 from course.plots.svg import network_svg
 from course.widgets._html import number, readout_html
+from course.widgets._static import StaticFallback
 
 
 @dataclass
@@ -100,7 +101,7 @@ def stage_html(stage: Stage, index: int, total: int) -> str:
     return table.replace("<table", f"<div style='margin:4px 0'>{lines}</div><table", 1)
 
 
-class BackwardStepper(widgets.VBox):
+class BackwardStepper(StaticFallback, widgets.VBox):
     """Step/Back/Reset through the backward pass on the diagram.
 
     Attributes

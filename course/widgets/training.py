@@ -18,6 +18,7 @@ from course.nn.train import accuracy
 from course.plots.training import TrainingPicture
 from course.widgets._figure import FigureView
 from course.widgets._html import readout_html
+from course.widgets._static import StaticFallback
 
 
 def parse_hidden(text) -> tuple[int, ...]:
@@ -36,7 +37,7 @@ def parse_hidden(text) -> tuple[int, ...]:
     return sizes
 
 
-class TrainingDashboard(widgets.VBox):
+class TrainingDashboard(StaticFallback, widgets.VBox):
     """Train an MLP on a 2-D dataset with play/step/reset.
 
     Attributes
