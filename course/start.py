@@ -17,6 +17,7 @@ was shipped, after moving the learner's version aside to a timestamped backup.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -27,7 +28,7 @@ from course._paths import LESSON_PATTERN as _PATTERN
 from course._paths import shipped_lessons
 
 __all__ = ["DEFAULT_FOLDER", "StartReport", "shipped_lessons", "start", "reset_lesson",
-           "add_arguments", "main"]
+           "open_command", "add_arguments", "main"]
 
 DEFAULT_FOLDER = Path("backprop-course")
 
@@ -58,8 +59,48 @@ class StartReport:
                          "folder starts from scratch).")
         first = self.folder / (self.copied + self.kept)[0] if self.copied + self.kept else None
         if first is not None:
-            lines.append(f"Next: jupyter lab {first}")
+            command = open_command(first)
+            lines.append(f"Next: {command}" if command else
+                         "Next: JupyterLab is not installed with this Python; install it with "
+                         '`pip install "backprop-course[lab]"`, then run '
+                         f"`jupyter lab {first}`")
         return "\n".join(lines)
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it (``.venv/bin/jupyter``)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def open_command(notebook: Path) -> str | None:
+    """The command that opens ``notebook`` in JupyterLab from this shell, or ``None``.
+
+    It uses the ``jupyter`` installed beside this Python (the one that sees the course):
+    plain ``jupyter`` when that is the one on ``PATH``, else its path (a virtual environment
+    that is not activated, ``.venv/bin/jupyter``). As root, JupyterLab refuses to start
+    without ``--allow-root``, so the command carries it. ``None`` when JupyterLab is not
+    installed with this Python.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("jupyterlab") is None:
+        return None
+    folder = Path(sys.executable).parent
+    here = next((folder / n for n in ("jupyter", "jupyter.exe") if (folder / n).exists()), None)
+    on_path = shutil.which("jupyter")
+    if here is None:
+        exe = f"{_shown(Path(sys.executable))} -m jupyterlab"
+    elif on_path and Path(on_path).resolve() == here.resolve():
+        exe = "jupyter"
+    else:
+        exe = _shown(here)
+    command = f"{exe} {'lab ' if here is not None else ''}{notebook}"
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command += " --allow-root"
+    return command
 
 
 def _target(folder: Path | str) -> Path:

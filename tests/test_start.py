@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from course.start import reset_lesson, shipped_lessons, start
+from course.start import StartReport, open_command, reset_lesson, shipped_lessons, start
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,7 +80,9 @@ def test_the_command_line_starts_and_resets(tmp_path):
     first = run()
     assert first.returncode == 0, first.stderr
     assert len(list((tmp_path / "backprop-course").glob("*.ipynb"))) >= 9
-    assert "Next: jupyter lab backprop-course/00_start_here.ipynb" in first.stdout
+    next_line = first.stdout.splitlines()[-1]
+    assert next_line.startswith("Next: ")
+    assert f"lab {Path('backprop-course') / '00_start_here.ipynb'}" in next_line
     bad = run("--reset", "nope")
     assert bad.returncode == 2 and "no lesson called 'nope'" in bad.stderr
     assert run("--reset", "00").returncode == 0
@@ -121,3 +125,45 @@ def test_a_second_start_keeps_the_folder_progress(tmp_path):
     (tmp_path / FOLDER_FILE).write_text('{"warmup.derivative": {"status": "passed"}}')
     start(tmp_path)
     assert "passed" in (tmp_path / FOLDER_FILE).read_text()
+
+
+class TestOpenCommand:
+    """The "Next:" line names a jupyter that exists and sees the course, --allow-root as root."""
+
+    NB = Path("ws") / "00_start_here.ipynb"
+
+    @pytest.fixture
+    def venv(self, tmp_path, monkeypatch):
+        bin_dir = tmp_path / ".venv" / "bin"
+        bin_dir.mkdir(parents=True)
+        (bin_dir / "python").touch()
+        (bin_dir / "jupyter").touch()
+        monkeypatch.setattr(sys, "executable", str(bin_dir / "python"))
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setattr(os, "geteuid", lambda: 1000, raising=False)
+        return bin_dir
+
+    def test_an_activated_environment_says_plain_jupyter(self, venv, monkeypatch):
+        monkeypatch.setattr(shutil, "which", lambda name: str(venv / name))
+        assert open_command(self.NB) == f"jupyter lab {self.NB}"
+
+    def test_an_environment_not_on_path_names_its_own_jupyter(self, venv, monkeypatch):
+        monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/jupyter")   # another one
+        assert open_command(self.NB) == f"{Path('.venv/bin/jupyter')} lab {self.NB}"
+        monkeypatch.setattr(shutil, "which", lambda name: None)
+        assert open_command(self.NB) == f"{Path('.venv/bin/jupyter')} lab {self.NB}"
+
+    def test_as_root_it_adds_allow_root(self, venv, monkeypatch):
+        monkeypatch.setattr(shutil, "which", lambda name: str(venv / name))
+        monkeypatch.setattr(os, "geteuid", lambda: 0, raising=False)
+        assert open_command(self.NB) == f"jupyter lab {self.NB} --allow-root"
+
+    def test_without_jupyterlab_the_report_says_how_to_install_it(self, venv, monkeypatch):
+        import importlib.util
+
+        real = importlib.util.find_spec
+        monkeypatch.setattr(importlib.util, "find_spec",
+                            lambda name, *a: None if name == "jupyterlab" else real(name, *a))
+        assert open_command(self.NB) is None
+        report = StartReport(Path("ws"), copied=["00_start_here.ipynb"])
+        assert 'pip install "backprop-course[lab]"' in str(report).splitlines()[-1]
