@@ -34,7 +34,7 @@ ABOUT = ("Every lesson of the course, executed as a learner first opens it: the 
          "needs your code shows the course's reference instead (the lesson says so). Sliders "
          "and buttons need a running notebook; here each widget shows a static picture of its "
          "first state.")
-_ERROR_WORDS = re.compile(r"Traceback \(most recent call last\)|\w+Error: ")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 @dataclass
@@ -46,6 +46,7 @@ class Page:
     path: Path                       # the HTML file written
     seconds: float                   # executing it
     pictures: int = 0                # <img> and inline <svg> in the page
+    widgets: int = 0                 # widget outputs (each exported as its static fallback)
     errors: list[str] = field(default_factory=list)
 
 
@@ -85,6 +86,11 @@ def execute_lesson(path: Path, timeout: float = 120.0):
               for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
               for o in cell.get("outputs", []) if o.output_type == "error"]
     return nb, errors
+
+
+def _widget_outputs(nb) -> int:
+    return sum(WIDGET_VIEW in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
+               for o in c.get("outputs", []))
 
 
 def count_pictures(page: str) -> int:
@@ -150,7 +156,8 @@ def build_site(out: Path | str, lessons: list[Path] | None = None, timeout: floa
         body = _with_nav(body, _nav(order, index))
         target = out / f"{path.stem}.html"
         target.write_text(body, encoding="utf-8")
-        page = Page(path.stem, title, target, seconds, count_pictures(body), errors)
+        page = Page(path.stem, title, target, seconds, count_pictures(body),
+                    _widget_outputs(nb), errors)
         pages.append(page)
         if log:
             log(f"{'✗' if errors else '✓'} {target} ({page.pictures} pictures, "
