@@ -48,7 +48,7 @@ def _setting(w) -> str:
             value = f"{w.value:.3g}"
     elif isinstance(w, (widgets.IntProgress, widgets.FloatProgress)):
         value = f"{w.value} / {w.max}"
-    elif isinstance(w, (widgets.Textarea, widgets.Text)):
+    elif isinstance(w, widgets.Textarea):
         return (f"<div>{escape(label)}</div>" if label else "") + \
             f"<pre style='margin:2px 0'>{escape(str(w.value))}</pre>"
     else:
