@@ -73,3 +73,15 @@ def test_a_closed_widget_displays_nothing_as_before():
     explorer = cw.diamond_explorer()
     explorer.close()
     assert explorer._repr_mimebundle_ is None
+
+
+def test_every_dashboard_class_carries_the_fallback():
+    """A new dashboard in course.widgets gets a static picture too (CONTRIBUTING says how)."""
+    import ipywidgets
+
+    from course.widgets._static import StaticFallback
+
+    classes = [getattr(cw, name) for name in cw.__all__ if name[0].isupper()]
+    dashboards = [c for c in classes if isinstance(c, type) and issubclass(c, ipywidgets.Widget)]
+    assert len(dashboards) >= 7
+    assert [c.__name__ for c in dashboards if not issubclass(c, StaticFallback)] == []
