@@ -10,12 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from course.release import COLAB_TAG
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def cells(stem: str, kind: str | None = None) -> list[str]:
+    """The lesson's own cells (the Colab set-up cell that release puts first is left out)."""
     nb = json.loads((ROOT / "lessons" / f"{stem}.ipynb").read_text("utf-8"))
-    return ["".join(c["source"]) for c in nb["cells"] if kind in (None, c["cell_type"])]
+    return ["".join(c["source"]) for c in nb["cells"] if kind in (None, c["cell_type"])
+            and COLAB_TAG not in c.get("metadata", {}).get("tags", [])]
 
 
 def text(stem: str, kind: str | None = None) -> str:
