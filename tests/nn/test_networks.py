@@ -61,6 +61,56 @@ def test_deltas_collect_both_paths_at_h1():
     assert back["grads"]["b1"] == d["z1"]
 
 
+# ---- the loss L = ½(O − y)²: deltas and gradients of L --------------------------------------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_loss_gradients_match_central_differences_of_the_loss(seed):
+    rng = np.random.default_rng(100 + seed)
+    params = {p: float(rng.uniform(-2, 2)) for p in PARAMS}
+    I, y = float(rng.uniform(-2, 2)), float(rng.uniform(0, 1))
+    analytic = DiamondNet(**params).loss_gradient(I, y)
+    numeric = numerical_gradient(lambda **p: DiamondNet(**p).loss(I, y), params)
+    assert set(analytic) == set(PARAMS)
+    for p in PARAMS:
+        assert analytic[p] == pytest.approx(numeric[p], rel=1e-6, abs=1e-10), p
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_loss_deltas_are_dL_dz_by_central_differences(seed):
+    """δ = ∂L/∂z: nudge a pre-activation by nudging its bias (∂z/∂b = 1)."""
+    rng = np.random.default_rng(200 + seed)
+    params = {p: float(rng.uniform(-2, 2)) for p in PARAMS}
+    I, y = float(rng.uniform(-2, 2)), float(rng.uniform(0, 1))
+    back = DiamondNet(**params).backward(I, y)
+    numeric = numerical_gradient(lambda **p: DiamondNet(**p).loss(I, y), params)
+    for z, b in (("zO", "b4"), ("z2", "b2"), ("z3", "b3"), ("z1", "b1")):
+        assert back["deltas"][z] == pytest.approx(numeric[b], rel=1e-6, abs=1e-10), z
+    O = DiamondNet(**params).output(I)
+    assert back["dL_dO"] == pytest.approx(O - y)
+    assert back["loss"] == pytest.approx(0.5 * (O - y) ** 2)
+    assert back["deltas"]["zO"] == pytest.approx((O - y) * O * (1 - O))
+
+
+def test_without_a_target_backward_and_gradient_stay_dO():
+    net = DiamondNet(w2=0.3, b3=-0.7)
+    assert net.backward(0.4)["grads"] == net.gradient(0.4)
+    assert "loss" not in net.backward(0.4)
+    ratio = {k: net.loss_gradient(0.4, 0.2)[k] / net.gradient(0.4)[k] for k in PARAMS}
+    assert all(v == pytest.approx(net.output(0.4) - 0.2) for v in ratio.values())
+
+
+def test_loss_graph_adds_L_after_O_and_agrees_with_the_library():
+    g = DiamondNet.graph(loss=True)
+    assert "y" in g.inputs and {"e", "e2", "L"} <= set(g.nodes)
+    values = {"I": 0.7, "y": 0.3, **DiamondNet(w3=-1.2, b2=0.4).params}
+    grads = g.gradient("L", values)
+    reference = DiamondNet(w3=-1.2, b2=0.4).loss_gradient(0.7, 0.3)
+    for p in PARAMS:
+        assert grads[p] == pytest.approx(reference[p], rel=1e-12), p
+    assert g.evaluate(values)["L"] == pytest.approx(DiamondNet(w3=-1.2, b2=0.4).loss(0.7, 0.3))
+    assert "y" not in DiamondNet.graph().inputs
+
+
 def test_replace_and_params():
     net = DiamondNet().replace(w3=0.1)
     assert net.params["w3"] == 0.1 and net.params["w1"] == 0.5
