@@ -280,7 +280,8 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
         elif right_at_worked:
             result.mistake = "only-right-at-one-point"
             result.summary = (f"your answer is right at the worked example but wrong elsewhere "
-                              f"— {spec.quantity} must hold for every input and weight")
+                              f"— {spec.quantity} must hold for every input and weight"
+                              + (" and every target y" if "y" in spec.variables else ""))
     if not result.summary:
         result.summary = f"{spec.quantity} does not match at {int((~ok).sum())} of {n} points"
     if result.mistake not in ("sign", "constant-factor"):

@@ -33,7 +33,8 @@ names that are weights and biases (a product with one of them is a *weight* fact
 other operand of the first edge is the *input* factor); ``prime`` is how the lesson
 writes an activation's slope (``"d({})"``, ``"s'({})"``). Optional: ``upstream`` (free
 names that carry an upstream delta, δ2), ``prediction`` (when the output is a loss: the
-node the loss is computed from, so that the factors after it are the *loss factor*),
+node the loss is computed from, so that the factors after it are the *loss factor*;
+``loss_factor`` says how the lesson writes their product, ``"O − y"``),
 ``path_names`` and ``labels`` (how a factor is printed, ``{"d(z1)": "h1(1 − h1)"}``).
 Nothing else is needed: the catalogue (``ScalarSpec.mistakes``) stays for the mistakes
 the graph cannot express (a bias left out of the forward pass, z(1 − z) for s′) and for

@@ -43,6 +43,7 @@ class GraphTarget:
     prediction: str | None = None
     path_names: tuple[str, ...] = ()
     labels: dict = field(default_factory=dict)
+    loss_factor: str = ""
 
     @property
     def quantity(self) -> str:

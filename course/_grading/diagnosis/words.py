@@ -51,9 +51,30 @@ def _whys(ctx: Context, where: dict) -> str:
     return ", ".join(seen)
 
 
+def _all_loss(ctx: Context, where: dict) -> bool:
+    """Whether ``where`` drops exactly the loss's factors, on every path."""
+    S = ctx.S
+    return bool(S.paths) and all(
+        set(where.get(i, ())) == {f.label for f in p if f.edge.kind == "loss"} != set()
+        for i, p in enumerate(S.paths))
+
+
+def loss_dropped(ctx: Context) -> str:
+    """The loss factor left out on every path: the derivative of the prediction instead."""
+    t = ctx.t
+    factor = t.loss_factor or ctx.S.between(t.prediction, t.output)
+    value = ctx.num([f.label for f in ctx.S.paths[0] if f.edge.kind == "loss"])
+    return (f"the loss factor ({factor}) is missing (= {value} {ctx.where}): your value is "
+            f"d{t.prediction}/d{t.wrt}, not {t.quantity}. {t.output} comes after "
+            f"{t.prediction}, so every derivative of {t.output} starts with "
+            f"d{t.output}/d{t.prediction} = {factor}")
+
+
 def dropped(ctx: Context, where: dict, what: str | None) -> str:
     S, t = ctx.S, ctx.t
     where = {i: ls for i, ls in where.items() if ls}
+    if t.prediction and _all_loss(ctx, where):
+        return loss_dropped(ctx)
     lists = {i: _ordered(S, i, ls) for i, ls in where.items()}
     extra = (" — the chain rule keeps every constant: d/dx f(a·x) = a·f′(a·x)"
              if what == "the constant" else "")
@@ -179,7 +200,12 @@ def slope_twice(ctx: Context, label: str) -> str:
 
 
 def sign(ctx: Context) -> str:
-    return f"your {ctx.t.quantity} has the wrong sign everywhere"
+    t = ctx.t
+    if t.prediction and t.loss_factor:
+        return (f"your {t.quantity} has the wrong sign everywhere — look at the loss factor: "
+                f"d{t.output}/d{t.prediction} = {t.loss_factor}, and written the other way "
+                "round it flips every gradient (a descent step would climb the loss)")
+    return f"your {t.quantity} has the wrong sign everywhere"
 
 
 def pair(first: str, second: str) -> str:

@@ -170,6 +170,7 @@ def variant(param: str, *, drop: tuple = (), sign: float = 1.0, also: str | None
                 out = out + gradient(v, also)
         return sign * out
     fn.__name__ = f"mistaken_dO_d{param}"
+    fn.drop = drop                  # the biases its forward pass leaves out (the loss reuses it)
     return fn
 
 
