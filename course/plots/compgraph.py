@@ -173,8 +173,9 @@ def graph_svg(graph, output=None, values: dict | None = None, gradients: bool | 
     gradients : bool or dict
         With ``values``: every node also shows ∂output/∂node (one reverse pass); or a dict
         ``{node name: gradient}`` to show given numbers (e.g. a ``Value``'s ``.grad``).
-    path : sequence of Node or str, optional
-        A path to highlight (e.g. one of ``graph.paths(w1, y)``): its edges thick and orange.
+    path : sequence of Node or str, or a list of such sequences, optional
+        A path to highlight (e.g. one of ``graph.paths(w1, y)``), or several (all of
+        ``graph.paths(w1, y)``): their edges thick and orange.
     title : str, optional
         A caption along the top.
     """
@@ -217,8 +218,12 @@ def _layout(order, lines: int) -> tuple[dict, int, int]:
 
 
 def _path_edges(graph, path) -> set:
-    nodes = [graph._node(n) for n in path or ()]
-    return {(id(a), id(b)) for a, b in zip(nodes, nodes[1:])}
+    paths = path if path and isinstance(path[0], (list, tuple)) else [path or ()]
+    out = set()
+    for one in paths:
+        nodes = [graph._node(n) for n in one]
+        out |= {(id(a), id(b)) for a, b in zip(nodes, nodes[1:])}
+    return out
 
 
 def _edges(graph, order, pos, strong_edges) -> str:

@@ -32,7 +32,7 @@ def _points_per_pixel(ax) -> float:
 
 
 def draw_network(net=None, I: float = 1.0, ax=None, show_gradients: bool = False,
-                 highlight=None, deltas=None, title: str | None = None):
+                 highlight=None, deltas=None, title: str | None = None, y=None):
     """Draw the diamond network with matplotlib.
 
     Parameters
@@ -44,9 +44,11 @@ def draw_network(net=None, I: float = 1.0, ax=None, show_gradients: bool = False
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new 7.7 x 3.5 in figure by default.
     show_gradients : bool or dict
-        ``True`` labels every parameter with dO/d(param); a dict labels just those given.
-    highlight, deltas, title
-        As for :func:`course.plots.network_svg`.
+        ``True`` labels every parameter with dO/d(param) (dL/d(param) with ``y``); a dict
+        labels just those given.
+    highlight, deltas, title, y
+        As for :func:`course.plots.network_svg` (with a target ``y`` the labels are
+        derivatives of the loss L = ½(O − y)²).
 
     Returns
     -------
@@ -57,7 +59,7 @@ def draw_network(net=None, I: float = 1.0, ax=None, show_gradients: bool = False
         net = DiamondNet()
     if ax is None:
         ax = _new_axes((WIDTH / 100, HEIGHT / 100))
-    scene = diamond_scene(net, I, show_gradients or None, highlight, deltas)
+    scene = diamond_scene(net, I, show_gradients or None, highlight, deltas, y)
     ax.set_xlim(0, WIDTH)
     ax.set_ylim(HEIGHT, 0)              # y points down, as in the SVG
     ax.set_aspect("equal")

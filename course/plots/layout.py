@@ -62,26 +62,31 @@ def pixel_xy(node: str) -> tuple[float, float]:
     return _X0 + _DX * col, _Y0 - _DY * row
 
 
-def _edge_labels(w, value, grad, bold) -> list[Label]:
+def _edge_labels(w, value, grad, bold, of: str = "O") -> list[Label]:
     (x1, y1), (x2, y2) = (pixel_xy(n) for n in _ENDS[w])
     anchor, side, (dx, dy) = EDGE_LABEL[w]
     x, y = (x1 + x2) / 2 + dx, (y1 + y2) / 2 + dy
     lines = [(f"{w} = {fmt(value)}", "param")]
     if grad is not None:
-        lines.append((f"∂O/∂{w} = {fmt(grad)}", "gradient"))
+        lines.append((f"∂{of}/∂{w} = {fmt(grad)}", "gradient"))
     return [Label(x, y - side * i * LINE, s, kind, anchor, bold)
             for i, (s, kind) in enumerate(lines)]
 
 
-def _node_labels(node, forward, params, gradients, deltas, hl) -> list[Label]:
+def _node_labels(node, forward, params, gradients, deltas, hl, of: str = "O",
+                 target=None) -> list[Label]:
     x, y = pixel_xy(node)
     z, bias = NODE_Z[node]
     lines = [(f"{z} = {fmt(forward[z])}", "muted", False),
              (f"{bias} = {fmt(params[bias])}", "param", bias in hl)]
     if bias in gradients:
-        lines.append((f"∂O/∂{bias} = {fmt(gradients[bias])}", "gradient", bias in hl))
+        lines.append((f"∂{of}/∂{bias} = {fmt(gradients[bias])}", "gradient", bias in hl))
     if z in deltas:
-        lines.append((f"{DELTA_NAME[node]} = ∂O/∂{z} = {fmt(deltas[z])}", "delta", node in hl))
+        lines.append((f"{DELTA_NAME[node]} = ∂{of}/∂{z} = {fmt(deltas[z])}", "delta",
+                      node in hl))
+    if node == "O" and target is not None:      # the loss after the output
+        loss = 0.5 * (forward["O"] - target) ** 2
+        lines.append((f"y = {fmt(target)}, L = {fmt(loss)}", "muted", "L" in hl))
     where, anchor = NODE_INFO[node]
     n = len(lines)
     if where == "below":
@@ -115,14 +120,17 @@ class Scene:
     labels: list
 
 
-def diamond_scene(net, I, gradients=None, highlight=None, deltas=None) -> Scene:
+def diamond_scene(net, I, gradients=None, highlight=None, deltas=None, y=None) -> Scene:
     """Positioned shapes and text for the diamond network at input ``I``.
 
-    Parameters are those of :func:`course.plots.network_svg`.
+    Parameters are those of :func:`course.plots.network_svg`: with a target ``y`` the
+    gradients and deltas are labelled as derivatives of the loss L = ½(O − y)² (∂L/∂w4,
+    δO = ∂L/∂zO), and O shows y and L; without one, of the output O.
     """
     forward = net.forward(I)
+    target, of = y, "O" if y is None else "L"          # (y is reused for pixels below)
     if gradients is True:
-        gradients = net.gradient(I)
+        gradients = net.gradient(I) if target is None else net.loss_gradient(I, target)
     gradients, deltas, hl = gradients or {}, deltas or {}, set(highlight or ())
     params = net.params
     values = {"I": I, "h1": forward["h1"], "h2": forward["h2"], "h3": forward["h3"],
@@ -131,12 +139,12 @@ def diamond_scene(net, I, gradients=None, highlight=None, deltas=None) -> Scene:
     for w, a, b in EDGES:
         (x1, y1), (x2, y2) = pixel_xy(a), pixel_xy(b)
         edges.append((w, x1, y1, x2, y2, params[w], w in hl))
-        labels += _edge_labels(w, params[w], gradients.get(w), w in hl)
+        labels += _edge_labels(w, params[w], gradients.get(w), w in hl, of)
     for node in NODES:
         x, y = pixel_xy(node)
         nodes.append((node, x, y, node in hl))
         labels.append(Label(x, y - 3, node, "name", bold=True, size=14))
         labels.append(Label(x, y + 13, fmt(values[node], 4), "value", size=SMALL))
         if node in NODE_Z:
-            labels += _node_labels(node, forward, params, gradients, deltas, hl)
+            labels += _node_labels(node, forward, params, gradients, deltas, hl, of, target)
     return Scene(edges, nodes, labels)

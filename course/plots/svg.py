@@ -28,7 +28,7 @@ def _text(label) -> str:
 
 
 def network_svg(net=None, I: float = 1.0, gradients=None, highlight=None, deltas=None,
-                title: str | None = None) -> str:
+                title: str | None = None, y=None) -> str:
     """Draw the diamond network as an SVG string.
 
     Parameters
@@ -39,7 +39,7 @@ def network_svg(net=None, I: float = 1.0, gradients=None, highlight=None, deltas
         The input.
     gradients : dict or bool, optional
         ``{"w1": dO/dw1, ...}`` to label parameters with (any subset), or ``True`` to
-        compute and show all nine.
+        compute and show all nine (of the loss when ``y`` is given).
     highlight : iterable of str, optional
         Node names (``"h1"``, ``"O"``) and parameter names (``"w4"``, ``"b2"``) to mark,
         e.g. the current step of the backward pass.
@@ -47,6 +47,9 @@ def network_svg(net=None, I: float = 1.0, gradients=None, highlight=None, deltas
         ``{"zO": delta_O, "z2": ...}`` (any subset) to show as ``δ`` beside each node.
     title : str, optional
         A caption along the top left.
+    y : float, optional
+        A target: gradients and deltas are then labelled as derivatives of the loss
+        L = ½(O − y)² (``∂L/∂w4``, ``δO = ∂L/∂zO``), and O shows y and L.
 
     Returns
     -------
@@ -64,7 +67,7 @@ def network_svg(net=None, I: float = 1.0, gradients=None, highlight=None, deltas
     if net is None:
         from course.nn.networks import DiamondNet
         net = DiamondNet()
-    scene = diamond_scene(net, I, gradients, highlight, deltas)
+    scene = diamond_scene(net, I, gradients, highlight, deltas, y)
     return "".join([*_card(title), *_edges(scene.edges), *_nodes(scene.nodes),
                     *(_text(label) for label in scene.labels), "</svg>"])
 

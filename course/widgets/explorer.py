@@ -28,11 +28,14 @@ def make_slider(name: str, value: float) -> widgets.FloatSlider:
                                style={"description_width": "28px"})
 
 
-def diamond_readout(net: DiamondNet, I: float) -> str:
-    """The readout: O and dO/d(param) for all nine parameters."""
+def diamond_readout(net: DiamondNet, I: float, gradients: bool = True) -> str:
+    """The readout: O and (``gradients``) dO/d(param) for all nine parameters."""
     result = net.backward(I)
     rows = [("O", "O", result["forward"]["O"])]
-    rows += [(f"dO/d{p}", f"dO/d{p}", result["grads"][p], pal.GRADIENT) for p in PARAMS]
+    if not gradients:
+        rows += [(k, k, result["forward"][k]) for k in ("h1", "h2", "h3")]
+    rows += [(f"dO/d{p}", f"dO/d{p}", result["grads"][p], pal.GRADIENT) for p in PARAMS
+             if gradients]
     return readout_html(rows, title=f"at I = {I:.4g}")
 
 
@@ -52,9 +55,11 @@ class DiamondExplorer(StaticFallback, widgets.VBox):
     I : float
     """
 
-    def __init__(self, net: DiamondNet | None = None, I: float = 1.0, **kwargs):
+    def __init__(self, net: DiamondNet | None = None, I: float = 1.0, gradients: bool = True,
+                 **kwargs):
         self.net = net if net is not None else DiamondNet()
         self.I = float(I)
+        self.gradients = bool(gradients)
         self.sliders = {"I": make_slider("I", self.I)}
         self.sliders.update({p: make_slider(p, v) for p, v in self.net.params.items()})
         self.readout = widgets.HTML()
@@ -79,11 +84,12 @@ class DiamondExplorer(StaticFallback, widgets.VBox):
         """Read the sliders, recompute the network and refresh diagram and readout."""
         self.I = float(self.sliders["I"].value)
         self.net = DiamondNet(**{p: float(self.sliders[p].value) for p in PARAMS})
-        self.diagram.value = network_svg(self.net, self.I, gradients=True)
-        self.readout.value = diamond_readout(self.net, self.I)
+        self.diagram.value = network_svg(self.net, self.I, gradients=self.gradients)
+        self.readout.value = diamond_readout(self.net, self.I, self.gradients)
 
 
-def diamond_explorer(net: DiamondNet | None = None, I: float = 1.0) -> DiamondExplorer:
+def diamond_explorer(net: DiamondNet | None = None, I: float = 1.0,
+                     gradients: bool = True) -> DiamondExplorer:
     """Sliders on the diamond network with a live diagram, O and all nine gradients.
 
     Parameters
@@ -92,6 +98,9 @@ def diamond_explorer(net: DiamondNet | None = None, I: float = 1.0) -> DiamondEx
         Starting parameters (default: the worked example).
     I : float
         Starting input.
+    gradients : bool
+        Show the nine gradients dO/d(param) (``False``: the forward pass only, for a lesson
+        that asks for them).
 
     Returns
     -------
@@ -99,4 +108,4 @@ def diamond_explorer(net: DiamondNet | None = None, I: float = 1.0) -> DiamondEx
         An ``ipywidgets.VBox``; display it, or set ``w.sliders["w1"].value`` and read
         ``w.readout.value`` / ``w.net``.
     """
-    return DiamondExplorer(net, I)
+    return DiamondExplorer(net, I, gradients)

@@ -133,3 +133,15 @@ def test_value_graph_of_a_class_without_operands_is_the_same_every_run():
         a, b = Bare(1.0, label="w2"), Bare(2.0, label="h1")
         names.add(tuple(sorted(value_graph(Bare(2.0, (a, b), "*"))[0].nodes)))
     assert len(names) == 1
+
+
+def test_several_paths_are_highlighted_at_once_and_the_loss_graph_draws():
+    g = DiamondNet.graph(loss=True)
+    both = g.paths("w1", "L")
+    svg = graph_svg(g, "L", path=both)
+    strong = [ln for ln in ET.fromstring(svg).iter(f"{SVG}line")
+              if ln.get("stroke") == pal.HIGHLIGHT]
+    edges = {(a.name, b.name) for p in both for a, b in zip(p, p[1:])}
+    assert len(strong) == len(edges)
+    texts = _texts(svg)
+    assert {"y", "L", "½", "2·e"} <= set(texts)

@@ -80,3 +80,19 @@ def test_importing_plots_does_not_import_ipywidgets_or_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_draw_network_with_a_target_labels_derivatives_of_the_loss(save_png):
+    net = DiamondNet(w3=-1.5, b1=0.2)
+    back = net.backward(0.8, 0.3)
+    ax = draw_network(net, 0.8, show_gradients=True, deltas=back["deltas"], y=0.3,
+                      title="diamond, loss")
+    save_png(ax.figure, "diamond_matplotlib_loss")
+    texts = _texts(ax)
+    svg = network_svg(net, 0.8, gradients=True, deltas=back["deltas"], y=0.3)
+    for p in PARAMS:
+        assert f"∂L/∂{p} = {back['grads'][p]:.3g}" in texts
+        assert f"∂L/∂{p} = {back['grads'][p]:.3g}" in svg
+    assert f"δO = ∂L/∂zO = {back['deltas']['zO']:.3g}" in texts
+    assert f"y = 0.3, L = {net.loss(0.8, 0.3):.3g}" in texts
+    assert "∂O/∂" not in svg

@@ -97,3 +97,14 @@ def test_quantities_reads_back_what_readout_writes():
 
     html = readout_html([("O", "O", 0.693749123), ("s'", "s'(z)", -1.5e-7)])
     assert quantities(html) == {"O": 0.693749, "s'(z)": -1.5e-7}
+
+
+def test_without_gradients_the_explorer_shows_the_forward_pass_only():
+    w = diamond_explorer(gradients=False)
+    w.sliders["w3"].value = -1.2
+    got = _readout(w)
+    net = DiamondNet(w3=-1.2)
+    assert got["O"] == pytest.approx(net.output(1.0), rel=1e-5)
+    assert got["h3"] == pytest.approx(net.forward(1.0)["h3"], rel=1e-5)
+    assert not any(k.startswith("dO/") for k in got)
+    assert "∂O/∂" not in w.diagram.value

@@ -73,3 +73,21 @@ def test_back_and_reset_buttons_and_highlight():
     assert w.stage == 0 and w.back_button.disabled and not w.step_button.disabled
     w.go(99)
     assert w.stage == 7 and w.step_button.disabled
+
+
+def test_with_a_target_the_pass_starts_at_the_loss_and_shows_dL():
+    net, I, y = DiamondNet(w2=1.3, b3=-0.6), 0.4, 0.9
+    w = backward_stepper(net, I, y=y)
+    ref = net.backward(I, y)
+    assert "L = ½(O − y)²" in w.readout.value
+    w.step_button.click()
+    got = quantities(w.readout.value)
+    assert got["local:dL/dO"] == _fmt(net.output(I) - y)
+    assert got["dL/dzO"] == _fmt(ref["deltas"]["zO"])
+    assert "(O − y) · s'(zO)" in w.readout.value and "∂L/∂zO" in w.diagram.value
+    while not w.step_button.disabled:
+        w.step_button.click()
+    got = quantities(w.readout.value)
+    for p in PARAMS:
+        assert got[f"dL/d{p}"] == _fmt(ref["grads"][p])
+    assert not any(k.startswith("dO/") for k in got)
