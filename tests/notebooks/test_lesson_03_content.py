@@ -70,15 +70,43 @@ def test_the_learners_formula_is_diagnosed_live(executed):
 
 
 def test_every_solution_check_passes(executed):
-    checks = [c for c in code_cells(executed) if 'check("diamond.' in c.source]
-    assert len(checks) == 4                       # dO/dw4, dO/dw2, dO/dw3 (formula), dO/dw1
+    checks = [c for c in code_cells(executed) if re.search(r'check\("(diamond|quiz03)\.', c.source)]
+    ids = [re.search(r'check\("([^"]+)"', c.source).group(1) for c in checks]
+    assert ids == ["diamond.dO_dw4", "diamond.dO_dw2", "diamond.dO_dw3", "quiz03.seed_bug",
+                   "diamond.dO_dw1", "diamond.dL_dw4", "diamond.dL_dw1", "quiz03.dL_dO",
+                   "quiz03.descent_step", "quiz03.dL_db1"]
     for cell in checks:
         assert "course-check--pass" in output_text(cell), cell.source
 
 
+def test_the_bug_is_found_before_the_learner_writes_dO_dw1():
+    """Derive first: the seed's formula is a question before exercise 3, and the complete
+    path table is in the worked answer (shown after a pass), not above the exercise."""
+    lesson = nbformat.read(LESSON, as_version=4)
+    sources = [c.source for c in lesson.cells]
+    quiz = next(i for i, s in enumerate(sources) if 'check("quiz03.seed_bug"' in s)
+    answer = next(i for i, s in enumerate(sources) if "def dO_dw1(" in s)
+    assert quiz < answer
+    above = "\n".join(sources[:answer])
+    assert "| path 1" not in above and "s'(z_2)\\, w_2" not in above     # no table, no box
+    from course._grading.registry import get_exercise
+
+    assert "path 1 (through $h_2$)" in get_exercise("diamond.dO_dw1").reveal
+
+
+def test_the_loss_section_asks_with_a_target_and_every_derivative_after_is_of_L():
+    lesson = nbformat.read(LESSON, as_version=4)
+    code = "\n".join(c.source for c in lesson.cells if c.cell_type == "code")
+    assert "def dL_dw4(I, w1, w2, w3, w4, w5, y):" in code
+    assert "def dL_dw1(I, w1, w2, w3, w4, w5, y):" in code
+    assert "import sigmoid as s, sigmoid_prime" in code and " as d" not in code
+    markdown = "\n".join(c.source for c in lesson.cells if c.cell_type == "markdown")
+    assert "every derivative in this course is a derivative of the loss" in markdown
+
+
 def test_diamond_explorer_is_a_cells_last_expression(executed):
     cells = [c for c in code_cells(executed)
-             if c.source.strip().splitlines()[-1] == "course.widgets.diamond_explorer()"]
+             if c.source.strip().splitlines()[-1] == "course.widgets.diamond_explorer(gradients=False)"]
     assert len(cells) == 1
     assert any(WIDGET in o.get("data", {}) for o in cells[0].outputs)
 
@@ -89,6 +117,6 @@ def test_student_version_hides_the_answers():
     assert "### BEGIN SOLUTION" not in source
     assert 'dO_dw3_formula = r""' in source               # a raw string: pasted LaTeX survives
     assert "path_h2" not in source and 'd(f["zO"]) * f["h2"]' not in source
-    assert source.count("raise NotImplementedError") == 3
+    assert source.count("raise NotImplementedError") == 5
     markdown = "\n".join(c.source for c in lesson.cells if c.cell_type == "markdown")
     assert TRUE_VALUE in markdown and LEARNERS_VALUE in markdown

@@ -163,7 +163,16 @@ _REVEALS = {
           r"w_5\, s'(z_3)\, w_3\bigr)\, s'(z_1)\, I}$$ Two paths, added; on each path a weight "
           r"for every edge crossed and an $s'$ for every neuron passed; the common factors "
           r"$s'(z_O)$ and $s'(z_1)\,I$ once, outside the sum. At the worked example: "
-          r"**0.0014291881022**, the slope the calculator showed.",
+          r"**0.0014291881022**, the slope the calculator showed."
+          "\n\nEvery factor, path by path (read off the computational graph, output last):\n\n"
+          r"| | $\partial z_1/\partial w_1$ | $s'(z_1)$ | edge to $h_{2/3}$ | $s'(z_{2/3})$ "
+          "| edge to $O$ | $s'(z_O)$ |\n|---|---|---|---|---|---|---|\n"
+          r"| path 1 (through $h_2$) | $I$ | $s'(z_1)$ | $w_2$ | $s'(z_2)$ | $w_4$ | $s'(z_O)$ |"
+          "\n"
+          r"| path 2 (through $h_3$) | $I$ | $s'(z_1)$ | $w_3$ | $s'(z_3)$ | $w_5$ | $s'(z_O)$ |"
+          "\n\nThe seed learner's formula has every $s'$ and the sum, and none of the four "
+          r"weights: $w_4 w_2 = w_5 w_3 = 0.25$ at the worked example, hence exactly 4× too "
+          r"large.",
 }
 
 #: the lesson asks for these; the others are extra practice (optional, 0 points)

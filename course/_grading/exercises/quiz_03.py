@@ -1,10 +1,11 @@
 """Lesson 03 checks without code: the seed learner's formula as "find the bug" (before the
-learner writes dO/dw1), and the closing self-test on the loss — a prediction of dL/dO, what a
+learner writes dO/dw1), and the closing self-test on the loss — a prediction of dL/dO for
+another target, what a
 gradient step does, and dL/db1 in one line. Every wrong answer is named."""
 
 from __future__ import annotations
 
-from course._grading.exercises.diamond_loss import SPECS, WORKED_LOSS
+from course._grading.exercises.diamond_loss import SPECS
 from course._grading.quiz import Choice, Near, Question, quiz_exercise
 from course._grading.references import DIAMOND_GRADIENT, NUMERICAL_GRADIENT
 from course._grading.scalar import scalar_exercise
@@ -51,25 +52,28 @@ quiz_exercise(
 )
 
 _F = DiamondNet().forward(1.0)
-_O, _Y = float(_F["O"]), WORKED_LOSS["y"]
+_O, _Y = float(_F["O"]), 0.25          # a target other than the lesson's y = 1
 
 quiz_exercise(
     id="quiz03.dL_dO", lesson=LESSON, answer_name="q2",
-    title="self-test 1: predict dL/dO at the worked example with the target y = 1",
+    title="self-test 1: predict dL/dO at the worked example for the target y = 0.25",
     question=Question(
-        f"At the worked example O = {_O:.4f}; the target is y = 1 and L = ½(O − y)². Predict "
-        "dL/dO (4 digits are enough).", number=_O - _Y, rtol=2e-3,
+        f"At the worked example O = {_O:.4f}. Take the target y = 0.25 instead of 1 and "
+        "L = ½(O − y)². Predict dL/dO (4 digits are enough).", number=_O - _Y, rtol=2e-3,
         near=(Near(_Y - _O, "loss-factor-sign",
                    "that is y − O: the sign is flipped. dL/dO = ½·2(O − y)·d(O − y)/dO = O − y, "
-                   "negative here because O is below the target."),
+                   "positive here because O is above the target."),
               Near(2 * (_O - _Y), "loss-half-missing",
                    "that is 2(O − y), the derivative of (O − y)² without the ½: the ½ in the "
                    "loss cancels the 2."),
               Near(0.5 * (_O - _Y) ** 2, "loss-itself",
                    "that is the loss L itself, not its slope: differentiate ½(O − y)²."),
+              Near(_O - 1.0, "old-target",
+                   "that is O − 1, with the lesson's target y = 1; this question's target is "
+                   "y = 0.25."),
               Near((_O - _Y) * _O * (1 - _O), "one-step-too-far",
                    "that is (O − y)·s′(zO) = dL/dzO, one edge further back: dL/dO stops at O.")),
-        explanation="dL/dO = O − y: negative, so raising O lowers the loss."),
+        explanation="dL/dO = O − y: positive, so lowering O lowers the loss."),
     hints=("Differentiate ½(O − y)² with respect to O: the chain rule on a square.",),
 )
 
