@@ -111,9 +111,12 @@ def _own(param: str) -> list[Mistake]:
 
 
 def _carried(param: str) -> list[Mistake]:
-    """Every dO/d(param) mistake of lesson 03, with the loss factor done right."""
+    """Every dO/d(param) mistake of lesson 03, with the loss factor done right (its sign
+    flip is the loss factor's: ``loss-factor-sign``)."""
     out = []
     for m in catalogue(param):
+        if m.id == "sign":
+            continue
         drop = getattr(m.fn, "drop", ())
 
         def fn(_m=m, _drop=drop, **v):

@@ -25,7 +25,8 @@ quiz_exercise(
                    "4× too large", None,
                    "every edge between neurons brings its weight, and each path crosses two "
                    "of them: 0.5·0.5 = 0.25 per path, so leaving them out makes the value "
-                   "1/0.25 = 4 times too large."),
+                   "1/0.25 = 4 times too large. The formula's s′ for every neuron and its sum "
+                   "of the two paths are right; the weights are what it drops."),
             Choice("b", "w4·w2 and w5·w3 — 4× too small", "ratio-inverted",
                    "the right factors, the wrong direction: the missing factors are 0.25, "
                    "smaller than 1, so leaving them out makes the value larger — 4× too large, "
@@ -42,9 +43,7 @@ quiz_exercise(
                    "the paths add — the sum rule: a change of h1 reaches zO through h2 and "
                    "through h3 at the same time, and zO is a sum. The formula's sum is right; "
                    "its paths are short of factors."),
-        ),
-        explanation="The formula keeps an s′ for every neuron and adds the two paths — that "
-                    "part is right — but drops the weight of every edge it crosses."),
+        )),
     hints=("Read each path from w1 to O off the graph, edge by edge, and compare with the "
            "formula's factors.",
            "Each path crosses two edges between neurons. What does such an edge contribute, "
