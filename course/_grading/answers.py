@@ -73,6 +73,7 @@ class Evaluator:
         self.low_precision = False
         self._scalar_only = False
         self._evaluations = 0
+        self._spelling: dict[str, str] = {}      # variable -> the parameter name it takes
         if _is_blank(answer):
             raise NotAttempted("nothing to check yet")
         if isinstance(answer, str):
@@ -113,7 +114,12 @@ class Evaluator:
                 return self.variables
             if p.kind is p.VAR_POSITIONAL:
                 continue
-            if p.name in self.allowed:
+            spelled = p.name.replace("_", "")
+            if p.name not in self.allowed and spelled in self.allowed and "_" in p.name:
+                # delta_2 for the variable delta2: the subscript a formula reads as delta2
+                self._spelling[spelled] = p.name
+                names.append(spelled)
+            elif p.name in self.allowed:
                 if p.kind is p.POSITIONAL_ONLY:
                     raise LearnerError(f"make {p.name!r} an ordinary parameter (it is passed "
                                        "by name)", kind="signature")
@@ -152,7 +158,7 @@ class Evaluator:
         return self._scalar(points, n)
 
     def _vectorized(self, points, n):
-        args = {k: np.array(points[k], dtype=float) for k in self.names}
+        args = {self._spelling.get(k, k): np.array(points[k], dtype=float) for k in self.names}
         before = {k: a.copy() for k, a in args.items()}
         with np.errstate(all="ignore"):
             out = call_learner(self.fn, **args)
@@ -180,7 +186,7 @@ class Evaluator:
     def _scalar(self, points, n):
         out = np.empty(n)
         for i in range(n):
-            args = {k: float(points[k][i]) for k in self.names}
+            args = {self._spelling.get(k, k): float(points[k][i]) for k in self.names}
             with np.errstate(all="ignore"):
                 value = call_learner(self.fn, **args)
             if isinstance(value, _LOW_PRECISION):
