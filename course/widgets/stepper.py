@@ -53,7 +53,7 @@ def _first_stages(f, dl, g, sp, y) -> tuple[Stage, str, list, list]:
             [f"∂L/∂O = O − y = {n(f['O'])} − {n(y)} = {n(f['O'] - y)}   (the loss factor)",
              f"δO = (O − y) · O(1 − O) = {n(f['O'] - y)} · {n(f['O'])} · {n(1 - f['O'])} = "
              f"{n(dl['zO'])}"],
-            [("∂L/∂O = O − y", "dL/dO", f["O"] - y),
+            [("loss factor ∂L/∂O = O − y", "dL/dO", f["O"] - y),
              ("s'(zO) = O(1 − O)", "s_prime(zO)", sp["zO"])])
 
 
@@ -113,8 +113,8 @@ def backward_stages(net: DiamondNet, I: float, y: float | None = None) -> list[S
 def stage_html(stage: Stage, index: int, total: int, of: str = "O") -> str:
     """The readout for one stage: title, formulas, local derivatives, deltas and gradients
     (derivatives of ``of``: ``"O"``, or ``"L"`` for the loss)."""
-    rows = [(f"local derivative {label}", f"local:{key}", v, pal.MUTED)
-            for label, key, v in stage.local]
+    rows = [(label if label.startswith("loss factor") else f"local derivative {label}",
+             f"local:{key}", v, pal.MUTED) for label, key, v in stage.local]
     rows += [(f"δ at {z}: d{of}/d{z}", f"d{of}/d{z}", v) for z, v in stage.deltas.items()]
     rows += [(f"d{of}/d{p}", f"d{of}/d{p}", v, pal.GRADIENT) for p, v in stage.grads.items()]
     head = f"Step {index} of {total - 1}: {stage.title}" if index else stage.title
