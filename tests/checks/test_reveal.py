@@ -16,6 +16,9 @@ WORKED = {   # exercise -> a right answer (formula)
     "diamond.dO_dw3": "d(zO)*w5*d(z3)*h1",
     "diamond.dO_dw1": "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*I",
     "backprop.delta_h1": "(delta2*w2 + delta3*w3)*h1*(1-h1)",
+    "diamond.dL_dw4": "(O - y)*d(zO)*h2",
+    "diamond.dL_dw1": "(O - y)*d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*I",
+    "backprop.delta_O": "(O - y)*O*(1 - O)",
 }
 SEED_MISTAKE = "d(zO)*(d(z2)*d(z1)*I + d(z3)*d(z1)*I)"
 
@@ -112,7 +115,8 @@ def test_lesson_recaps_reveal_instead_of_printing_answers():
 
     root = Path(__file__).resolve().parents[2] / "lessons"
     wanted = {"03_diamond_network": ["diamond.dO_dw4", "diamond.dO_dw1"],
-              "05_backprop_algorithm": ["backprop.delta_h1", "backprop.backward"],
+              "05_backprop_algorithm": ["backprop.delta_O", "backprop.delta_h1",
+                                        "backprop.backward"],
               "06_vectorized_backprop": ["dense.backward"]}
     for lesson, ids in wanted.items():
         cells = json.loads((root / f"{lesson}.ipynb").read_text(encoding="utf-8"))["cells"]

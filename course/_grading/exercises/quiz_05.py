@@ -53,7 +53,7 @@ quiz_exercise(
                    "that is ∂L/∂h3, one step short of z3: b3 enters at z3, behind h3's slope "
                    "h3(1 − h3), which δ3 already contains."),
         )),
-    hints=("How much does z3 = h1·w3 + b3 move per unit of b3?",),
+    hints=("How much does the pre-activation z3 move per unit of b3 (b3 is added to it)?",),
 )
 
 quiz_exercise(
