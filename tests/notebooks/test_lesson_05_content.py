@@ -39,6 +39,7 @@ def test_no_exercise_is_answered_above_it():
     assert "delta_3 =" not in above_d1                   # δ3 is the learner's (exercise 3)
     above_bw = "\n".join(c.source for c in cells[:_index(cells, "def backward(")])
     assert "backward_stepper" not in above_bw            # the stepper replays the pass after
+    assert "net.w5 *" not in above_bw and "delta_1 = (" not in above_bw   # δ3, δ1 are theirs
     assert _index(cells, "course.widgets.backward_stepper") > _index(cells,
                                                                     'check("backprop.backward"')
 
