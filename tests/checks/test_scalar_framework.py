@@ -191,3 +191,12 @@ def test_probe_findings_are_sentences():
     result = grade(lambda a, b: (a * b + 2) * a + b ** 3)
     findings = [line for line in result.details if "b = 0" in line]
     assert findings and all(line[0].isupper() and line.endswith(".") for line in findings)
+
+
+def test_a_parameter_may_spell_a_variable_with_an_underscore_as_a_formula_does():
+    """delta_2 for the variable delta2 (a formula reads delta_2 as the subscript form)."""
+    ev = Evaluator(lambda delta_2, w_2: delta_2 * w_2, ("delta2", "w2"))
+    assert ev.names == ("delta2", "w2")
+    values = ev({"delta2": np.array([2.0, 3.0]), "w2": np.array([0.5, 2.0])})
+    assert values.tolist() == [1.0, 6.0]
+    assert Evaluator("delta_2*w_2", ("delta2", "w2")).names == ("delta2", "w2")
