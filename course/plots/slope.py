@@ -82,12 +82,15 @@ class SlopePicture:
     show_text : bool
         Print both slopes above the axes (the widget shows them in its HTML readout
         instead: re-rendering text is most of the cost of a matplotlib update).
+    compare : callable or str, optional
+        A second derivative drawn beside the learner's (dotted), e.g. the seed learner's
+        formula next to the learner's own; ``compare_label`` names it in the legend.
 
     Attributes
     ----------
     value, O, true_slope : float
         The current point and dO/d(param) there.
-    learner_slope : float or None
+    learner_slope, compare_slope : float or None
     message : str
         One line for the learner when their line cannot be shown, else ``""``.
     dynamic : list
@@ -95,13 +98,14 @@ class SlopePicture:
     """
 
     def __init__(self, ax, param="w1", net=None, I=1.0, learner=None, span=(-4.0, 4.0),
-                 show_text: bool = True):
+                 show_text: bool = True, compare=None, compare_label: str = "another derivative"):
         if net is None:
             from course.nn.networks import DiamondNet
             net = DiamondNet()
         if param not in net.params:
             raise ValueError(f"param must be one of {', '.join(net.params)}; got {param!r}")
         self.ax, self.param, self.net, self.I, self.learner = ax, param, net, float(I), learner
+        self.compare = compare
         self.span = (float(span[0]), float(span[1]))
         xs = np.linspace(*self.span, 241)                               # (241,)
         ys = np.asarray(net.replace(**{param: xs}).output(self.I))       # (241,)
@@ -114,6 +118,8 @@ class SlopePicture:
         shown = learner is not None and learner_slope(learner, net, self.I)[0] is not None
         (self.learner_line,) = ax.plot([], [], "--", color=pal.LEARNER, lw=2.5,
                                        label="your derivative" if shown else "_")
+        (self.compare_line,) = ax.plot([], [], ":", color=pal.OKABE_ITO["purple"], lw=2.5,
+                                       label=compare_label if compare is not None else "_")
         (self.point,) = ax.plot([], [], "o", color=pal.TEXT, ms=8, zorder=5,
                                 label=f"current {param}")
         ax.set_xlabel(param, fontsize=11, color=pal.TEXT)
@@ -123,7 +129,7 @@ class SlopePicture:
         kw = {"transform": ax.transAxes, "fontsize": 10, "va": "bottom"}
         self.true_text = ax.text(0.0, 1.10, "", color=pal.TRUE, fontweight="bold", **kw)
         self.learner_text = ax.text(0.0, 1.02, "", color=pal.LEARNER, **kw)
-        self.dynamic = [self.true_line, self.learner_line, self.point]
+        self.dynamic = [self.true_line, self.learner_line, self.compare_line, self.point]
         if show_text:
             self.dynamic += [self.true_text, self.learner_text]
         else:
@@ -147,11 +153,17 @@ class SlopePicture:
         self.O = float(grads["forward"]["O"])
         self.true_slope = float(grads["grads"][self.param])
         self.learner_slope, self.message = learner_slope(self.learner, self.net, self.I)
+        self.compare_slope = (learner_slope(self.compare, self.net, self.I)[0]
+                              if self.compare is not None else None)
 
         half = (self.span[1] - self.span[0]) / 8                 # tangents drawn over ±half
         x = np.array([self.value - half, self.value + half])
         self.point.set_data([self.value], [self.O])
         self.true_line.set_data(x, self.O + self.true_slope * (x - self.value))
+        if self.compare_slope is None:
+            self.compare_line.set_data([], [])
+        else:
+            self.compare_line.set_data(x, self.O + self.compare_slope * (x - self.value))
         d = f"dO/d{self.param}"
         self.true_text.set_text(f"true slope {d} = {self.true_slope:.6g}")
         if self.learner_slope is None:

@@ -30,7 +30,8 @@ class SlopeExplorer(StaticFallback, widgets.VBox):
         The parameter's value (its description is the parameter's name).
     readout : ipywidgets.HTML
         ``data-quantity`` cells ``O``, ``true_slope`` and, when available, ``learner_slope``
-        and ``ratio``; a note when the learner's line cannot be drawn.
+        and ``ratio`` (and ``compare_slope``, ``compare_ratio`` for a second derivative); a
+        note when the learner's line cannot be drawn.
     picture : course.plots.slope.SlopePicture
         The artists; ``.true_slope``, ``.learner_slope``, ``.message``.
     view : FigureView
@@ -38,12 +39,15 @@ class SlopeExplorer(StaticFallback, widgets.VBox):
     net : DiamondNet
     """
 
-    def __init__(self, param="w1", learner=None, net=None, I=1.0, **kwargs):
+    def __init__(self, param="w1", learner=None, net=None, I=1.0, compare=None,
+                 compare_label: str = "another derivative", **kwargs):
         net = net if net is not None else DiamondNet()
+        self.compare_label = compare_label
         self.view = FigureView(figsize=FIGSIZE)
         ax = self.view.figure.add_axes(AXES_RECT)
         # the slopes are printed in the HTML readout (cheap) rather than in the figure
-        self.picture = SlopePicture(ax, param, net, I, learner, show_text=False)
+        self.picture = SlopePicture(ax, param, net, I, learner, show_text=False, compare=compare,
+                                    compare_label=compare_label)
         self.view.set_dynamic(self.picture.dynamic)
         self.slider = make_slider(param, getattr(net, param))
         self.readout = widgets.HTML()
@@ -71,11 +75,18 @@ class SlopeExplorer(StaticFallback, widgets.VBox):
             if pic.true_slope != 0:
                 rows.append(("your slope / true slope", "ratio",
                              pic.learner_slope / pic.true_slope, pal.LEARNER))
+        if pic.compare_slope is not None:
+            colour = pal.OKABE_ITO["purple"]
+            rows.append((f"{self.compare_label}", "compare_slope", pic.compare_slope, colour))
+            if pic.true_slope != 0:
+                rows.append((f"{self.compare_label} / true slope", "compare_ratio",
+                             pic.compare_slope / pic.true_slope, colour))
         self.readout.value = readout_html(rows, title=f"at {pic.param} = {pic.value:.4g}",
                                           note=pic.message)
 
 
-def slope_explorer(param: str = "w1", learner=None, net=None, I: float = 1.0) -> SlopeExplorer:
+def slope_explorer(param: str = "w1", learner=None, net=None, I: float = 1.0, compare=None,
+                   compare_label: str = "another derivative") -> SlopeExplorer:
     """O as a function of one parameter, its tangent, and the learner's derivative beside it.
 
     Parameters
@@ -89,10 +100,13 @@ def slope_explorer(param: str = "w1", learner=None, net=None, I: float = 1.0) ->
     net : DiamondNet, optional
         The other parameters (default: the worked example).
     I : float
+    compare : callable or str, optional
+        A second derivative drawn dotted beside the learner's (lesson 03: the seed learner's
+        formula), named ``compare_label`` in the legend and the readout.
 
     Returns
     -------
     SlopeExplorer
         An ``ipywidgets.VBox`` with ``.slider``, ``.readout`` and ``.picture``.
     """
-    return SlopeExplorer(param, learner, net, I)
+    return SlopeExplorer(param, learner, net, I, compare, compare_label)

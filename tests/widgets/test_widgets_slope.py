@@ -90,3 +90,21 @@ def test_without_learner_only_the_true_slope():
     got = quantities(w.readout.value)
     assert set(got) == {"O", "true_slope"}
     assert got["true_slope"] == float(f"{DiamondNet(w4=-2.0).gradient(0.3)['b4']:.6g}")
+
+
+def test_a_second_derivative_is_drawn_beside_the_learners_and_follows_the_slider(tmp_path):
+    """Lesson 03: the seed's formula (dotted) next to the learner's own dO/dw1."""
+    def right(I, w1, w2, w3, w4, w5):
+        return DiamondNet(w1, w2, w3, w4, w5).gradient(I)["w1"]
+
+    w = slope_explorer("w1", learner=right, compare=wrong_dO_dw1,
+                       compare_label="the seed's formula")
+    got = quantities(w.readout.value)
+    assert got["ratio"] == pytest.approx(1.0) and got["compare_ratio"] == pytest.approx(4.0)
+    assert "the seed&#x27;s formula" in w.readout.value or "the seed's formula" in w.readout.value
+    w.slider.value = 1.7
+    got = quantities(w.readout.value)
+    assert got["compare_slope"] == float(f"{wrong_dO_dw1(1, 1.7, .5, .5, .5, .5):.6g}")
+    assert len(w.picture.compare_line.get_xdata()) == 2
+    assert "the seed's formula" in [t.get_text() for t in w.picture.ax.get_legend().get_texts()]
+    (tmp_path / "slope_compare.png").write_bytes(w.view.widget.value)
