@@ -140,6 +140,8 @@ def test_every_catalogued_mistake_is_named(param, mistake):
      "O − y"),
     ("diamond.dL_dw1", "(O - y)*d(zO)*w4*d(z2)*w2*d(z1)*I", "h3-path-missing",
      "only the path through h2"),
+    ("diamond.dL_dw1", "(O - y)*d(zO)*w4*d(z2)*w2*d(z1)*I + d(zO)*w5*d(z3)*w3*d(z1)*I",
+     "loss-factor-missing-on-h3-path", "on the path through h3 the loss factor (O − y)"),
     ("diamond.dL_dw1", "(O - 1)*d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*I",
      "only-right-at-one-point", "every target y"),
 ])

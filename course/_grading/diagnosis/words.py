@@ -51,30 +51,39 @@ def _whys(ctx: Context, where: dict) -> str:
     return ", ".join(seen)
 
 
-def _all_loss(ctx: Context, where: dict) -> bool:
-    """Whether ``where`` drops exactly the loss's factors, on every path."""
-    S = ctx.S
-    return bool(S.paths) and all(
-        set(where.get(i, ())) == {f.label for f in p if f.edge.kind == "loss"} != set()
-        for i, p in enumerate(S.paths))
+def _loss_paths(ctx: Context, where: dict) -> list[int] | None:
+    """The paths on which ``where`` drops exactly the loss's factors (None: it drops
+    anything else too)."""
+    paths = []
+    for i, labels in where.items():
+        loss = {f.label for f in ctx.S.paths[i] if f.edge.kind == "loss"}
+        if not loss or set(labels) != loss:
+            return None
+        paths.append(i)
+    return paths or None
 
 
-def loss_dropped(ctx: Context) -> str:
-    """The loss factor left out on every path: the derivative of the prediction instead."""
-    t = ctx.t
-    factor = t.loss_factor or ctx.S.between(t.prediction, t.output)
-    value = ctx.num([f.label for f in ctx.S.paths[0] if f.edge.kind == "loss"])
-    return (f"the loss factor ({factor}) is missing (= {value} {ctx.where}): your value is "
-            f"d{t.prediction}/d{t.wrt}, not {t.quantity}. {t.output} comes after "
-            f"{t.prediction}, so every derivative of {t.output} starts with "
-            f"d{t.output}/d{t.prediction} = {factor}")
+def loss_dropped(ctx: Context, paths: list[int] | None = None) -> str:
+    """The loss factor left out (on every path: the derivative of the prediction instead)."""
+    t, S = ctx.t, ctx.S
+    factor = t.loss_factor or S.between(t.prediction, t.output)
+    value = ctx.num([f.label for f in S.paths[0] if f.edge.kind == "loss"])
+    rule = (f"{t.output} comes after {t.prediction}, so every derivative of {t.output} starts "
+            f"with d{t.output}/d{t.prediction} = {factor}")
+    if paths is None or len(paths) == len(S.paths):
+        return (f"the loss factor ({factor}) is missing (= {value} {ctx.where}): your value "
+                f"is d{t.prediction}/d{t.wrt}, not {t.quantity}. {rule}")
+    names = " and ".join(ctx.name(i) for i in paths)
+    return (f"on the path through {names} the loss factor ({factor}) is missing (= {value} "
+            f"{ctx.where}): every path from {t.wrt} to {t.output} ends with the same edges "
+            f"{t.prediction} → {t.output}. {rule} — write it once, in front of the sum")
 
 
 def dropped(ctx: Context, where: dict, what: str | None) -> str:
     S, t = ctx.S, ctx.t
     where = {i: ls for i, ls in where.items() if ls}
-    if t.prediction and _all_loss(ctx, where):
-        return loss_dropped(ctx)
+    if t.prediction and _loss_paths(ctx, where):
+        return loss_dropped(ctx, _loss_paths(ctx, where))
     lists = {i: _ordered(S, i, ls) for i, ls in where.items()}
     extra = (" — the chain rule keeps every constant: d/dx f(a·x) = a·f′(a·x)"
              if what == "the constant" else "")
