@@ -14,11 +14,13 @@ import pytest
 from grade_fixtures import LESSON, LINGERER_MARK, TIMEOUT, answer_names
 
 from course._grading.batch.collect import lesson_exercises
+from course._grading.quiz import QUESTIONS
 
 pytestmark = pytest.mark.slow
 
 MAX = sum(ex.points for ex in lesson_exercises(LESSON))
 MAIN_IDS = [ex.id for ex in lesson_exercises(LESSON) if ex.points > 0]
+POINTS = {ex.id: ex.points for ex in lesson_exercises(LESSON)}   # a self-test question: 0.5
 
 
 def points(row) -> float:
@@ -46,7 +48,7 @@ def test_full_solution_scores_full_marks_without_a_reason(graded_batch):
     _, rows, detail, _ = graded_batch
     row = rows["full.ipynb"]
     assert points(row) == MAX and row["reason"] == "" and row["lesson"] == LESSON
-    assert all(row[eid] == "1" for eid in MAIN_IDS)
+    assert all(float(row[eid]) == POINTS[eid] for eid in MAIN_IDS)
     assert detail["full.ipynb"]["fully_graded"] is True
 
 
@@ -100,9 +102,9 @@ def test_deleted_answer_cell_scores_zero_for_that_answer_only(graded_batch):
     missing = answer_names()[-1]
     assert row["reason"] == (f"{MAIN_IDS[-1]}: the notebook never defines `{missing}` (was its "
                              "cell deleted or renamed?)")
-    assert row[MAIN_IDS[-1]] == "0" and points(row) == MAX - 1
-    assert detail["deleted_cells.ipynb"]["exercises"][len(MAIN_IDS) - 1]["status"] == \
-        "not defined"
+    assert row[MAIN_IDS[-1]] == "0" and points(row) == MAX - POINTS[MAIN_IDS[-1]]
+    by_id = {e["exercise_id"]: e for e in detail["deleted_cells.ipynb"]["exercises"]}
+    assert by_id[MAIN_IDS[-1]]["status"] == "not defined"
 
 
 def test_duplicated_cells_grade_like_the_original(graded_batch):
@@ -129,7 +131,7 @@ def test_an_answer_reaching_for_os_exit_loses_only_its_own_exercise(graded_batch
     _, rows, detail, _ = graded_batch
     row = rows["escape.ipynb"]
     first = MAIN_IDS[0]
-    assert row[first] == "0" and points(row) == MAX - 1
+    assert row[first] == "0" and points(row) == MAX - POINTS[first]
     graded = next(e for e in detail["escape.ipynb"]["exercises"] if e["exercise_id"] == first)
     assert graded["status"] == "failed" and graded["mistake"] == "crashed-grader"
     assert "ended the process it ran in" in graded["summary"]
@@ -162,7 +164,8 @@ def test_json_says_how_many_cases_the_grade_used(graded_batch):
     _, _, detail, out = graded_batch
     meta = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["grader"]
     assert meta["n_cases"] == 200 and meta["notebook_n_cases"] == 48
-    passed = [e for e in detail["full.ipynb"]["exercises"] if e["status"] == "passed"]
+    passed = [e for e in detail["full.ipynb"]["exercises"] if e["status"] == "passed"
+              and e["exercise_id"] not in QUESTIONS]           # a self-test question: 1 case
     assert passed and all(e["n_cases"] > 200 for e in passed)   # + worked example and extras
 
 
@@ -198,7 +201,7 @@ def test_calling_the_courses_own_reference_is_not_an_answer(graded_batch):
     _, rows, detail, _ = graded_batch
     row = rows["reference.ipynb"]
     first, last = MAIN_IDS[0], MAIN_IDS[-1]
-    assert row[first] == row[last] == "0" and points(row) == MAX - 2
+    assert row[first] == row[last] == "0" and points(row) == MAX - POINTS[first] - POINTS[last]
     by_id = {e["exercise_id"]: e for e in detail["reference.ipynb"]["exercises"]}
     assert by_id[last]["mistake"] == by_id[first]["mistake"] == "uses-reference"
     assert "course.nn.networks.DiamondNet.gradient" in by_id[last]["summary"]     # at run time
