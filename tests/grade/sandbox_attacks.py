@@ -140,13 +140,26 @@ def attack_notebook(kind: str):
     return nb
 
 
+def derivative_names() -> list[str]:
+    """The answers that are derivatives of the diamond (dO_dw4, ..., dL_dw1): the ones the
+    eq and trampoline attacks replace; the others (the self-test's letters and numbers)
+    are made wrong in those notebooks, so that a total of 0 still means every attack lost."""
+    return [n for n in answer_names() if re.fullmatch(r"d[OL]_d[wb]\d", n)]
+
+
+def _others_wrong(nb):
+    others = [n for n in answer_names() if n not in derivative_names()]
+    nb.cells.append(nbformat.v4.new_code_cell("".join(WRONG.format(name=n) for n in others)))
+    return nb
+
+
 def attack_notebooks() -> dict:
-    names = answer_names()
+    names = derivative_names()
     notebooks = {f"a_{kind}.ipynb": attack_notebook(kind) for kind in ATTACKS}
-    eq = solution()
+    eq = _others_wrong(solution())
     eq.cells.append(nbformat.v4.new_code_cell(EQ_ALWAYS_TRUE.format(assign=" = ".join(names))))
     notebooks["a_eq.ipynb"] = eq
-    tramp = solution()
+    tramp = _others_wrong(solution())
     for name in names:
         param = re.search(r"d([wb]\d)", name).group(1)
         tramp.cells.append(nbformat.v4.new_code_cell(TRAMPOLINE.format(name=name,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from grade_fixtures import LESSON, run_grade, write_submissions
-from sandbox_attacks import ATTACKS, MARK, attack_notebooks
+from sandbox_attacks import ATTACKS, MARK, attack_notebooks, derivative_names
 
 from course._grading.batch.collect import lesson_exercises
 
@@ -93,7 +93,8 @@ def test_a_fork_chain_dies_with_its_sandbox(attacked):
 def test_an_answer_whose_eq_is_always_true_is_compared_by_the_checker(attacked):
     _, rows, detail, _, _ = attacked
     assert float(rows["a_eq.ipynb"]["total"]) == 0
-    graded = [e for e in detail["a_eq.ipynb"]["exercises"] if e["max_points"]]
+    graded = [e for e in detail["a_eq.ipynb"]["exercises"] if e["max_points"]
+              and e["answer_name"] in derivative_names()]
     assert {e["status"] for e in graded} == {"failed"}
     assert all("_Liar" in e["summary"] for e in graded), [e["summary"] for e in graded]
 
@@ -101,6 +102,7 @@ def test_an_answer_whose_eq_is_always_true_is_compared_by_the_checker(attacked):
 def test_the_courses_reference_through_a_trampoline_is_refused(attacked):
     _, rows, detail, _, _ = attacked
     assert float(rows["a_trampoline.ipynb"]["total"]) == 0
-    graded = [e for e in detail["a_trampoline.ipynb"]["exercises"] if e["max_points"]]
+    graded = [e for e in detail["a_trampoline.ipynb"]["exercises"] if e["max_points"]
+              and e["answer_name"] in derivative_names()]
     assert {e["mistake"] for e in graded} == {"uses-reference"}
     assert all("DiamondNet.gradient" in e["summary"] for e in graded)
