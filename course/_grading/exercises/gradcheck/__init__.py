@@ -3,8 +3,8 @@
 =============================  ==================================================================
 ``gradcheck.numerical_gradient``  :mod:`.numerical` — central differences for named parameters
 ``gradcheck.relative_error``      :mod:`.relative` — ``|a − b| / max(|a| + |b|, 1e-12)``
-``gradcheck.find_bug``            :mod:`.bugs` — name the wrong entry of a backward function
 ``gradcheck.loss_check``          :mod:`.loss` — gradient check the loss L = ½(O − y)²
+``gradcheck.find_bug``            :mod:`.bugs` — name the wrong entry of a loss backward function
 =============================  ==================================================================
 
 The references are importable for the lesson's pictures (``numerical_gradient``,

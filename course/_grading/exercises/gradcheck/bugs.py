@@ -1,11 +1,12 @@
-"""Lesson 04, exercise 3: ``find_bug(gradient) -> name or None``.
+"""Lesson 04, exercise 4: ``find_bug(gradient) -> name or None``.
 
-``gradient(net, I)`` is a backward function of the diamond returning the nine entries
-``w1..b4``; at most one of them is wrong. The learner's ``find_bug`` compares it with
-finite differences and names the wrong entry. The checker hands it several backward
-functions (``BUGS``: some bugs only show away from the symmetric worked example, one
-function is correct) and diagnoses checking only at the worked example, false alarms,
-wrong names and answers that ignore the argument.
+``gradient(net, I, y)`` is a backward function of the diamond's loss L = ½(O − y)²
+returning the nine entries dL/d(param), ``w1..b4``; at most one of them is wrong. The
+learner's ``find_bug`` gradient-checks it (with their ``check_loss`` of exercise 3) at a few
+random points and names the wrong entry. The checker hands it several backward functions
+(``BUGS``: some bugs only show away from the symmetric worked example, one function is
+correct) and diagnoses checking only at the worked example, false alarms, wrong names and
+answers that ignore the argument.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from course._grading.exercises.gradcheck._other_quantity import (
+    loss_gradient,
     other_quantity,
     same_answer_everywhere,
 )
-from course._grading.exercises.gradcheck.numerical import numerical_gradient
+from course._grading.exercises.gradcheck.loss import check_loss
 from course._grading.exercises.gradcheck.relative import relative_error
 from course._grading.guards import LearnerError, call_learner
 from course._grading.references import DIAMOND_GRADIENT
@@ -35,37 +37,40 @@ LESSON = "04_gradient_checking"
 
 @dataclass(frozen=True)
 class Bug:
-    """A backward function with one wrong entry (``param``; None: nothing wrong).
+    """A backward function of the loss with one wrong entry (``param``; None: nothing wrong).
 
-    ``wrong(f, delta, net, I)`` gives the wrong value from the forward cache ``f`` and the
-    deltas ``delta`` (keys ``zO, z2, z3, z1``) of :meth:`DiamondNet.backward`.
+    ``wrong(f, delta, net, I)`` gives the wrong dO/d(param) from the forward cache ``f`` and
+    the output's sensitivities ``delta`` (keys ``zO, z2, z3, z1``) of
+    :meth:`DiamondNet.backward`; the loss factor dL/dO = O − y multiplies every entry.
     """
 
     param: str | None
     what: str
     wrong: Callable | None = None
 
-    def gradient(self, net: DiamondNet, I) -> dict:
-        """The nine entries, ``param``'s replaced by the wrong value."""
+    def gradient(self, net: DiamondNet, I, y) -> dict:
+        """The nine dL/d(param), ``param``'s replaced by the wrong value."""
         r = DiamondNet.backward(net, I)
-        grads = dict(r["grads"])
+        upstream = r["forward"]["O"] - y                     # dL/dO
+        grads = {k: upstream * v for k, v in r["grads"].items()}
         if self.param is not None:
-            grads[self.param] = self.wrong(r["forward"], r["deltas"], net, I)
+            grads[self.param] = upstream * self.wrong(r["forward"], r["deltas"], net, I)
         return grads
 
     def function(self):
-        """``gradient`` as a plain function ``backward(net, I)`` (what the learner is given)."""
-        def backward(net, I):
-            return self.gradient(net, I)
+        """``gradient`` as a plain function ``backward(net, I, y)`` (what the learner is
+        given)."""
+        def backward(net, I, y):
+            return self.gradient(net, I, y)
         return backward
 
 
-#: the lesson's planted bug: dO/dw2 uses δ3 where δ2 belongs (equal at the worked example)
+#: the lesson's planted bug: dL/dw2 uses δ3 where δ2 belongs (equal at the worked example)
 LESSON_BUG = Bug("w2", "uses δ3 (the delta at h3) where δ2 belongs",
                  lambda f, d, net, I: d["z3"] * f["h1"])
 buggy_gradient = LESSON_BUG.function()
-buggy_gradient.__doc__ = ("The diamond's nine gradients dO/d(param) at input I — one entry "
-                          "is wrong. Which one?")
+buggy_gradient.__doc__ = ("The nine gradients dL/d(param) of the diamond's loss "
+                          "L = ½(O − y)² at input I, target y — one entry is wrong. Which one?")
 
 #: the checker's backward functions, in order; none repeats the lesson's bug
 BUGS = (
@@ -94,38 +99,42 @@ _HIDING = {
 }
 
 #: the learner's helpers from the earlier exercises, by name
-_HELPERS = {"numerical_gradient": "exercise 1", "relative_error": "exercise 2"}
+_HELPERS = {"numerical_gradient": "exercise 1", "relative_error": "exercise 2",
+            "check_loss": "exercise 3"}
 
-#: a point away from the worked example where every bug above shows
-_PROBE = (DiamondNet(0.9, -1.3, 0.4, 1.7, -0.6, 0.2, -0.8, 1.1, -0.3), -1.3)
+#: a point away from the worked example where every bug above shows: (net, I, y)
+_PROBE = (DiamondNet(0.9, -1.3, 0.4, 1.7, -0.6, 0.2, -0.8, 1.1, -0.3), -1.3, 0.2)
+#: the worked example with the lesson's target y = 0
+_WORKED = (DiamondNet(), 1.0, 0.0)
 
 
 def find_bug(gradient, n_points: int = 3, tol: float = 1e-4):
-    """The name of the entry of ``gradient(net, I)`` that disagrees with finite differences.
+    """The name of the entry of ``gradient(net, I, y)`` that disagrees with finite
+    differences of the loss.
 
-    Checks at random points (never only at the symmetric worked example); None if all agree.
+    Checks at random points — parameters, input and target — never only at the symmetric
+    worked example; None if all agree.
     """
     rng = np.random.default_rng(0)
     for _ in range(n_points):
-        params = {k: float(rng.uniform(-1.5, 1.5)) for k in PARAMS}
-        I = float(rng.choice([-1, 1]) * rng.uniform(0.5, 2.0))
-        numeric = numerical_gradient(lambda I=I, **p: DiamondNet(**p).output(I), params)
-        analytic = gradient(DiamondNet(**params), I)
-        errors = {k: relative_error(float(analytic[k]), numeric[k]) for k in PARAMS}
+        net = DiamondNet(**{k: float(rng.uniform(-1.5, 1.5)) for k in PARAMS})
+        I = float(rng.choice([-1, 1]) * rng.uniform(0.5, 2.0))     # away from 0 and 1
+        y = float(rng.uniform(0, 1))
+        errors = check_loss(gradient, net, I, y)
         worst = max(errors, key=errors.get)
         if errors[worst] > tol:
             return worst
     return None
 
 
-def _error_at(bug: Bug, net: DiamondNet, I: float) -> float:
-    return relative_error(float(bug.gradient(net, I)[bug.param]),
-                          float(net.gradient(I)[bug.param]))
+def _error_at(bug: Bug, net: DiamondNet, I: float, y: float) -> float:
+    return relative_error(float(bug.gradient(net, I, y)[bug.param]),
+                          float(loss_gradient(net, I, y)[bug.param]))
 
 
 def _hidden(bug: Bug) -> bool:
     """True when the bug gives the right number at the worked example."""
-    return bug.param is not None and _error_at(bug, DiamondNet(), 1.0) < 1e-12
+    return bug.param is not None and _error_at(bug, *_WORKED) < 1e-12
 
 
 @dataclass(frozen=True)
@@ -205,11 +214,11 @@ def _grade(answer, opts) -> CheckResult:
                          n_cases=n, summary=f"your find_bug is wrong for {n_wrong} of {n} "
                          "backward functions")
     if bug.param is not None:
-        at_seed, away = _error_at(bug, DiamondNet(), 1.0), _error_at(bug, *_PROBE)
+        at_seed, away = _error_at(bug, *_WORKED), _error_at(bug, *_PROBE)
         result.details.append(
-            f"In the backward function shown, dO/d{bug.param} {bug.what}: its relative error "
-            f"is {at_seed:.1e} at the worked example and {away:.1e} at I = {_PROBE[1]} with "
-            "other parameters.")
+            f"In the backward function shown, dL/d{bug.param} {bug.what}: its relative error "
+            f"is {at_seed:.1e} at the worked example and {away:.1e} at I = {_PROBE[1]}, "
+            f"y = {_PROBE[2]} with other parameters.")
     missed = {j for j in range(n) if expected[j] and answers[j] is None}
     hidden = {j for j in range(n) if _hidden(BUGS[j])}
     if len(set(answers)) == 1 and answers[0] is not None:
@@ -221,8 +230,8 @@ def _grade(answer, opts) -> CheckResult:
             "with no bug. A correct gradient's relative errors are about 1e-9 (up to 1e-6 for "
             "entries near 0): return None unless the largest one is above about 1e-4. If "
             "yours are large for a correct function, your numerical side differentiates "
-            "something else than what gradient(net, I) returns, dO/d(param) for that net at "
-            "that I"))
+            "something else than what gradient(net, I, y) returns, dL/d(param) of "
+            "L = ½(O − y)² for that net, that I and that y"))
         result.learner_value = answers[expected.index(None)]
         result.expected_value = Shown(_NO_BUG)
     elif any(answers[j] not in (None, expected[j]) for j in range(n)):
@@ -234,18 +243,20 @@ def _grade(answer, opts) -> CheckResult:
         result.mistake, result.summary = "worked-example-only", (
             "your find_bug misses exactly the bugs that hide at the worked example: there "
             "w2 = w3 and b2 = b3, so h2 = h3 and δ2 = δ3, and I = 1 — a swapped h2/h3 or a "
-            "missing factor I gives the right number. Check at random parameters and I ≠ 1")
+            "missing factor I gives the right number. Check at random parameters, a random "
+            "input I ≠ 1 and a random target y")
     elif missed and missed <= hidden:
         bug = BUGS[min(missed)]
         result.mistake, why = _HIDING[bug.param]
         result.summary = (
             f"your find_bug finds the other bugs but returned None for a backward function "
-            f"whose dO/d{bug.param} {bug.what.split(' (')[0]}: {why}")
+            f"whose dL/d{bug.param} {bug.what.split(' (')[0]}: {why}")
         result.learner_value, result.expected_value = Shown("None"), bug.param
     else:
         result.mistake, result.summary = "missed-bug", (
-            f"your find_bug returned None for a backward function whose dO/d{bug.param} is "
-            "wrong: compare every entry with its numerical gradient by relative error")
+            f"your find_bug returned None for a backward function whose dL/d{bug.param} is "
+            "wrong: compare every entry with the numerical gradient of the loss by relative "
+            "error, and flag the largest when it is above about 1e-4")
     return result
 
 
@@ -253,8 +264,16 @@ register(Exercise(
     forbidden=DIAMOND_GRADIENT,
     reference=find_bug, provided={"buggy_gradient": buggy_gradient},
     id="gradcheck.find_bug", lesson=LESSON, answer_name="find_bug",
-    title="find_bug(gradient): which entry of a backward function gradient(net, I) is wrong?",
+    title="find_bug(gradient): which entry of a loss backward function gradient(net, I, y) "
+          "is wrong?",
     grade=_grade, answer_kinds="function of a backward function",
+    reveal=r"At each of a few **random** points — nine parameters drawn from about "
+           r"$[-1.5, 1.5]$, an input $I$ away from $0$ and $1$, a target $y \in [0, 1]$ — "
+           r"`errors = check_loss(gradient, DiamondNet(**params), I, y)`; if the largest "
+           r"error is above $10^{-4}$, return its name; after all points, return `None`. "
+           r"One random point already finds every planted bug; the worked example alone "
+           r"misses two (its symmetry $h_2 = h_3$ hides a swapped branch, $I = 1$ a missing "
+           r"factor $I$).",
     mistakes={
         "worked-example-only": "checks only at the worked example, where symmetric bugs hide",
         "symmetric-point": "a random input but the worked example's symmetric parameters",
@@ -264,22 +283,32 @@ register(Exercise(
         "wrong-parameter": "names a parameter whose entry is right",
         "ignores-argument": "gives the same answer whatever backward function it is given",
         "different-quantity": "its numerical gradient is of another quantity than the "
-                              "backward function's dO/d(param)",
+                              "backward function's dL/d(param)",
+        "numerical-of-output": "the numerical side differentiates the output O, the backward "
+                               "the loss L",
+        "loss-half-missing": "the numerical side differentiates (O − y)², without the ½",
         "numerical-at-worked-parameters": "the numerical side at the worked example's "
                                           "parameters, the backward at others",
         "numerical-at-input-one": "the numerical side at I = 1, the backward at another I",
+        "numerical-at-other-target": "the numerical side with a fixed target y, the backward "
+                                     "with another",
         "numerical-sign": "the numerical gradient with the opposite sign",
-        "numerical-of-loss": "the numerical side differentiates a loss, the backward O",
         "not-a-parameter": "returns something other than a parameter name or None",
     },
     hints=(
-        "Compare gradient(net, I) with your numerical_gradient entry by entry, using "
-        "relative_error, and return the name whose error is large (above about 1e-4).",
-        "The worked example is symmetric (w2 = w3, b2 = b3, so h2 = h3) and I = 1: some bugs "
-        "give the right number there. Check at random parameters and a random input.",
-        "At a few random points (each parameter drawn from about −1.5…1.5, an input I away from "
-        "1): build the output as a function of the nine parameters with DiamondNet, take its "
-        "numerical gradient, and return the name whose relative error against gradient(...) is "
-        "large at some point.",
+        "Your check_loss(gradient, net, I, y) from exercise 3 already does the comparison at "
+        "one point: it returns the nine relative errors. find_bug only has to choose the "
+        "points and read the errors.",
+        "Which point? Not the worked example: there w2 = w3 and b2 = b3 (so h2 = h3) and "
+        "I = 1, and some bugs give the right number. Draw the nine parameters, the input I and "
+        "the target y at random (rng = np.random.default_rng(0); rng.uniform(-1.5, 1.5) per "
+        "parameter; I away from 0 and 1; y between 0 and 1).",
+        "What to return? At each point look at the largest of the nine errors: a correct "
+        "gradient's are about 1e-9, a bug's about 1e-1 or more. Above about 1e-4, return "
+        "that entry's name, a string such as 'w4'. Return None only after every point "
+        "was clean.",
+        "Put it together: a loop over about three points; per point build a DiamondNet from "
+        "the random parameters, take the errors of gradient at (that net, I, y), and return "
+        "the name of the largest one when it is above the threshold; after the loop, None.",
     ),
 ))

@@ -1,4 +1,4 @@
-"""Lesson 04, exercise 4: ``check_loss(backward, net, I, y)`` — gradient check the LOSS.
+"""Lesson 04, exercise 3: ``check_loss(backward, net, I, y)`` — gradient check the LOSS.
 
 Training lowers the loss L = ½(O − y)², so the gradient to check is dL/d(param) =
 (O − y)·dO/d(param). The learner's function returns, for each of the nine parameters, the
@@ -218,11 +218,17 @@ register(Exercise(
         "missed-bug": "does not single out the wrong entry of a buggy backward function",
         "absolute-difference": "compares absolute differences, not relative errors",
     },
+    reveal=r"`numeric = numerical_gradient(lambda **p: 0.5 * (DiamondNet(**p).output(I) "
+           r"- y)**2, net.params)`, then `{k: relative_error(backward(net, I, y)[k], "
+           r"numeric[k]) for k in PARAMS}`. Both sides differentiate the **loss**: a "
+           r"numerical gradient of $O$ differs from $\partial L/\partial\theta$ by the "
+           r"factor $\partial L/\partial O = O - y$ at every entry.",
     hints=(
         "The numerical side must differentiate the same quantity as backward: the loss "
         "L = ½(O − y)², as a function of the nine parameters.",
-        "f = lambda **p: 0.5 * (DiamondNet(**p).output(I) - y)**2; numeric = "
-        "numerical_gradient(f, net.params).",
+        "numerical_gradient wants a function of the nine parameters as keyword arguments: "
+        "build the network from them with DiamondNet(**p), take its output at the I you were "
+        "given, and turn that output into the loss with the y you were given.",
         "Put the two sides next to each other: your backward's gradients at (net, I, y) and "
         "that numerical gradient of the loss; return one relative error per parameter name, in "
         "a dict.",

@@ -137,6 +137,10 @@ register(Exercise(
     id="gradcheck.relative_error", lesson=LESSON, answer_name="relative_error",
     title="relative_error(a, b) = |a − b| / max(|a| + |b|, 1e-12) for two numbers",
     grade=_grade_relerr, answer_kinds="function of (a, b)",
+    reveal=r"$\operatorname{rel}(a, b) = \dfrac{|a - b|}{\max\bigl(|a| + |b|,\ "
+           r"10^{-12}\bigr)}$ — the distance over the size. Opposite signs give "
+           r"$|a| + |b|$ over itself, exactly $1$; equal zeros give $0/10^{-12} = 0$; "
+           r"swapping $a$ and $b$ changes nothing, and so does scaling both.",
     mistakes={m[0]: m[1] for m in RE_MISTAKES},
     hints=(
         "How far apart are a and b, measured against how big they are?",

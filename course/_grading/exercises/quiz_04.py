@@ -1,0 +1,115 @@
+"""Lesson 04 self-test and predictions: the best step of the V-curve (asked before the plot),
+where a planted bug hides, what a check at y = O proves, and the cost of a numerical gradient."""
+
+from __future__ import annotations
+
+from course._grading.quiz import Choice, Near, Question, quiz_exercise
+
+LESSON = "04_gradient_checking"
+
+quiz_exercise(
+    id="quiz04.best_eps", lesson=LESSON, answer_name="q_eps",
+    title="predict: at which step ε is the central difference most accurate in float64?",
+    question=Question(
+        "The central difference of L(w1) at the worked example, in float64 (about 16 "
+        "significant digits), for steps ε from 1e-1 down to 1e-15. Its error is smallest near",
+        choices=(
+            Choice("a", "ε ≈ 1e-15, the smallest step: the closest to the limit",
+                   "smaller-is-better",
+                   "in exact arithmetic, yes — but L is stored to about 16 digits. The "
+                   "difference L(w1 + ε) − L(w1 − ε) loses those digits as ε shrinks, and "
+                   "dividing by 2ε magnifies the round-off to about 1e-16/ε: at 1e-15 the "
+                   "estimate is wrong in its first digits."),
+            Choice("b", "ε ≈ 1e-5", None,
+                   "the truncation error (about ε²·|L‴|/6) falls as ε shrinks, the round-off "
+                   "(about 1e-16/ε) grows: they balance where ε² ≈ 1e-16/ε, ε ≈ 1e-5."),
+            Choice("c", "ε ≈ 1e-8", "forward-difference-optimum",
+                   "that is the bottom for the forward difference, whose truncation error "
+                   "shrinks only like ε (ε ≈ 1e-16/ε gives 1e-8). The central difference's "
+                   "shrinks like ε², so it meets the round-off earlier, near ε³ ≈ 1e-16."),
+            Choice("d", "ε ≈ 1e-1, the largest: round-off cannot hurt it", "truncation-ignored",
+                   "round-off is negligible there, but the truncation error ε²·|L‴|/6 is "
+                   "not: at ε = 0.1 the curve is far from straight over the step, and the "
+                   "estimate is off in the third or fourth digit."),
+        )),
+    hints=("Two errors: one from the formula being an approximation (it shrinks with ε, like "
+           "ε² for the central difference), one from the computer's 16 digits (it grows like "
+           "1e-16/ε). Where are they equal?",),
+)
+
+quiz_exercise(
+    id="quiz04.hiding_point", lesson=LESSON, answer_name="q1",
+    title="self-test 1: where does a missing input factor I in dL/dw1 hide?",
+    question=Question(
+        "A backward pass forgets the input factor I in ∂L/∂w1 (it returns δ1 where δ1·I "
+        "belongs). A gradient check at which point passes it?",
+        choices=(
+            Choice("a", "any point with I = 1", None,
+                   "δ1·1 = δ1: the missing factor is 1 there, whatever the parameters and the "
+                   "target — so a check needs an input I ≠ 1."),
+            Choice("b", "any point with I = 0", "zero-hides",
+                   "at I = 0 the true ∂L/∂w1 = δ1·0 is 0, but the bug returns δ1 ≠ 0: a "
+                   "relative error of exactly 1, caught."),
+            Choice("c", "the worked example's weights and biases, with I = −1.3",
+                   "symmetry-hides-everything",
+                   "the symmetry w2 = w3, b2 = b3 hides bugs that swap the two branches "
+                   "(h2 for h3, δ2 for δ3); a missing factor I has nothing to do with the "
+                   "branches, and I = −1.3 shows it (the bug is off by a factor 1/I)."),
+            Choice("d", "a random point with I = 2", "random-hides",
+                   "at I = 2 the bug returns half the true value: a relative error of 1/3, "
+                   "caught. Random points are exactly what exposes it."),
+        )),
+    hints=("The bug's value divided by the true value is δ1 / (δ1·I). For which I is that 1?",),
+)
+
+quiz_exercise(
+    id="quiz04.target_is_output", lesson=LESSON, answer_name="q2",
+    title="self-test 2: every relative error is 0 at a point where the target y equals O",
+    question=Question(
+        "You gradient-check a backward pass of L = ½(O − y)² at a point where the target y "
+        "happens to equal the output O. All nine relative errors are exactly 0. You conclude",
+        choices=(
+            Choice("a", "nothing about the backward pass: every ∂L/∂θ is 0 there, right or "
+                   "wrong — check again with y ≠ O", None,
+                   "∂L/∂θ = (O − y)·∂O/∂θ, and the factor O − y is 0: both sides are 0 for any "
+                   "backward pass whose entries carry that factor, bugs included."),
+            Choice("b", "the backward pass is right", "zero-means-right",
+                   "a relative error of 0 means the two numbers agree — here both are 0 "
+                   "because the loss factor O − y is 0, whatever the rest of the chain. The "
+                   "check tested nothing."),
+            Choice("c", "the numerical gradient is broken: gradients are never exactly 0",
+                   "blame-the-referee",
+                   "the numerical gradient is right: L has its minimum at O = y, so its slope "
+                   "in every parameter is 0 there. The point is bad, not the referee."),
+            Choice("d", "the network is trained: the loss is at its minimum", "check-vs-training",
+                   "for this one example the loss is 0, yes — but the question is what the "
+                   "check proved about the backward pass: nothing, since every entry is 0."),
+        )),
+    hints=("Write ∂L/∂w4 with the chain rule: which factor comes first, and what is it when "
+           "y = O?",),
+)
+
+quiz_exercise(
+    id="quiz04.forward_passes", lesson=LESSON, answer_name="q3",
+    title="self-test 3: how many forward passes does the diamond's numerical gradient cost?",
+    question=Question(
+        "How many forward passes does one numerical gradient of the diamond's loss take, with "
+        "central differences for all nine parameters?", number=18.0, rtol=1e-9,
+        near=(Near(9.0, "one-per-parameter",
+                   "one pass per parameter is not enough: the central difference evaluates L "
+                   "twice per parameter, at θ + ε and at θ − ε."),
+              Near(10.0, "forward-difference-count",
+                   "that is the forward difference's cost: one shared L(θ) plus one nudged "
+                   "pass per parameter. The central difference needs two nudged passes per "
+                   "parameter and no shared one."),
+              Near(2.0, "all-at-once",
+                   "two passes would nudge every parameter at once — one number for the "
+                   "whole diagonal, not nine partial derivatives. One parameter at a time."),
+              Near(1.0, "backprop-count",
+                   "one forward pass (plus one backward) is backprop's cost — lesson 05's "
+                   "point. The numerical gradient pays per parameter.")),
+        explanation="2 per parameter (θ + ε and θ − ε) × 9 parameters = 18 forward passes; "
+                    "2P for P parameters, against one forward and one backward pass for "
+                    "backprop (lesson 05)."),
+    hints=("Count the calls of L in your numerical_gradient for one parameter, then multiply.",),
+)
