@@ -15,7 +15,8 @@ from course.nn.gradcheck import numerical_gradient as library_gradient
 from course.nn.gradcheck import relative_error as library_relative_error
 from course.nn.networks import PARAMS, DiamondNet
 
-IDS = ("gradcheck.numerical_gradient", "gradcheck.relative_error", "gradcheck.find_bug")
+IDS = ("gradcheck.numerical_gradient", "gradcheck.relative_error", "gradcheck.loss_check",
+       "gradcheck.find_bug")
 
 
 def test_exercises_are_listed_for_lesson_04_with_graded_hints():
@@ -60,9 +61,13 @@ def test_relative_error_of_the_worked_example_mistake_is_0_6():
     assert g.relative_error(0.0014291881022, 0.00571675240882) == pytest.approx(0.6, rel=1e-9)
 
 
-def _numeric_errors(bug, net, I):
-    numeric = library_gradient(lambda **p: DiamondNet(**p).output(I), net.params)
-    return {k: library_relative_error(bug.gradient(net, I)[k], numeric[k]) for k in PARAMS}
+def _loss(I, y):
+    return lambda **p: 0.5 * (DiamondNet(**p).output(I) - y) ** 2
+
+
+def _numeric_errors(bug, net, I, y):
+    numeric = library_gradient(_loss(I, y), net.params)
+    return {k: library_relative_error(bug.gradient(net, I, y)[k], numeric[k]) for k in PARAMS}
 
 
 @pytest.mark.parametrize("bug", [*g.BUGS, LESSON_BUG], ids=lambda b: str(b.param))
@@ -74,7 +79,7 @@ def test_each_bug_has_exactly_its_one_wrong_entry_against_finite_differences(bug
 
 
 def test_lesson_bug_hides_at_the_worked_example():
-    assert all(e < 1e-6 for e in _numeric_errors(LESSON_BUG, DiamondNet(), 1.0).values())
+    assert all(e < 1e-6 for e in _numeric_errors(LESSON_BUG, DiamondNet(), 1.0, 0.0).values())
     assert g.find_bug(g.buggy_gradient) == "w2"
 
 
@@ -260,9 +265,9 @@ def test_relative_error_wants_a_function():
 
 # --- find_bug -----------------------------------------------------------------------------------
 
-def _errors(gradient, params, I):
-    numeric = library_gradient(lambda **p: DiamondNet(**p).output(I), params)
-    analytic = gradient(DiamondNet(**params), I)
+def _errors(gradient, params, I, y=0.3):
+    numeric = library_gradient(_loss(I, y), params)
+    analytic = gradient(DiamondNet(**params), I, y)
     return {k: library_relative_error(float(analytic[k]), numeric[k]) for k in PARAMS}
 
 
@@ -281,7 +286,7 @@ def test_find_bug_accepts_a_single_random_point():
 
 def test_find_bug_only_at_the_worked_example_is_named():
     def fb(gradient):
-        errors = _errors(gradient, DiamondNet().params, 1.0)
+        errors = _errors(gradient, DiamondNet().params, 1.0, 0.0)
         worst = max(errors, key=errors.get)
         return worst if errors[worst] > 1e-5 else None
     result = explain("gradcheck.find_bug", fb)
@@ -344,7 +349,7 @@ def fb_at(gradient, params, I):
 def test_find_bug_with_random_parameters_but_input_one_is_named():
     params = dict(zip(PARAMS, np.random.default_rng(7).uniform(-1.5, 1.5, 9), strict=True))
     result = explain("gradcheck.find_bug", lambda gradient: fb_at(gradient, params, 1.0))
-    assert result.mistake == "input-one" and "dO/dw1 is missing the input factor I" in \
+    assert result.mistake == "input-one" and "dL/dw1 is missing the input factor I" in \
         result.summary
     assert "random input I" in result.summary
     assert result.learner_value == "None" and result.expected_value == "w1"
@@ -353,7 +358,7 @@ def test_find_bug_with_random_parameters_but_input_one_is_named():
 def test_find_bug_with_a_random_input_but_symmetric_parameters_is_named():
     result = explain("gradcheck.find_bug",
                      lambda gradient: fb_at(gradient, DiamondNet().params, -0.8))
-    assert result.mistake == "symmetric-point" and "dO/dw4 uses h3" in result.summary
+    assert result.mistake == "symmetric-point" and "dL/dw4 uses h3" in result.summary
     assert "h2 = h3" in result.summary and "random parameters" in result.summary
 
 
@@ -362,8 +367,7 @@ def test_find_bug_calling_a_stub_helper_names_the_helper_not_find_bug():
         raise NotImplementedError("nudge one parameter at a time")
 
     def find_bug(gradient):
-        numeric = numerical_gradient(lambda **p: DiamondNet(**p).output(-0.8),
-                                     DiamondNet().params)
+        numeric = numerical_gradient(_loss(-0.8, 0.3), DiamondNet().params)
         return fb_at(gradient, numeric, -0.8)
     result = explain("gradcheck.find_bug", find_bug)
     assert not result.attempted and not result.passed
@@ -380,3 +384,51 @@ def test_relative_error_mistake_is_named_also_when_the_learner_guards_it(answer,
     # the learner added the lesson's guard against 0/0 but kept the wrong denominator
     result = explain("gradcheck.relative_error", answer)
     assert not result.passed and result.mistake == mistake, str(result)
+
+
+def test_find_bug_calling_a_stub_check_loss_names_exercise_3():
+    def check_loss(backward, net, I, y):                 # exercise 3, not written yet
+        raise NotImplementedError("return {name: relative error}")
+
+    def find_bug(gradient):
+        errors = check_loss(gradient, DiamondNet(), -0.8, 0.3)
+        return max(errors, key=errors.get)
+    result = explain("gradcheck.find_bug", find_bug)
+    assert not result.attempted and "calls check_loss, which is still a stub" in result.summary
+    assert "(exercise 3)" in result.summary
+
+
+def test_find_bug_written_differently_passes():
+    """A learner's loop in another style: one point, its own loss, max by sorting."""
+    def find_bug(gradient):
+        net = DiamondNet(w1=0.3, w2=-0.9, w3=1.2, w4=-0.4, w5=0.8, b1=-0.5, b2=0.6, b3=-1.1,
+                         b4=0.2)
+        I, y = 1.7, 0.9
+        numeric = library_gradient(_loss(I, y), net.params)
+        got = gradient(net, I, y)
+        ranked = sorted(PARAMS, key=lambda k: -abs(got[k] - numeric[k])
+                        / max(abs(got[k]) + abs(numeric[k]), 1e-12))
+        top = ranked[0]
+        bad = abs(got[top] - numeric[top]) / (abs(got[top]) + abs(numeric[top])) > 1e-4
+        return top if bad else None
+    assert explain("gradcheck.find_bug", find_bug).passed
+
+
+def test_find_bug_at_a_point_where_the_target_equals_the_output_fails():
+    # every dL/dθ is 0 there up to round-off: the check sees nothing but noise
+    params = dict(zip(PARAMS, np.random.default_rng(7).uniform(-1.5, 1.5, 9), strict=True))
+    target = DiamondNet(**params).output(-0.8)
+
+    def find_bug(gradient):
+        errors = _errors(gradient, params, -0.8, target)
+        worst = max(errors, key=errors.get)
+        return worst if errors[worst] > 1e-4 else None
+    result = explain("gradcheck.find_bug", find_bug)
+    assert not result.passed, str(result)
+
+
+def test_the_lessons_loss_gradient_agrees_with_finite_differences():
+    from course._grading.exercises.gradcheck._other_quantity import loss_gradient
+    net, I, y = _PROBE
+    numeric = library_gradient(_loss(I, y), net.params)
+    assert library_relative_error(loss_gradient(net, I, y), numeric) < 1e-7

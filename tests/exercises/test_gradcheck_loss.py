@@ -112,8 +112,9 @@ def find_bug_of(quantity):
         for _ in range(3):
             params = {k: float(rng.uniform(-1.5, 1.5)) for k in PARAMS}
             I = float(rng.choice([-1, 1]) * rng.uniform(0.5, 2.0))
-            numeric = numerical_gradient(lambda I=I, **p: quantity(p, I), params)
-            analytic = gradient(DiamondNet(**params), I)
+            y = float(rng.uniform(0.1, 0.9))
+            numeric = numerical_gradient(lambda I=I, y=y, **p: quantity(p, I, y), params)
+            analytic = gradient(DiamondNet(**params), I, y)
             errors = {k: rel(float(analytic[k]), numeric[k]) for k in PARAMS}
             worst = max(errors, key=errors.get)
             if errors[worst] > 1e-4:
@@ -122,12 +123,18 @@ def find_bug_of(quantity):
     return find_bug
 
 
+def _L(p, I, y, half=0.5):
+    return half * (DiamondNet(**p).output(I) - y) ** 2
+
+
 @pytest.mark.parametrize("quantity, mistake, words", [
-    (lambda p, I: 0.5 * (DiamondNet(**p).output(I) - 1.0) ** 2, "numerical-of-loss",
-     ["differentiates a loss, ½(O − y)²", "dO/d(param)"]),
-    (lambda p, I: DiamondNet(**p).output(1.0), "numerical-at-input-one", ["I = 1"]),
-    (lambda p, I: -DiamondNet(**p).output(I), "numerical-sign", ["opposite sign"]),
-    (lambda p, I: DiamondNet(**p).output(I) ** 3, "different-quantity",
+    (lambda p, I, y: DiamondNet(**p).output(I), "numerical-of-output",
+     ["differentiates the network's output O", "(O − y)"]),
+    (lambda p, I, y: _L(p, I, y, 1.0), "loss-half-missing", ["without the ½", "2×"]),
+    (lambda p, I, y: _L(p, 1.0, y), "numerical-at-input-one", ["I = 1"]),
+    (lambda p, I, y: _L(p, I, 1.0), "numerical-at-other-target", ["target y = 1"]),
+    (lambda p, I, y: -_L(p, I, y), "numerical-sign", ["opposite sign"]),
+    (lambda p, I, y: _L(p, I, y) ** 3, "different-quantity",
      ["calls the backward function it is given", "different quantity"]),
 ])
 def test_find_bug_with_another_quantity_is_told_what_differs(quantity, mistake, words):

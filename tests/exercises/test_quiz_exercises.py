@@ -17,8 +17,8 @@ def _question(eid):
 
 def test_every_lesson_of_this_issue_ends_with_two_to_four_questions():
     for lesson in ("00_start_here", "02_derivatives_and_chain_rule", "03_diamond_network",
-                   "05_backprop_algorithm",
-                   "08_autograd_from_scratch"):
+                   "04_gradient_checking", "05_backprop_algorithm", "06_vectorized_backprop",
+                   "07_training_with_sgd", "08_autograd_from_scratch"):
         mine = [e for e in all_exercises() if e.lesson == lesson and e.id.startswith("quiz")]
         assert 2 <= len(mine) <= 4, lesson
         assert all(e.hints and e.points > 0 for e in mine)

@@ -67,23 +67,27 @@ quiz_exercise(
     title="self-test 2: every relative error is 0 at a point where the target y equals O",
     question=Question(
         "You gradient-check a backward pass of L = ½(O − y)² at a point where the target y "
-        "happens to equal the output O. All nine relative errors are exactly 0. You conclude",
+        "happens to equal the output O. What does that check tell you about the backward "
+        "pass?",
         choices=(
             Choice("a", "nothing about the backward pass: every ∂L/∂θ is 0 there, right or "
                    "wrong — check again with y ≠ O", None,
                    "∂L/∂θ = (O − y)·∂O/∂θ, and the factor O − y is 0: both sides are 0 for any "
                    "backward pass whose entries carry that factor, bugs included."),
-            Choice("b", "the backward pass is right", "zero-means-right",
-                   "a relative error of 0 means the two numbers agree — here both are 0 "
-                   "because the loss factor O − y is 0, whatever the rest of the chain. The "
-                   "check tested nothing."),
-            Choice("c", "the numerical gradient is broken: gradients are never exactly 0",
+            Choice("b", "it is right if all nine errors are small", "zero-means-right",
+                   "small errors mean the two numbers agree — here both are 0 up to "
+                   "round-off because the loss factor O − y is 0, whatever the rest of the "
+                   "chain. The check tests nothing (and with both sides mere round-off, its "
+                   "errors are noise)."),
+            Choice("c", "if the errors are large, the numerical gradient is broken",
                    "blame-the-referee",
                    "the numerical gradient is right: L has its minimum at O = y, so its slope "
-                   "in every parameter is 0 there. The point is bad, not the referee."),
-            Choice("d", "the network is trained: the loss is at its minimum", "check-vs-training",
+                   "in every parameter is 0 there, and both sides are round-off. The point is "
+                   "bad, not the referee."),
+            Choice("d", "that the network is trained: the loss is at its minimum",
+                   "check-vs-training",
                    "for this one example the loss is 0, yes — but the question is what the "
-                   "check proved about the backward pass: nothing, since every entry is 0."),
+                   "check proves about the backward pass: nothing, since every entry is 0."),
         )),
     hints=("Write ∂L/∂w4 with the chain rule: which factor comes first, and what is it when "
            "y = O?",),
