@@ -91,17 +91,17 @@ def forward_einsum(A_prev, W, b):
 
 def backward_with_A(dA, A_prev, W, Z):
     A = sigmoid(Z)
-    dZ = dA * A * (1 - A)
-    return np.dot(A_prev.T, dZ), np.sum(dZ, axis=0).reshape(1, -1), np.dot(dZ, W.T)
+    delta = dA * A * (1 - A)
+    return np.dot(A_prev.T, delta), np.sum(delta, axis=0).reshape(1, -1), np.dot(delta, W.T)
 
 
 def mlp_with_d_keys(X, y, W1, b1, W2, b2):
     A1 = sigmoid(X @ W1 + b1)
     A2 = sigmoid(A1 @ W2 + b2)
-    dZ2 = (A2 - y) * A2 * (1 - A2) / len(X)
-    dZ1 = dZ2 @ W2.T * A1 * (1 - A1)
-    return {"dW1": X.T @ dZ1, "db1": dZ1.sum(0, keepdims=True), "dW2": A1.T @ dZ2,
-            "db2": dZ2.sum(0, keepdims=True)}
+    delta2 = (A2 - y) * A2 * (1 - A2) / len(X)
+    delta1 = delta2 @ W2.T * A1 * (1 - A1)
+    return {"dW1": X.T @ delta1, "db1": delta1.sum(0, keepdims=True), "dW2": A1.T @ delta2,
+            "db2": delta2.sum(0, keepdims=True)}
 
 
 @pytest.mark.parametrize("eid, answer", [
@@ -131,34 +131,34 @@ def test_a_stub_is_not_attempted():
 def bw(dZ_fn=None, dW=None, db=None, dA_prev=None):
     """A learner's dense_backward with one slip."""
     def answer(dA, A_prev, W, Z):
-        dZ = dA * sigmoid_prime(Z) if dZ_fn is None else dZ_fn(dA, Z)
-        return ((A_prev.T @ dZ) if dW is None else dW(dZ, A_prev),
-                dZ.sum(axis=0, keepdims=True) if db is None else db(dZ),
-                (dZ @ W.T) if dA_prev is None else dA_prev(dA, dZ, W))
+        delta = dA * sigmoid_prime(Z) if dZ_fn is None else dZ_fn(dA, Z)
+        return ((A_prev.T @ delta) if dW is None else dW(delta, A_prev),
+                delta.sum(axis=0, keepdims=True) if db is None else db(delta),
+                (delta @ W.T) if dA_prev is None else dA_prev(dA, delta, W))
     return answer
 
 
 BACKWARD_MISTAKES = [
-    (bw(dW=lambda dZ, A_prev: dZ.T @ A_prev), "transposed", ["dW", "(n_in, n_out) = (3, 4)"]),
-    (bw(db=lambda dZ: dZ.sum(axis=1, keepdims=True)), "bias-wrong-axis", ["db", "axis 1"]),
-    (bw(db=lambda dZ: dZ.sum(axis=1)), "bias-wrong-axis", ["shape (m,)"]),
-    (bw(db=lambda dZ: dZ.sum(axis=0)), "bias-shape", ["(1, n_out) = (1, 4)", "keepdims"]),
-    (bw(db=lambda dZ: dZ.sum(axis=0)[:, None]), "bias-shape",
+    (bw(dW=lambda delta, A_prev: delta.T @ A_prev), "transposed", ["dW", "(n_in, n_out) = (3, 4)"]),
+    (bw(db=lambda delta: delta.sum(axis=1, keepdims=True)), "bias-wrong-axis", ["db", "axis 1"]),
+    (bw(db=lambda delta: delta.sum(axis=1)), "bias-wrong-axis", ["shape (m,)"]),
+    (bw(db=lambda delta: delta.sum(axis=0)), "bias-shape", ["(1, n_out) = (1, 4)", "keepdims"]),
+    (bw(db=lambda delta: delta.sum(axis=0)[:, None]), "bias-shape",
      ["shape (4, 1)", "one example per column", "rows (1, n)"]),
-    (bw(db=lambda dZ: dZ), "bias-not-summed", ["one row per example"]),
-    (bw(db=lambda dZ: dZ.mean(axis=0, keepdims=True)), "bias-mean", ["mean"]),
-    (bw(db=lambda dZ: np.sum(dZ)), "bias-wrong-axis", ["everything"]),
+    (bw(db=lambda delta: delta), "bias-not-summed", ["one row per example"]),
+    (bw(db=lambda delta: delta.mean(axis=0, keepdims=True)), "bias-mean", ["mean"]),
+    (bw(db=lambda delta: np.sum(delta)), "bias-wrong-axis", ["everything"]),
     (bw(dZ_fn=lambda dA, Z: dA), "missing-s-prime", ["s'(Z) is missing"]),
     (bw(dZ_fn=lambda dA, Z: dA * sigmoid_prime(sigmoid(Z))), "s-prime-of-activation",
      ["activation"]),
     (bw(dZ_fn=lambda dA, Z: dA * sigmoid(Z)), "s-instead-of-s-prime", ["slope"]),
     (bw(dZ_fn=lambda dA, Z: dA * Z * (1 - Z)), "s-prime-formula-on-Z",
      ["Z(1 − Z)", "dA * A * (1 - A)"]),
-    (bw(dW=lambda dZ, A_prev: A_prev.T @ dZ / len(dZ), db=lambda dZ: dZ.mean(0, keepdims=True)),
+    (bw(dW=lambda delta, A_prev: A_prev.T @ delta / len(delta), db=lambda delta: delta.mean(0, keepdims=True)),
      "extra-1/m", ["1/m", "already carries"]),
-    (bw(dA_prev=lambda dA, dZ, W: dA @ W.T), "dA-prev-skips-s-prime", ["dA_prev"]),
-    (bw(dW=lambda dZ, A_prev: -(A_prev.T @ dZ)), "sign", ["dW", "−1"]),
-    (bw(dA_prev=lambda dA, dZ, W: dZ @ W), "shape-error", ["W (3, 4)", "(a, b) @ (b, c)"]),
+    (bw(dA_prev=lambda dA, delta, W: dA @ W.T), "dA-prev-skips-s-prime", ["dA_prev"]),
+    (bw(dW=lambda delta, A_prev: -(A_prev.T @ delta)), "sign", ["dW", "−1"]),
+    (bw(dA_prev=lambda dA, delta, W: delta @ W), "shape-error", ["W (3, 4)", "(a, b) @ (b, c)"]),
 ]
 
 
@@ -173,7 +173,7 @@ def test_dense_backward_mistakes_are_named(answer, mistake, fragments):
 
 
 def test_a_transposed_dW_is_shown_with_both_shapes():
-    result = explain("dense.backward", bw(dW=lambda dZ, A_prev: dZ.T @ A_prev))
+    result = explain("dense.backward", bw(dW=lambda delta, A_prev: delta.T @ A_prev))
     assert result.learner_value.shape == (4, 3) and result.expected_value.shape == (3, 4)
     assert "1 of 3 outputs are wrong (dW)" in result.summary
 
@@ -239,11 +239,11 @@ def net(dA2=None, s2=True, s1=True, bias=None, T=False):
         A1 = sigmoid(X @ W1 + b1)
         A2 = sigmoid(A1 @ W2 + b2)
         g = (A2 - y) / len(X) if dA2 is None else dA2(A2, y, len(X))
-        dZ2 = g * A2 * (1 - A2) if s2 else g
-        dZ1 = dZ2 @ W2.T * (A1 * (1 - A1) if s1 else 1)
-        s = bias or (lambda dZ: dZ.sum(axis=0, keepdims=True))
-        return {"W1": X.T @ dZ1, "b1": s(dZ1), "W2": (dZ2.T @ A1) if T else A1.T @ dZ2,
-                "b2": s(dZ2)}
+        delta2 = g * A2 * (1 - A2) if s2 else g
+        delta1 = delta2 @ W2.T * (A1 * (1 - A1) if s1 else 1)
+        s = bias or (lambda delta: delta.sum(axis=0, keepdims=True))
+        return {"W1": X.T @ delta1, "b1": s(delta1), "W2": (delta2.T @ A1) if T else A1.T @ delta2,
+                "b2": s(delta2)}
     return answer
 
 
@@ -255,8 +255,8 @@ NET_MISTAKES = [
     (net(dA2=lambda A2, y, m: (y - A2) / m), "sign", ["output minus"]),
     (net(s2=False), "output-missing-s-prime", ["s'(Z2)", "cross-entropy"]),
     (net(s1=False), "hidden-missing-s-prime", ["s'(Z1)"]),
-    (net(bias=lambda dZ: dZ.sum(axis=1, keepdims=True)), "bias-wrong-axis", ["db1, db2"]),
-    (net(bias=lambda dZ: dZ.sum(axis=0)), "bias-shape", ["keepdims"]),
+    (net(bias=lambda delta: delta.sum(axis=1, keepdims=True)), "bias-wrong-axis", ["db1, db2"]),
+    (net(bias=lambda delta: delta.sum(axis=0)), "bias-shape", ["keepdims"]),
     (net(T=True), "transposed", ["dW2", "(n_hidden, n_out)"]),
 ]
 
@@ -305,15 +305,15 @@ def test_the_default_options_give_four_fixed_shapes():
 
 
 def test_a_1_over_m_or_bias_mistake_gets_a_hint_about_it():
-    extra = explain("dense.backward", bw(dW=lambda dZ, A_prev: A_prev.T @ dZ / len(dZ),
-                                         db=lambda dZ: dZ.mean(0, keepdims=True)))
+    extra = explain("dense.backward", bw(dW=lambda delta, A_prev: A_prev.T @ delta / len(delta),
+                                         db=lambda delta: delta.mean(0, keepdims=True)))
     assert extra.mistake == "extra-1/m" and "already carries the 1/m" in extra.hint
-    axis = explain("dense.backward", bw(db=lambda dZ: dZ.sum(axis=1, keepdims=True)))
+    axis = explain("dense.backward", bw(db=lambda delta: delta.sum(axis=1, keepdims=True)))
     assert axis.mistake == "bias-wrong-axis" and "axis 0" in axis.hint
 
 
 def test_a_shape_mistake_gets_the_shape_hint():
-    result = explain("dense.backward", bw(dW=lambda dZ, A_prev: dZ.T @ A_prev))
+    result = explain("dense.backward", bw(dW=lambda delta, A_prev: delta.T @ A_prev))
     assert result.hint.startswith("Let the shapes decide")
 
 

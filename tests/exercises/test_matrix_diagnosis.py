@@ -187,26 +187,26 @@ def test_pairs_of_edits_never_pass_and_are_mostly_named(eid):
 
 # --- realistic mistakes, named in the exercise's own variables -----------------------------------
 
-def _net(dZ2="(A2 - y) / len(X) * sigmoid_prime(Z2)", dW2="A1.T @ dZ2",
-         dZ1="dZ2 @ W2.T * sigmoid_prime(Z1)", dW1="X.T @ dZ1"):
+def _net(delta2="(A2 - y) / len(X) * sigmoid_prime(Z2)", dW2="A1.T @ delta2",
+         delta1="delta2 @ W2.T * sigmoid_prime(Z1)", dW1="X.T @ delta1"):
     return compile_learner(f"""def mlp_backward(X, y, W1, b1, W2, b2):
     Z1 = X @ W1 + b1
     A1 = sigmoid(Z1)
     Z2 = A1 @ W2 + b2
     A2 = sigmoid(Z2)
-    dZ2 = {dZ2}
+    delta2 = {delta2}
     dW2 = {dW2}
-    dZ1 = {dZ1}
+    delta1 = {delta1}
     dW1 = {dW1}
-    return {{"W1": dW1, "b1": dZ1.sum(axis=0, keepdims=True), "W2": dW2,
-            "b2": dZ2.sum(axis=0, keepdims=True)}}
+    return {{"W1": dW1, "b1": delta1.sum(axis=0, keepdims=True), "W2": dW2,
+            "b2": delta2.sum(axis=0, keepdims=True)}}
 """, "mlp_backward")
 
 
-def _layer(dZ="dA * sigmoid_prime(Z)", dW="A_prev.T @ dZ", db="dZ.sum(axis=0, keepdims=True)",
-           dA_prev="dZ @ W.T"):
+def _layer(delta="dA * sigmoid_prime(Z)", dW="A_prev.T @ delta", db="delta.sum(axis=0, keepdims=True)",
+           dA_prev="delta @ W.T"):
     return compile_learner(f"""def dense_backward(dA, A_prev, W, Z):
-    dZ = {dZ}
+    delta = {delta}
     dW = {dW}
     db = {db}
     dA_prev = {dA_prev}
@@ -214,18 +214,18 @@ def _layer(dZ="dA * sigmoid_prime(Z)", dW="A_prev.T @ dZ", db="dZ.sum(axis=0, ke
 """, "dense_backward")
 
 
-def _step(order_bug=False, dZ2="(A2 - y) / m"):
+def _step(order_bug=False, delta2="(A2 - y) / m"):
     update2 = "    W2 = W2 - lr * dW2\n    b2 = b2 - lr * db2\n"
     return compile_learner(f"""def train_step(X, y, W1, b1, W2, b2, lr):
     m = X.shape[0]
     A1 = sigmoid(X @ W1 + b1)
     A2 = sigmoid(A1 @ W2 + b2)
-    dZ2 = {dZ2}
-    dW2 = A1.T @ dZ2
-    db2 = np.sum(dZ2, axis=0, keepdims=True)
-{update2 if order_bug else ""}    dZ1 = dZ2 @ W2.T * A1 * (1 - A1)
-    dW1 = X.T @ dZ1
-    db1 = np.sum(dZ1, axis=0, keepdims=True)
+    delta2 = {delta2}
+    dW2 = A1.T @ delta2
+    db2 = np.sum(delta2, axis=0, keepdims=True)
+{update2 if order_bug else ""}    delta1 = delta2 @ W2.T * A1 * (1 - A1)
+    dW1 = X.T @ delta1
+    db1 = np.sum(delta1, axis=0, keepdims=True)
 {"" if order_bug else update2}    return W1 - lr * dW1, b1 - lr * db1, W2, b2
 """, "train_step")
 
@@ -239,24 +239,24 @@ def _deltas(ce="(a - y) / m", se="(a - y) * a * (1 - a) / m"):
 
 
 REALISTIC = [
-    ("dense.backward", _layer(dZ="dA * sigmoid_prime(dA)"), "s-prime-of-wrong-array",
+    ("dense.backward", _layer(delta="dA * sigmoid_prime(dA)"), "s-prime-of-wrong-array",
      ["s′ is taken of dA (the incoming gradient dL/dA) instead of Z (the pre-activation)",
-      "`dZ = dA * sigmoid_prime(dA)`"]),
-    ("dense.backward", _layer(dW="sigmoid(Z).T @ dZ"), "wrong-operand",
+      "`delta = dA * sigmoid_prime(dA)`"]),
+    ("dense.backward", _layer(dW="sigmoid(Z).T @ delta"), "wrong-operand",
      ["dW uses A (the layer's own output sigmoid(Z)) where A_prev (the layer's input) belongs"]),
-    ("dense.mlp_backward", _net(dW2="Z1.T @ dZ2"), "wrong-operand",
+    ("dense.mlp_backward", _net(dW2="Z1.T @ delta2"), "wrong-operand",
      ["dW2 uses Z1 (the hidden pre-activation) where A1 (the hidden layer's output) belongs",
-      "`dW2 = Z1.T @ dZ2`; it is `dW2 = A1.T @ dZ2`"]),
-    ("dense.mlp_backward", _net(dZ2="sigmoid_prime(Z2)"), "missing-factor",
+      "`dW2 = Z1.T @ delta2`; it is `dW2 = A1.T @ delta2`"]),
+    ("dense.mlp_backward", _net(delta2="sigmoid_prime(Z2)"), "missing-factor",
      ["the factor dA2 (the loss gradient (A2 − y)/m) is missing"]),
-    ("dense.mlp_backward", _net(dW1="X.T @ (dZ2 @ W2.T)"), "wrong-operand",
-     ["dW1 uses dA1 (the gradient reaching the hidden layer) where dZ1 (the hidden delta) "
+    ("dense.mlp_backward", _net(dW1="X.T @ (delta2 @ W2.T)"), "wrong-operand",
+     ["dW1 uses dA1 (the gradient reaching the hidden layer) where delta1 (the hidden delta) "
       "belongs"]),
-    ("dense.mlp_backward", _net(dZ2="(A2 - y) / len(X) * sigmoid_prime(A2 - y)"),
+    ("dense.mlp_backward", _net(delta2="(A2 - y) / len(X) * sigmoid_prime(A2 - y)"),
      "s-prime-of-wrong-array", ["s′ is taken of the error A2 - y"]),
     ("sgd.train_step", _step(order_bug=True), "updated-before-backprop",
-     ["dZ1 uses W2_new (layer 2's weights after this step's update) where W2", "then update"]),
-    ("sgd.train_step", _step(dZ2="(A2 - y) / m * A2 * (1 - A2)"), "squared-error-delta",
+     ["delta1 uses W2_new (layer 2's weights after this step's update) where W2", "then update"]),
+    ("sgd.train_step", _step(delta2="(A2 - y) / m * A2 * (1 - A2)"), "squared-error-delta",
      ["an extra factor sigmoid_prime(Z2)", "squared error's delta"]),
     ("sgd.output_deltas", _deltas(ce="(a - y) * sigmoid_prime(z) / m"), "extra-s-prime",
      ["an extra factor sigmoid_prime(z)", "the squared-error gradient (a − y)/m used with the "
@@ -282,7 +282,7 @@ def test_realistic_matrix_mistakes_are_named(eid, fn, mistake, fragments):
 
 
 def test_a_wrong_output_is_named_output_by_output():
-    both = _layer(dW="Z.T @ dZ", db="dZ.sum(axis=1, keepdims=True)")
+    both = _layer(dW="Z.T @ delta", db="delta.sum(axis=1, keepdims=True)")
     result = explain("dense.backward", both)
     text = str(result)
     assert "2 of 3 outputs are wrong (dW, db)" in text
@@ -294,23 +294,23 @@ def test_a_wrong_output_is_named_output_by_output():
 # --- shape errors: the failing line's operation, with the actual shapes -------------------------
 
 SHAPE_ERRORS = [
-    ("dense.mlp_backward", _net(dW2="dZ2 * A1.T"),
-     "`dZ2 * A1.T` multiplies elementwise (6, 1) by (4, 6), which numpy cannot broadcast",
+    ("dense.mlp_backward", _net(dW2="delta2 * A1.T"),
+     "`delta2 * A1.T` multiplies elementwise (6, 1) by (4, 6), which numpy cannot broadcast",
      "dW2 must have shape (4, 1): a weight gradient is a matrix product that adds up the m "
-     "examples, `A1.T @ dZ2`"),
-    ("dense.backward", _layer(dW="A_prev @ dZ"),
-     "`A_prev @ dZ` multiplies as matrices (5, 3) by (5, 4): the inner sizes 3 and 5 differ",
-     "dW must have shape (3, 4): A_prev needs a transpose, `A_prev.T @ dZ`"),
-    ("dense.backward", _layer(dZ="dA @ sigmoid_prime(Z)"),
+     "examples, `A1.T @ delta2`"),
+    ("dense.backward", _layer(dW="A_prev @ delta"),
+     "`A_prev @ delta` multiplies as matrices (5, 3) by (5, 4): the inner sizes 3 and 5 differ",
+     "dW must have shape (3, 4): A_prev needs a transpose, `A_prev.T @ delta`"),
+    ("dense.backward", _layer(delta="dA @ sigmoid_prime(Z)"),
      "`dA @ sigmoid_prime(Z)` multiplies as matrices (5, 4) by (5, 4)",
-     "dZ must have shape (5, 4): this product acts entry by entry (elementwise), "
+     "delta must have shape (5, 4): this product acts entry by entry (elementwise), "
      "`dA * sigmoid_prime(Z)`"),
-    ("dense.backward", _layer(dA_prev="dZ @ W"),
-     "`dZ @ W` multiplies as matrices (5, 4) by (3, 4): the inner sizes 4 and 3 differ",
-     "dA_prev must have shape (5, 3): W needs a transpose, `dZ @ W.T`"),
-    ("dense.mlp_backward", _net(dZ1="dZ2 * W2.T * sigmoid_prime(Z1)"),
-     "`dZ2 * W2.T` multiplies elementwise (5, 2) by (2, 7)",
-     "dZ1 must have shape (5, 7): this is a matrix product, `dZ2 @ W2.T`"),
+    ("dense.backward", _layer(dA_prev="delta @ W"),
+     "`delta @ W` multiplies as matrices (5, 4) by (3, 4): the inner sizes 4 and 3 differ",
+     "dA_prev must have shape (5, 3): W needs a transpose, `delta @ W.T`"),
+    ("dense.mlp_backward", _net(delta1="delta2 * W2.T * sigmoid_prime(Z1)"),
+     "`delta2 * W2.T` multiplies elementwise (5, 2) by (2, 7)",
+     "delta1 must have shape (5, 7): this is a matrix product, `delta2 @ W2.T`"),
     ("dense.forward", compile_learner("""def dense_forward(A_prev, W, b):
     Z = np.dot(W, A_prev) + b
     return Z, sigmoid(Z)
@@ -319,11 +319,11 @@ SHAPE_ERRORS = [
     ("sgd.train_step", compile_learner("""def train_step(X, y, W1, b1, W2, b2, lr):
     A1 = sigmoid(X @ W1 + b1)
     A2 = sigmoid(A1 @ W2 + b2)
-    dZ2 = (A2 - y) / len(X)
-    dW2 = A1.T @ dZ2
-    dZ1 = dZ2.T @ W2 * A1 * (1 - A1)
-    return W1 - lr * X.T @ dZ1, b1, W2 - lr * dW2, b2
-""", "train_step"), "`dZ2.T @ W2` multiplies as matrices (1, 6) by (4, 1)", None),
+    delta2 = (A2 - y) / len(X)
+    dW2 = A1.T @ delta2
+    delta1 = delta2.T @ W2 * A1 * (1 - A1)
+    return W1 - lr * X.T @ delta1, b1, W2 - lr * dW2, b2
+""", "train_step"), "`delta2.T @ W2` multiplies as matrices (1, 6) by (4, 1)", None),
 ]
 
 
@@ -339,29 +339,29 @@ def test_a_shape_error_names_the_operation_and_its_shapes(eid, fn, what, why):
 
 
 def test_an_operand_made_with_the_wrong_shape_is_explained_where_it_was_made():
-    result = explain("dense.backward", _layer(dZ="dA @ sigmoid_prime(Z).T"))
+    result = explain("dense.backward", _layer(delta="dA @ sigmoid_prime(Z).T"))
     assert result.mistake == "shape-error"
     assert result.summary.startswith(
-        "dZ has shape (5, 5), but it must have shape (5, 4): on line 2, "
+        "delta has shape (5, 5), but it must have shape (5, 4): on line 2, "
         "`dA @ sigmoid_prime(Z).T` multiplies as matrices (5, 4) by (4, 5), giving (5, 5); "
-        "dZ must have shape (5, 4): this product acts entry by entry (elementwise), "
-        "`dA * sigmoid_prime(Z)`. Then `dZ @ W.T`"), result.summary
+        "delta must have shape (5, 4): this product acts entry by entry (elementwise), "
+        "`dA * sigmoid_prime(Z)`. Then `delta @ W.T`"), result.summary
 
 
 def test_a_bias_summed_over_the_wrong_axis_is_named_in_a_shape_error():
     fn = compile_learner("""def train_step(X, y, W1, b1, W2, b2, lr):
     A1 = sigmoid(X @ W1 + b1)
     A2 = sigmoid(A1 @ W2 + b2)
-    dZ2 = (A2 - y) / len(X)
-    dZ1 = dZ2 @ W2.T * A1 * (1 - A1)
-    return (W1 - lr * X.T @ dZ1, b1 - lr * dZ1.sum(axis=1, keepdims=True).T,
-            W2 - lr * A1.T @ dZ2, b2 - lr * dZ2.sum(axis=0, keepdims=True))
+    delta2 = (A2 - y) / len(X)
+    delta1 = delta2 @ W2.T * A1 * (1 - A1)
+    return (W1 - lr * X.T @ delta1, b1 - lr * delta1.sum(axis=1, keepdims=True).T,
+            W2 - lr * A1.T @ delta2, b2 - lr * delta2.sum(axis=0, keepdims=True))
 """, "train_step")
     summary = explain("sgd.train_step", fn).summary
     assert "subtracts (1, 4) and (1, 6)" in summary
-    assert ("b1 must have shape (1, 4): `dZ1.sum(axis=1, keepdims=True)` sums over axis 1, the "
+    assert ("b1 must have shape (1, 4): `delta1.sum(axis=1, keepdims=True)` sums over axis 1, the "
             "units: one number per example; a bias gradient adds up the examples, axis 0, "
-            "`b1 - lr * dZ1.sum(axis=0, keepdims=True)`") in summary
+            "`b1 - lr * delta1.sum(axis=0, keepdims=True)`") in summary
 
 
 def test_a_shape_error_never_calls_learner_objects():
@@ -386,15 +386,15 @@ def test_a_shape_error_never_calls_learner_objects():
 
 
 def test_a_shape_error_in_a_helper_function_is_found_in_the_helper():
-    source = """def helper(dZ, A_prev):
-    return dZ @ A_prev
+    source = """def helper(delta, A_prev):
+    return delta @ A_prev
 
 def dense_backward(dA, A_prev, W, Z):
-    dZ = dA * sigmoid_prime(Z)
-    return helper(dZ, A_prev), dZ.sum(axis=0, keepdims=True), dZ @ W.T
+    delta = dA * sigmoid_prime(Z)
+    return helper(delta, A_prev), delta.sum(axis=0, keepdims=True), delta @ W.T
 """
     result = explain("dense.backward", compile_learner(source, "dense_backward"))
-    assert "`dZ @ A_prev` multiplies as matrices (5, 4) by (5, 3)" in result.summary
+    assert "`delta @ A_prev` multiplies as matrices (5, 4) by (5, 3)" in result.summary
     assert "numpy refused it in helper, line 2" in result.summary
 
 
@@ -412,14 +412,14 @@ def backward_loops(dA, A_prev, W, Z):
 
 
 def backward_einsum(dA, A_prev, W, Z):
-    dZ = np.einsum("mo,mo->mo", dA, sigmoid_prime(Z))
-    return (np.einsum("mi,mo->io", A_prev, dZ), np.sum(dZ, axis=0)[None, :],
-            np.einsum("mo,io->mi", dZ, W))
+    delta = np.einsum("mo,mo->mo", dA, sigmoid_prime(Z))
+    return (np.einsum("mi,mo->io", A_prev, delta), np.sum(delta, axis=0)[None, :],
+            np.einsum("mo,io->mi", delta, W))
 
 
 def backward_transposed_order(dA, A_prev, W, Z):
-    dZ = sigmoid_prime(Z) * dA
-    return (dZ.T @ A_prev).T, dZ.sum(0).reshape(1, -1), (W @ dZ.T).T
+    delta = sigmoid_prime(Z) * dA
+    return (delta.T @ A_prev).T, delta.sum(0).reshape(1, -1), (W @ delta.T).T
 
 
 def mlp_loops(X, y, W1, b1, W2, b2):
@@ -440,23 +440,23 @@ def mlp_loops(X, y, W1, b1, W2, b2):
 def step_in_place(X, y, W1, b1, W2, b2, lr):
     A1 = sigmoid(X @ W1 + b1)
     A2 = sigmoid(A1 @ W2 + b2)
-    dZ2 = (A2 - y) / X.shape[0]
-    dZ1 = (dZ2 @ W2.T) * sigmoid_prime(X @ W1 + b1)
-    W2 -= lr * A1.T @ dZ2
-    b2 -= lr * dZ2.sum(axis=0, keepdims=True)
-    W1 -= lr * np.einsum("mi,mh->ih", X, dZ1)
-    b1 -= lr * dZ1.sum(axis=0)
+    delta2 = (A2 - y) / X.shape[0]
+    delta1 = (delta2 @ W2.T) * sigmoid_prime(X @ W1 + b1)
+    W2 -= lr * A1.T @ delta2
+    b2 -= lr * delta2.sum(axis=0, keepdims=True)
+    W1 -= lr * np.einsum("mi,mh->ih", X, delta1)
+    b1 -= lr * delta1.sum(axis=0)
     return W1, b1, W2, b2
 
 
 def step_copy_first(X, y, W1, b1, W2, b2, lr):
     W2_old = W2.copy()
     A1 = sigmoid(X @ W1 + b1)
-    dZ2 = (sigmoid(A1 @ W2 + b2) - y) / len(X)
-    W2 = W2 - lr * (A1.T @ dZ2)
-    dZ1 = dZ2 @ W2_old.T * A1 * (1 - A1)
-    return W1 - lr * X.T @ dZ1, b1 - lr * dZ1.sum(0, keepdims=True), W2, \
-        b2 - lr * dZ2.sum(0, keepdims=True)
+    delta2 = (sigmoid(A1 @ W2 + b2) - y) / len(X)
+    W2 = W2 - lr * (A1.T @ delta2)
+    delta1 = delta2 @ W2_old.T * A1 * (1 - A1)
+    return W1 - lr * X.T @ delta1, b1 - lr * delta1.sum(0, keepdims=True), W2, \
+        b2 - lr * delta2.sum(0, keepdims=True)
 
 
 def deltas_via_chain(z, y):

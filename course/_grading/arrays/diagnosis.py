@@ -68,7 +68,7 @@ def _expected_shape(spec, case, target):
 
 
 def _meant(program, site) -> str:
-    """``dZ1 = dA1 * sigmoid_prime(Z1), with dA1 = dZ2 @ W2.T``: the reference's line for
+    """``delta1 = dA1 * sigmoid_prime(Z1), with dA1 = delta2 @ W2.T``: the reference's line for
     ``site`` and the lines of the intermediate arrays it reads."""
     expr = program.expr(site)
     reads = [n for n in program.names if n in variables(expr) and n not in

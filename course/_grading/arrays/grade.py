@@ -40,7 +40,7 @@ __all__ = ["OutputSpec", "ArrayCase", "ArrayMistake", "ArraySpec", "grade_arrays
 
 #: ids the generic probes can name (for an exercise's ``mistakes`` listing)
 GENERIC_MISTAKES = {
-    "transposed": "an output is the transpose of the right one (e.g. dZ.T @ A_prev for dW)",
+    "transposed": "an output is the transpose of the right one (e.g. delta.T @ A_prev for dW)",
     "bias-shape": "the right numbers in the wrong shape, e.g. (n,) instead of (1, n)",
     "wrong-shape": "an output of the wrong shape",
     "missing-1/m": "off by exactly m: the 1/m of the mean loss is missing",

@@ -3,7 +3,7 @@
 The diagnosis edits this program (:mod:`.edits`), so it is kept as data: a list of
 assignments ``name = expression`` whose expressions are nested tuples::
 
-    ("var", "dZ")            an array of the case, or an earlier assignment
+    ("var", "delta")            an array of the case, or an earlier assignment
     ("const", 1.0)           a number
     ("@", a, b) ("*", a, b) ("+", a, b) ("-", a, b) ("/", a, b)
     ("T", a)                 a.T
@@ -14,10 +14,10 @@ assignments ``name = expression`` whose expressions are nested tuples::
 
 For ``dense_backward``::
 
-    dZ      = dA * sigmoid_prime(Z)              # (m, n_out)
-    dW      = A_prev.T @ dZ                      # (n_in, n_out)
-    db      = dZ.sum(axis=0, keepdims=True)      # (1, n_out)
-    dA_prev = dZ @ W.T                           # (m, n_in)
+    delta      = dA * sigmoid_prime(Z)              # (m, n_out)
+    dW      = A_prev.T @ delta                      # (n_in, n_out)
+    db      = delta.sum(axis=0, keepdims=True)      # (1, n_out)
+    dA_prev = delta @ W.T                           # (m, n_in)
 
 :func:`render` writes an expression back as numpy code in the exercise's own names, so a
 message can show the learner the line they wrote and the line that was meant.

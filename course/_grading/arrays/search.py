@@ -187,7 +187,7 @@ def _search(program, edits, cases, mine, wrong, right, rtol, atol) -> list[Candi
 
 
 def message(program: Program, cand: Candidate) -> str:
-    """``dW uses Z where A_prev belongs: you computed `dW = Z.T @ dZ`; it is `dW = ...`.``"""
+    """``dW uses Z where A_prev belongs: you computed `dW = Z.T @ delta`; it is `dW = ...`.``"""
     sites = list(dict.fromkeys(e.site for e in cand.edits))
     base = dict(program.steps)
     wrote, meant = [], []

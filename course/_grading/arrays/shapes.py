@@ -10,8 +10,8 @@ frame's locals (only ``ndarray`` shapes: ``x``, ``x.T``, ``x.shape[0]``, ``x.sum
 no learner object is called). It then says what the operation does with those shapes and
 which arrangement of the same operands gives the shape the result must have:
 
-    `dZ2 * A1.T` multiplies elementwise (2, 5) by (5, 3); dW2 must have shape (3, 2): a
-    weight gradient is a matrix product that adds up the examples, `A1.T @ dZ2`
+    `delta2 * A1.T` multiplies elementwise (2, 5) by (5, 3); dW2 must have shape (3, 2): a
+    weight gradient is a matrix product that adds up the examples, `A1.T @ delta2`
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ def _op(node):
 def _variants(node, shapes, depth=0):
     """``(code, shape, cost, note)`` for an operand as written and as it might have been
     meant: transposed (or not), summed over the other axis — also inside a ``.T`` or a
-    product with a number (``lr * dZ1.sum(axis=1).T``)."""
+    product with a number (``lr * delta1.sum(axis=1).T``)."""
     code, shape = ast.unparse(node), shapes(node)
     out = [(code, shape, 0, "")]
     if shape is None or depth > 2:
@@ -314,7 +314,7 @@ def _T(code: str, flip: bool) -> str:
 
 
 def _describe(node, shapes):
-    """```dZ2 * A1.T` multiplies elementwise (2, 5) by (5, 3)`` and the operand shapes."""
+    """```delta2 * A1.T` multiplies elementwise (2, 5) by (5, 3)`` and the operand shapes."""
     left, right = _operands(node)
     a, b = shapes(left), shapes(right)
     if a is None or b is None:
@@ -324,7 +324,7 @@ def _describe(node, shapes):
 
 
 def _remedy(node, shapes, want) -> str:
-    """``: a weight gradient is a matrix product ..., `A1.T @ dZ2``` (or ``.``)."""
+    """``: a weight gradient is a matrix product ..., `A1.T @ delta2``` (or ``.``)."""
     if want is None:
         return "."
     shape, name, meant = want
@@ -338,7 +338,7 @@ def _remedy(node, shapes, want) -> str:
 
 def _made_wrong(tree, node, shapes, expected_shape):
     """An operand of the failing ``node`` that already had the wrong shape, explained where
-    it was made (``dZ = dA @ sigmoid_prime(Z).T`` two lines up), or None."""
+    it was made (``delta = dA @ sigmoid_prime(Z).T`` two lines up), or None."""
     for operand in _operands(node):
         name_node = operand.value if isinstance(operand, ast.Attribute) else operand
         if not isinstance(name_node, ast.Name):
@@ -374,7 +374,7 @@ def explain_shape_error(exc: BaseException, expected_shape) -> str | None:
 
     ``expected_shape(("name", "dW2"))`` or ``expected_shape(("return", 1))`` gives the shape
     the result must have, the name to call it by and the reference's line for it
-    (``((4, 2), "dW2", "dW2 = A1.T @ dZ2")``, the line may be ``""``), or None.
+    (``((4, 2), "dW2", "dW2 = A1.T @ delta2")``, the line may be ``""``), or None.
     """
     found = failing_frame(exc)
     if found is None:

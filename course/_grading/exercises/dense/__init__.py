@@ -5,10 +5,10 @@ One example per row (the convention of ``course.nn.mlp``)::
     Z = A_prev @ W + b      # (m, n_out) = (m, n_in) @ (n_in, n_out) + (1, n_out)
     A = s(Z)                # (m, n_out)
 
-    dZ      = dA * s'(Z)                    # BP1/BP2  (m, n_out)
-    dW      = A_prev.T @ dZ                 # BP4      (n_in, n_out), the shape of W
-    db      = dZ.sum(axis=0, keepdims=True) # BP3      (1, n_out), the shape of b
-    dA_prev = dZ @ W.T                      #          (m, n_in), passed to the layer below
+    delta      = dA * s'(Z)                    # BP1/BP2  (m, n_out)
+    dW      = A_prev.T @ delta                 # BP4      (n_in, n_out), the shape of W
+    db      = delta.sum(axis=0, keepdims=True) # BP3      (1, n_out), the shape of b
+    dA_prev = delta @ W.T                      #          (m, n_in), passed to the layer below
 
 ``dA`` is dL/dA of a loss that is a *mean* over the batch, so it already carries the 1/m.
 

@@ -80,82 +80,82 @@ FORWARD = ArraySpec(
 
 # --- dense.backward ------------------------------------------------------------------------------
 
-def _b(dZ_of=None, **override):
-    """A backward variant: a mistaken dZ (all three outputs follow) and/or single outputs."""
+def _b(delta_of=None, **override):
+    """A backward variant: a mistaken delta (all three outputs follow) and/or single outputs."""
     def outputs(case):
         e = case.extra
         out = {}
-        if dZ_of is not None:
-            dZ = dZ_of(e)
-            out = {"dW": e["A_prev"].T @ dZ, "db": dZ.sum(axis=0, keepdims=True),
-                   "dA_prev": dZ @ e["W"].T}
-        dZ = e["dA"] * sigmoid_prime(e["Z"])
-        out.update({k: f(e, dZ) for k, f in override.items()})
+        if delta_of is not None:
+            delta = delta_of(e)
+            out = {"dW": e["A_prev"].T @ delta, "db": delta.sum(axis=0, keepdims=True),
+                   "dA_prev": delta @ e["W"].T}
+        delta = e["dA"] * sigmoid_prime(e["Z"])
+        out.update({k: f(e, delta) for k, f in override.items()})
         return out
     return outputs
 
 
 _AXIS0 = ("b is shared by all m examples, so db adds up their contributions over the batch: "
-          "db = dZ.sum(axis=0, keepdims=True), shape (1, n_out)")
+          "db = delta.sum(axis=0, keepdims=True), shape (1, n_out)")
 BACKWARD = ArraySpec(
     exercise_id="dense.backward", signature="dense_backward(dA, A_prev, W, Z)",
     program=BACKWARD_PROGRAM,
     outputs=(
         OutputSpec("dW", ("n_in", "n_out"),
                    "each entry dW[i, j] is dL/dW[i, j], so dW has W's shape",
-                   "BP4: dW = A_prev.T @ dZ — (n_in, m) @ (m, n_out), the batch axis m is "
+                   "BP4: dW = A_prev.T @ delta — (n_in, m) @ (m, n_out), the batch axis m is "
                    "summed over."),
         OutputSpec("db", ("1", "n_out"), "each entry db[0, i] is dL/db[0, i], so db has b's shape"),
         OutputSpec("dA_prev", ("m", "n_in"),
                    "each entry dA_prev[k, j] is dL/dA_prev[k, j], so dA_prev has A_prev's shape",
-                   "dA_prev = dZ @ W.T — (m, n_out) @ (n_out, n_in)."),
+                   "dA_prev = delta @ W.T — (m, n_out) @ (n_out, n_in)."),
     ),
     make_cases=lambda opts: layer_cases(opts, with_dA=True),
     mistake_hints={
         **dict.fromkeys(SHAPE_IDS, "Let the shapes decide: dW must be (n_in, n_out) from A_prev "
-                        "(m, n_in) and dZ (m, n_out), so the batch axis m is the inner one: "
-                        "A_prev.T @ dZ. db keeps b's shape (1, n_out)."),
+                        "(m, n_in) and delta (m, n_out), so the batch axis m is the inner one: "
+                        "A_prev.T @ delta. db keeps b's shape (1, n_out)."),
         **dict.fromkeys(("extra-1/m", "missing-1/m", "bias-mean"),
                         "dA arrives from a mean loss and already carries the 1/m: dW = "
-                        "A_prev.T @ dZ and db = dZ.sum(axis=0, keepdims=True) only add up the "
-                        "examples' contributions, no further division."),
+                        "A_prev.T @ delta and db = delta.sum(axis=0, keepdims=True) only add "
+                        "up the examples' contributions, no further division."),
         **dict.fromkeys(("bias-wrong-axis", "bias-not-summed"),
-                        "b is one row (1, n_out) shared by every example: add up dZ over the "
+                        "b is one row (1, n_out) shared by every example: add up delta over the "
                         "examples, axis 0, and keep the row shape with keepdims=True."),
     },
     mistakes=(
-        ArrayMistake("missing-s-prime", "dZ = dA, without ⊙ s'(Z)", _b(lambda e: e["dA"]),
-                     "the factor s'(Z) is missing: dZ = dA ⊙ s'(Z) (elementwise), because "
-                     "A = s(Z) — then dW, db and dA_prev all use dZ."),
+        ArrayMistake("missing-s-prime", "delta = dA, without ⊙ s'(Z)", _b(lambda e: e["dA"]),
+                     "the factor s'(Z) is missing: delta = dA ⊙ s'(Z) (elementwise), because "
+                     "A = s(Z) — then dW, db and dA_prev all use delta."),
         ArrayMistake("s-prime-formula-on-Z", "dA ⊙ Z(1 − Z) instead of dA ⊙ s(Z)(1 − s(Z))",
                      _b(lambda e: e["dA"] * e["Z"] * (1 - e["Z"])),
                      "you multiplied by Z(1 − Z): the formula s' = s(1 − s) needs the sigmoid's "
-                     "output, not Z. With A = s(Z): dZ = dA * A * (1 - A), or "
+                     "output, not Z. With A = s(Z): delta = dA * A * (1 - A), or "
                      "dA * sigmoid_prime(Z)."),
         ArrayMistake("extra-1/m", "dW and db divided by m",
-                     _b(dW=lambda e, dZ: e["A_prev"].T @ dZ / e["m"],
-                        db=lambda e, dZ: dZ.sum(axis=0, keepdims=True) / e["m"]),
+                     _b(dW=lambda e, delta: e["A_prev"].T @ delta / e["m"],
+                        db=lambda e, delta: delta.sum(axis=0, keepdims=True) / e["m"]),
                      "dW and db are exactly 1/m of the expected values: you divided by m, "
                      "but dA is dL/dA of the mean loss and already carries the 1/m. BP3 and "
                      "BP4 only add up the m examples' contributions."),
-        ArrayMistake("bias-mean", "db = mean of dZ over the batch",
-                     _b(db=lambda e, dZ: dZ.mean(axis=0, keepdims=True)),
-                     f"db is the mean of dZ over the batch, 1/m of the expected value; {_AXIS0} "
+        ArrayMistake("bias-mean", "db = mean of delta over the batch",
+                     _b(db=lambda e, delta: delta.mean(axis=0, keepdims=True)),
+                     f"db is the mean of delta over the batch, 1/m of the expected value; {_AXIS0} "
                      "(dA already carries the 1/m)."),
         ArrayMistake("bias-wrong-axis", "db summed over axis 1 (the units)",
-                     _b(db=lambda e, dZ: dZ.sum(axis=1, keepdims=True)),
-                     f"db sums dZ over axis 1, the units: one number per example, shape "
+                     _b(db=lambda e, delta: delta.sum(axis=1, keepdims=True)),
+                     f"db sums delta over axis 1, the units: one number per example, shape "
                      f"(m, 1). {_AXIS0}."),
         ArrayMistake("bias-wrong-axis", "db summed over axis 1 (the units)",
-                     _b(db=lambda e, dZ: dZ.sum(axis=1)),
-                     f"db sums dZ over axis 1, the units: one number per example, shape "
+                     _b(db=lambda e, delta: delta.sum(axis=1)),
+                     f"db sums delta over axis 1, the units: one number per example, shape "
                      f"(m,). {_AXIS0}."),
         ArrayMistake("bias-wrong-axis", "db summed over both axes",
-                     _b(db=lambda e, dZ: np.sum(dZ)),
-                     f"db sums dZ over everything: one number. {_AXIS0}."),
-        ArrayMistake("bias-not-summed", "db = dZ, one row per example",
-                     _b(db=lambda e, dZ: dZ),
-                     f"db is dZ itself, one row per example, shape (m, n_out). {_AXIS0}."),
+                     _b(db=lambda e, delta: np.sum(delta)),
+                     f"db sums delta over everything: one number. {_AXIS0}."),
+        ArrayMistake("bias-not-summed", "db = delta, one row per example",
+                     _b(db=lambda e, delta: delta),
+                     f"db is delta itself, one row per example, shape (m, n_out). {_AXIS0}."),
     ),
 )
 
@@ -179,19 +179,21 @@ register(Exercise(
     forbidden=_MLP_GRADIENTS,
     reference=dense_backward,
     id="dense.backward", lesson=LESSON, answer_name="dense_backward",
-    reveal=r"$dZ = dA \odot s'(Z)$, $dW = A_{\text{prev}}^{\mathsf T}\,dZ$, "
-           r"$db = $ `dZ.sum(axis=0, keepdims=True)`, $dA_{\text{prev}} = dZ\,W^{\mathsf T}$ "
+    reveal=r"$delta = dA \odot s'(Z)$, $dW = A_{\text{prev}}^{\mathsf T}\,delta$, "
+           r"$db = $ `delta.sum(axis=0, keepdims=True)`, $dA_{\text{prev}} = delta\,W^{\mathsf T}$ "
            r"— each gradient has its variable's shape, which is enough to rebuild the formulas.",
     title="dense_backward(dA, A_prev, W, Z) -> (dW, db, dA_prev): BP1-BP4 on a batch",
     grade=lambda answer, opts: grade_arrays(BACKWARD, answer, opts),
     answer_kinds="function of (dA, A_prev, W, Z)",
     mistakes={**generated_meanings(BACKWARD_PROGRAM), **meanings(BACKWARD),
               "extra-1/m": GENERIC_MISTAKES["extra-1/m"]},
-    hints=("First dZ = dA ⊙ s'(Z) (elementwise, shape (m, n_out)); then everything uses dZ.",
-           "Let the shapes decide: dW must be (n_in, n_out) from A_prev (m, n_in) and dZ "
-           "(m, n_out); dA_prev must be (m, n_in) from dZ and W (n_in, n_out).",
-           "dZ first: dA times the sigmoid's slope at Z, entry by entry. Then each gradient is one"
-           " product with dZ whose order and transposes the shapes force (A_prev's transpose for "
-           "dW, W's for dA_prev); db sums dZ over the batch axis and keeps a (1, n_out) row."),
+    hints=("Go backwards one step at a time. First through the sigmoid: δ = ∂L/∂Z is dA "
+           "times the sigmoid's slope at Z, entry by entry, shape (m, n_out) — name it delta.",
+           "Let the shapes decide: dW must be (n_in, n_out) from A_prev (m, n_in) and delta "
+           "(m, n_out); dA_prev must be (m, n_in) from delta and W (n_in, n_out). db has b's "
+           "shape (1, n_out).",
+           "Each gradient is one product with delta whose order and transposes the shapes "
+           "force (A_prev's transpose for dW, W's for dA_prev); the batch axis m is the one "
+           "summed away. db adds delta up over the batch axis and keeps a (1, n_out) row."),
 ))
 

@@ -44,25 +44,25 @@ def _net_variant(dA2=None, s2=None, s1=None, db=None):
 
 _ONE = lambda Z, A: 1.0                                           # noqa: E731
 _AT_A = lambda Z, A: sigmoid_prime(A)                             # noqa: E731
-_NET_BIAS = "each bias is shared by the m examples: db = dZ.sum(axis=0, keepdims=True)"
+_NET_BIAS = "each bias is shared by the m examples: db = delta.sum(axis=0, keepdims=True)"
 MLP_BACKWARD = ArraySpec(
     exercise_id="dense.mlp_backward", signature="mlp_backward(X, y, W1, b1, W2, b2)",
     program=MLP_PROGRAM,
     returns="dict", aliases={"dW1": "W1", "db1": "b1", "dW2": "W2", "db2": "b2"},
     outputs=(
         OutputSpec("W1", ("n_in", "n_hidden"), "each entry is dL/dW1[i, j], so dW1 has W1's shape",
-                   "dW1 = X.T @ dZ1.", label="dW1"),
+                   "dW1 = X.T @ delta1.", label="dW1"),
         OutputSpec("b1", ("1", "n_hidden"), "each entry is dL/db1[0, i], so db1 has b1's shape",
                    label="db1"),
         OutputSpec("W2", ("n_hidden", "n_out"), "each entry is dL/dW2[i, j], so dW2 has W2's shape",
-                   "dW2 = A1.T @ dZ2.", label="dW2"),
+                   "dW2 = A1.T @ delta2.", label="dW2"),
         OutputSpec("b2", ("1", "n_out"), "each entry is dL/db2[0, i], so db2 has b2's shape",
                    label="db2"),
     ),
     make_cases=net_cases,
     mistake_hints=dict.fromkeys(SHAPE_IDS, "Each gradient has its parameter's shape: dW1 like "
-                                "W1, db1 like b1 (1, n_hidden). dW = A_prev.T @ dZ, "
-                                "db = dZ.sum(axis=0, keepdims=True)."),
+                                "W1, db1 like b1 (1, n_hidden). dW = A_prev.T @ delta, "
+                                "db = delta.sum(axis=0, keepdims=True)."),
     mistakes=(
         ArrayMistake("missing-1/m", "dL/dA2 = A2 − y, without 1/m",
                      _net_variant(dA2=lambda A2, y, m: A2 - y),
@@ -82,19 +82,19 @@ MLP_BACKWARD = ArraySpec(
                      _net_variant(dA2=lambda A2, y, m: (y - A2) / m),
                      "every gradient has the wrong sign: dL/dA2 = (A2 − y)/m, output minus "
                      "target."),
-        ArrayMistake("output-missing-s-prime", "dZ2 = dA2 (no s'(Z2))", _net_variant(s2=_ONE),
-                     "dZ2 is missing s'(Z2): dZ2 = dA2 ⊙ s'(Z2). (The shortcut "
-                     "dZ2 = (A2 − y)/m holds for the cross-entropy loss, not for this one.)"),
+        ArrayMistake("output-missing-s-prime", "delta2 = dA2 (no s'(Z2))", _net_variant(s2=_ONE),
+                     "delta2 is missing s'(Z2): delta2 = dA2 ⊙ s'(Z2). (The shortcut "
+                     "delta2 = (A2 − y)/m holds for the cross-entropy loss, not for this one.)"),
         ArrayMistake("output-s-prime-of-activation", "s'(A2) instead of s'(Z2)",
                      _net_variant(s2=_AT_A),
-                     "dZ2 uses s'(A2), the slope at the activation; it is s'(Z2) = "
+                     "delta2 uses s'(A2), the slope at the activation; it is s'(Z2) = "
                      "A2(1 − A2)."),
-        ArrayMistake("hidden-missing-s-prime", "dZ1 = dA1 (no s'(Z1))", _net_variant(s1=_ONE),
-                     "dW1 and db1 miss s'(Z1): dZ1 = (dZ2 @ W2.T) ⊙ s'(Z1) — the hidden "
+        ArrayMistake("hidden-missing-s-prime", "delta1 = dA1 (no s'(Z1))", _net_variant(s1=_ONE),
+                     "dW1 and db1 miss s'(Z1): delta1 = (delta2 @ W2.T) ⊙ s'(Z1) — the hidden "
                      "layer has a sigmoid too."),
         ArrayMistake("hidden-s-prime-of-activation", "s'(A1) instead of s'(Z1)",
                      _net_variant(s1=_AT_A),
-                     "dZ1 uses s'(A1), the slope at the activation; it is s'(Z1) = "
+                     "delta1 uses s'(A1), the slope at the activation; it is s'(Z1) = "
                      "A1(1 − A1)."),
         ArrayMistake("bias-wrong-axis", "a bias gradient summed over axis 1",
                      _net_variant(db=lambda d: d.sum(axis=1, keepdims=True)),
@@ -104,7 +104,7 @@ MLP_BACKWARD = ArraySpec(
                      f"a bias gradient is summed over axis 1 (the units); {_NET_BIAS}."),
         ArrayMistake("bias-not-summed", "a bias gradient not summed over the batch",
                      _net_variant(db=lambda d: d),
-                     f"a bias gradient is dZ itself (one row per example); {_NET_BIAS}."),
+                     f"a bias gradient is delta itself (one row per example); {_NET_BIAS}."),
     ),
 )
 

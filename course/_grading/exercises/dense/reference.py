@@ -26,10 +26,10 @@ def dense_forward(A_prev, W, b):
 
 def dense_backward(dA, A_prev, W, Z):
     """``(dW, db, dA_prev)`` of a sigmoid layer from ``dA = dL/dA`` (m, n_out)."""
-    dZ = dA * sigmoid_prime(Z)                # (m, n_out)
-    dW = A_prev.T @ dZ                        # (n_in, n_out)
-    db = dZ.sum(axis=0, keepdims=True)        # (1, n_out)
-    dA_prev = dZ @ W.T                        # (m, n_in)
+    delta = dA * sigmoid_prime(Z)                # (m, n_out)
+    dW = A_prev.T @ delta                        # (n_in, n_out)
+    db = delta.sum(axis=0, keepdims=True)        # (1, n_out)
+    dA_prev = delta @ W.T                        # (m, n_in)
     return dW, db, dA_prev
 
 
@@ -52,22 +52,22 @@ FORWARD_PROGRAM = Program(
     roles={"A_prev": "the layer's input", "W": "the weights", "b": "the bias"})
 
 BACKWARD_PROGRAM = Program(
-    steps=(("dZ", mul(V("dA"), sp(V("Z")))),                  # (m, n_out)
-           ("dW", mm(T(V("A_prev")), V("dZ"))),               # (n_in, n_out)
-           ("db", rowsum(V("dZ"))),                           # (1, n_out)
-           ("dA_prev", mm(V("dZ"), T(V("W"))))),              # (m, n_in)
+    steps=(("delta", mul(V("dA"), sp(V("Z")))),                  # (m, n_out)
+           ("dW", mm(T(V("A_prev")), V("delta"))),               # (n_in, n_out)
+           ("db", rowsum(V("delta"))),                           # (1, n_out)
+           ("dA_prev", mm(V("delta"), T(V("W"))))),              # (m, n_in)
     outputs={"dW": "dW", "db": "db", "dA_prev": "dA_prev"},
     inputs=("dA", "A_prev", "W", "Z"),
     derived={"A": (lambda env: sigmoid(env["Z"]), "sigmoid(Z)")},
     roles={"dA": "the incoming gradient dL/dA", "A_prev": "the layer's input",
            "W": "the weights", "Z": "the pre-activation",
-           "A": "the layer's own output sigmoid(Z)", "dZ": "the delta dL/dZ"},
-    ids={"s-prime-of-wrong-array:dZ:Z->A": "s-prime-of-activation",
-         "wrong-operand:dA_prev:dZ->dA": "dA-prev-skips-s-prime"},
+           "A": "the layer's own output sigmoid(Z)", "delta": "the delta dL/delta"},
+    ids={"s-prime-of-wrong-array:delta:Z->A": "s-prime-of-activation",
+         "wrong-operand:dA_prev:delta->dA": "dA-prev-skips-s-prime"},
     notes={"s-prime-of-activation": "s′ is taken at the pre-activation Z: with A = s(Z), "
-                                    "dZ = dA * sigmoid_prime(Z) = dA * A * (1 - A).",
+                                    "delta = dA * sigmoid_prime(Z) = dA * A * (1 - A).",
            "dA-prev-skips-s-prime": "Go back through this layer's sigmoid first: dA_prev "
-                                    "= dZ @ W.T with dZ = dA ⊙ s'(Z)."})
+                                    "= delta @ W.T with delta = dA ⊙ s'(Z)."})
 
 
 def _forward2(env):
@@ -79,13 +79,13 @@ def _forward2(env):
 
 MLP_PROGRAM = Program(
     steps=(("dA2", div(sub(V("A2"), V("y")), V("m"))),        # (m, n_out) dL/dA2, mean loss
-           ("dZ2", mul(V("dA2"), sp(V("Z2")))),               # (m, n_out)
-           ("dW2", mm(T(V("A1")), V("dZ2"))),                 # (n_hidden, n_out)
-           ("db2", rowsum(V("dZ2"))),                         # (1, n_out)
-           ("dA1", mm(V("dZ2"), T(V("W2")))),                 # (m, n_hidden)
-           ("dZ1", mul(V("dA1"), sp(V("Z1")))),               # (m, n_hidden)
-           ("dW1", mm(T(V("X")), V("dZ1"))),                  # (n_in, n_hidden)
-           ("db1", rowsum(V("dZ1")))),                        # (1, n_hidden)
+           ("delta2", mul(V("dA2"), sp(V("Z2")))),               # (m, n_out)
+           ("dW2", mm(T(V("A1")), V("delta2"))),                 # (n_hidden, n_out)
+           ("db2", rowsum(V("delta2"))),                         # (1, n_out)
+           ("dA1", mm(V("delta2"), T(V("W2")))),                 # (m, n_hidden)
+           ("delta1", mul(V("dA1"), sp(V("Z1")))),               # (m, n_hidden)
+           ("dW1", mm(T(V("X")), V("delta1"))),                  # (n_in, n_hidden)
+           ("db1", rowsum(V("delta1")))),                        # (1, n_hidden)
     outputs={"W1": "dW1", "b1": "db1", "W2": "dW2", "b2": "db2"},
     inputs=("X", "y", "W1", "b1", "W2", "b2"),
     derived={"Z1": (lambda env: _forward2(env)[0], "X @ W1 + b1"),
@@ -95,8 +95,8 @@ MLP_PROGRAM = Program(
     roles={"X": "the input", "y": "the targets", "Z1": "the hidden pre-activation",
            "A1": "the hidden layer's output", "Z2": "the output pre-activation",
            "A2": "the network's output", "dA2": "the loss gradient (A2 − y)/m",
-           "dZ2": "the output delta", "dA1": "the gradient reaching the hidden layer",
-           "dZ1": "the hidden delta", "W1": "layer 1's weights", "W2": "layer 2's weights"})
+           "delta2": "the output delta", "dA1": "the gradient reaching the hidden layer",
+           "delta1": "the hidden delta", "W1": "layer 1's weights", "W2": "layer 2's weights"})
 
 
 # --- cases ---------------------------------------------------------------------------------------

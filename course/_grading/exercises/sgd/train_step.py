@@ -5,15 +5,15 @@ descent step written out by the learner — forward, backward, *then* update::
 
     Z1 = X @ W1 + b1;  A1 = s(Z1)             # (m, n_hidden)
     Z2 = A1 @ W2 + b2; A2 = s(Z2)             # (m, n_out)
-    dZ2 = (A2 - y) / m                        # (m, n_out): cross-entropy + sigmoid
-    dW2 = A1.T @ dZ2;  db2 = dZ2.sum(axis=0, keepdims=True)
-    dZ1 = (dZ2 @ W2.T) * s'(Z1)               # W2 as it was in the forward pass
-    dW1 = X.T @ dZ1;   db1 = dZ1.sum(axis=0, keepdims=True)
+    delta2 = (A2 - y) / m                        # (m, n_out): cross-entropy + sigmoid
+    dW2 = A1.T @ delta2;  db2 = delta2.sum(axis=0, keepdims=True)
+    delta1 = (delta2 @ W2.T) * s'(Z1)               # W2 as it was in the forward pass
+    dW1 = X.T @ delta1;   db1 = delta1.sum(axis=0, keepdims=True)
     W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2
 
 The order is observable: the program below updates layer 2 *before* the hidden delta is
 computed, so one generated edit — the hidden delta reading the updated ``W2`` — is the
-learner who wrote ``W2 -= lr * dW2`` before ``dZ1 = dZ2 @ W2.T * ...``; it is named
+learner who wrote ``W2 -= lr * dW2`` before ``delta1 = delta2 @ W2.T * ...``; it is named
 ``updated-before-backprop``. Updating in place is allowed (the parameters are the learner's
 to change); the returned arrays are compared.
 """
@@ -46,10 +46,10 @@ def train_step(X, y, W1, b1, W2, b2, lr):
     Z1 = X @ W1 + b1
     A1 = sigmoid(Z1)                                # (m, n_hidden)
     A2 = sigmoid(A1 @ W2 + b2)                      # (m, n_out)
-    dZ2 = (A2 - y) / X.shape[0]                     # (m, n_out)
-    dW2, db2 = A1.T @ dZ2, dZ2.sum(axis=0, keepdims=True)
-    dZ1 = (dZ2 @ W2.T) * sigmoid_prime(Z1)          # (m, n_hidden), the forward pass's W2
-    dW1, db1 = X.T @ dZ1, dZ1.sum(axis=0, keepdims=True)
+    delta2 = (A2 - y) / X.shape[0]                     # (m, n_out)
+    dW2, db2 = A1.T @ delta2, delta2.sum(axis=0, keepdims=True)
+    delta1 = (delta2 @ W2.T) * sigmoid_prime(Z1)          # (m, n_hidden), the forward pass's W2
+    dW1, db1 = X.T @ delta1, delta1.sum(axis=0, keepdims=True)
     return W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2
 
 
@@ -65,14 +65,14 @@ def _minus_lr(param, grad):
 
 
 STEP_PROGRAM = Program(
-    steps=(("dZ2", div(sub(V("A2"), V("y")), V("m"))),             # (m, n_out)
-           ("dW2", mm(T(V("A1")), V("dZ2"))),                     # (n_hidden, n_out)
-           ("db2", rowsum(V("dZ2"))),                             # (1, n_out)
+    steps=(("delta2", div(sub(V("A2"), V("y")), V("m"))),             # (m, n_out)
+           ("dW2", mm(T(V("A1")), V("delta2"))),                     # (n_hidden, n_out)
+           ("db2", rowsum(V("delta2"))),                             # (1, n_out)
            ("W2_new", _minus_lr("W2", "dW2")),                    # updated here, so that
            ("b2_new", _minus_lr("b2", "db2")),                    # reading it below can be
-           ("dZ1", mul(mm(V("dZ2"), T(V("W2"))), sp(V("Z1")))),  # generated (m, n_hidden)
-           ("dW1", mm(T(V("X")), V("dZ1"))),                      # (n_in, n_hidden)
-           ("db1", rowsum(V("dZ1"))),                             # (1, n_hidden)
+           ("delta1", mul(mm(V("delta2"), T(V("W2"))), sp(V("Z1")))),  # generated (m, n_hidden)
+           ("dW1", mm(T(V("X")), V("delta1"))),                      # (n_in, n_hidden)
+           ("db1", rowsum(V("delta1"))),                             # (1, n_hidden)
            ("W1_new", _minus_lr("W1", "dW1")),
            ("b1_new", _minus_lr("b1", "db1"))),
     outputs={"W1": "W1_new", "b1": "b1_new", "W2": "W2_new", "b2": "b2_new"},
@@ -83,7 +83,7 @@ STEP_PROGRAM = Program(
              "A2": (lambda env: _forward(env)[3], "sigmoid(Z2)")},
     roles={"X": "the input", "y": "the targets", "Z1": "the hidden pre-activation",
            "A1": "the hidden layer's output", "Z2": "the output pre-activation",
-           "A2": "the network's output", "dZ2": "the output delta", "dZ1": "the hidden delta",
+           "A2": "the network's output", "delta2": "the output delta", "delta1": "the hidden delta",
            "W2": "layer 2's weights", "W1": "layer 1's weights",
            "W2_new": "layer 2's weights after this step's update",
            "lr": "the learning rate"},
@@ -92,10 +92,10 @@ STEP_PROGRAM = Program(
     notes={
         "updated-before-backprop": (
             "The hidden delta must use W2 as it was in the forward pass: the gradient is of "
-            "the loss at the current weights. Compute every gradient first (dZ2, dW2, db2, "
-            "dZ1, dW1, db1), then update — or write the update into new names."),
+            "the loss at the current weights. Compute every gradient first (delta2, dW2, db2, "
+            "delta1, dW1, db1), then update — or write the update into new names."),
         "squared-error-delta": (
-            "With the cross-entropy and a sigmoid output, dL/dZ2 = (A2 − y)/m: s′(Z2) = "
+            "With the cross-entropy and a sigmoid output, dL/delta2 = (A2 − y)/m: s′(Z2) = "
             "A2(1 − A2) has cancelled against the cross-entropy's dL/dA2. "
             "(A2 − y)·s′(Z2)/m is the squared error's delta."),
     },
@@ -128,9 +128,9 @@ TRAIN_STEP = ArraySpec(
              _out("W2", ("n_hidden", "n_out"), "W2"), _out("b2", ("1", "n_out"), "b2")),
     make_cases=_cases, program=STEP_PROGRAM, mutable=("W1", "b1", "W2", "b2"),
     mistake_hints={
-        "updated-before-backprop": "Backward first, all of it; update last. dZ1 needs the W2 "
+        "updated-before-backprop": "Backward first, all of it; update last. delta1 needs the W2 "
                                    "that produced A2.",
-        "squared-error-delta": "Cross-entropy + sigmoid output: dZ2 = (A2 - y) / m, no s′.",
+        "squared-error-delta": "Cross-entropy + sigmoid output: delta2 = (A2 - y) / m, no s′.",
     },
 )
 
@@ -145,11 +145,12 @@ register(Exercise(
     mistakes={**generated_meanings(STEP_PROGRAM),
               **{k: GENERIC_MISTAKES[k] for k in ("missing-1/m", "sign", "wrong-shape",
                                                   "transposed", "bias-shape", "shape-error")}},
-    hints=("Three stages: the forward pass (keep Z1, A1, A2), the backward pass (dZ2, dW2, "
-           "db2, dZ1, dW1, db1), then the update of all four parameters.",
-           "Cross-entropy with a sigmoid output: dZ2 = (A2 - y) / m. Then dZ1 = (dZ2 @ W2.T) "
-           "* A1 * (1 - A1) — with the W2 of the forward pass.",
-           "Layer 1's gradients come from dZ1 as layer 2's came from dZ2 (the input's transpose "
-           "times the delta; the delta summed over the batch). Return all four parameters, each "
+    hints=("Three stages: the forward pass (keep Z1, A1, A2), the backward pass (delta2, dW2, "
+           "db2, delta1, dW1, db1), then the update of all four parameters.",
+           "Cross-entropy with a sigmoid output: delta2 = (A2 - y) / m. Then delta1 = "
+           "(delta2 @ W2.T) * A1 * (1 - A1) — with the W2 of the forward pass.",
+           "Layer 1's gradients come from delta1 as layer 2's came from delta2 (the input's "
+           "transpose times the delta; the delta summed over the batch). Return all four "
+           "parameters, each "
            "moved by lr times its gradient against the gradient's direction."),
 ))
