@@ -203,8 +203,8 @@ def _net(delta2="(A2 - y) / len(X) * sigmoid_prime(Z2)", dW2="A1.T @ delta2",
 """, "mlp_backward")
 
 
-def _layer(delta="dA * sigmoid_prime(Z)", dW="A_prev.T @ delta", db="delta.sum(axis=0, keepdims=True)",
-           dA_prev="delta @ W.T"):
+def _layer(delta="dA * sigmoid_prime(Z)", dW="A_prev.T @ delta",
+           db="delta.sum(axis=0, keepdims=True)", dA_prev="delta @ W.T"):
     return compile_learner(f"""def dense_backward(dA, A_prev, W, Z):
     delta = {delta}
     dW = {dW}

@@ -179,9 +179,12 @@ register(Exercise(
     forbidden=_MLP_GRADIENTS,
     reference=dense_backward,
     id="dense.backward", lesson=LESSON, answer_name="dense_backward",
-    reveal=r"$delta = dA \odot s'(Z)$, $dW = A_{\text{prev}}^{\mathsf T}\,delta$, "
-           r"$db = $ `delta.sum(axis=0, keepdims=True)`, $dA_{\text{prev}} = delta\,W^{\mathsf T}$ "
-           r"— each gradient has its variable's shape, which is enough to rebuild the formulas.",
+    reveal=r"$\delta = dA \odot s'(Z)$ (BP1/BP2), $dW = A_{\text{prev}}^{\mathsf T}\,\delta$ "
+           r"(BP4), $db = \sum_{\text{rows}} \delta$ (BP3), "
+           r"$dA_{\text{prev}} = \delta\,W^{\mathsf T}$ — in code `delta = dA * "
+           r"sigmoid_prime(Z)`, `dW = A_prev.T @ delta`, `db = delta.sum(axis=0, "
+           r"keepdims=True)`, `dA_prev = delta @ W.T`. Each gradient has its variable's shape, "
+           r"which is enough to rebuild the formulas.",
     title="dense_backward(dA, A_prev, W, Z) -> (dW, db, dA_prev): BP1-BP4 on a batch",
     grade=lambda answer, opts: grade_arrays(BACKWARD, answer, opts),
     answer_kinds="function of (dA, A_prev, W, Z)",

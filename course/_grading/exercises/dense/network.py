@@ -116,6 +116,10 @@ register(Exercise(
     title="mlp_backward(X, y, W1, b1, W2, b2): all four gradients of a 2-layer net (MSE)",
     grade=lambda answer, opts: grade_arrays(MLP_BACKWARD, answer, opts),
     answer_kinds="function of (X, y, W1, b1, W2, b2)",
+    reveal=r"$dA_2 = \partial L/\partial A_2 = (A_2 - y)/m$ — the only $\frac1m$; then "
+           r"`dW2, db2, dA1 = dense_backward(dA2, A1, W2, Z2)` and `dW1, db1, _ = "
+           r"dense_backward(dA1, X, W1, Z1)`: the $dA_{\text{prev}}$ of layer 2 is the $dA$ of "
+           r"layer 1, so $\delta_1 = (\delta_2 W_2^{\mathsf T}) \odot s'(Z_1)$ (BP2).",
     mistakes={**generated_meanings(MLP_PROGRAM), **meanings(MLP_BACKWARD),
               "wrong-keys": GENERIC_MISTAKES["wrong-keys"]},
     hints=("Forward first, keeping Z1, A1, Z2, A2. Then dA2 = dL/dA2 of the mean loss.",
