@@ -88,6 +88,10 @@ register(Exercise(
     title="bce_grad(a, y): dL/da of the binary cross-entropy, a mean over the batch",
     grade=lambda answer, opts: grade_arrays(BCE_GRAD, answer, opts),
     answer_kinds="function of (a, y)",
+    reveal=r"$\frac{\partial}{\partial a}\bigl[y\log a + (1-y)\log(1-a)\bigr] = \frac{y}{a} "
+           r"- \frac{1-y}{1-a} = \frac{y - a}{a(1-a)}$; with the minus sign and the mean over "
+           r"the $m$ rows, $\frac{\partial L}{\partial a} = \frac{1}{m}\,\frac{a - y}{a(1-a)}$ "
+           r"— in code `(a - y) / (a * (1 - a)) / a.shape[0]`.",
     mistakes={**generated_meanings(BCE_PROGRAM), **{m.id: m.meaning for m in BCE_GRAD.mistakes},
               **{k: GENERIC_MISTAKES[k] for k in ("missing-1/m", "sign", "wrong-shape",
                                                   "mutates-input")}},

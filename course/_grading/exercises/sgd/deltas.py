@@ -1,10 +1,10 @@
-"""Lesson 07: ``output_deltas(z, y) -> (dz_ce, dz_se)``, the output delta dL/dz of a sigmoid
-output under the cross-entropy and under the squared error, side by side.
+"""Lesson 07: ``output_deltas(z, y) -> (delta_ce, delta_se)``, the output delta δ = dL/dz of
+a sigmoid output under the cross-entropy and under the squared error, side by side.
 
 With ``a = s(z)`` and both losses means over the m rows (``course.nn.losses``)::
 
-    dz_ce = (a - y) / m                      # (m, n_out)  (a−y)/(a(1−a))/m · a(1−a)
-    dz_se = (a - y) * sigmoid_prime(z) / m   # (m, n_out)  (a−y)/m · s′(z)
+    delta_ce = (a - y) / m                      # (m, n_out)  (a−y)/(a(1−a))/m · a(1−a)
+    delta_se = (a - y) * sigmoid_prime(z) / m   # (m, n_out)  (a−y)/m · s′(z)
 
 The mistakes are generated from this program (``course._grading.arrays.edits``); the
 real ones this exercise exists for: an extra s′(z) on the cross-entropy delta (that is the
@@ -36,16 +36,16 @@ _SHAPES = ((6, 1), (5, 3), (8, 2), (7, 1))
 
 
 def output_deltas(z, y):
-    """``(dz_ce, dz_se)``: dL/dz of a sigmoid output under each loss, means over the rows."""
+    """``(delta_ce, delta_se)``: dL/dz of a sigmoid output under each loss, means over the rows."""
     a = sigmoid(z)                                   # (m, n_out)
     m = z.shape[0]
     return (a - y) / m, (a - y) * sigmoid_prime(z) / m
 
 
 DELTAS_PROGRAM = Program(
-    steps=(("dz_ce", div(sub(V("a"), V("y")), V("m"))),                     # (m, n_out)
-           ("dz_se", div(mul(sub(V("a"), V("y")), sp(V("z"))), V("m")))),  # (m, n_out)
-    outputs={"dz_ce": "dz_ce", "dz_se": "dz_se"}, inputs=("z", "y"),
+    steps=(("delta_ce", div(sub(V("a"), V("y")), V("m"))),                     # (m, n_out)
+           ("delta_se", div(mul(sub(V("a"), V("y")), sp(V("z"))), V("m")))),  # (m, n_out)
+    outputs={"delta_ce": "delta_ce", "delta_se": "delta_se"}, inputs=("z", "y"),
     derived={"a": (lambda env: sigmoid(env["z"]), "sigmoid(z)")},
     roles={"z": "the output's pre-activation", "y": "the targets",
            "a": "the output sigmoid(z)"},
@@ -53,7 +53,7 @@ DELTAS_PROGRAM = Program(
         "Under the cross-entropy that factor is one too many: (a − y)·s′(z)/m is the "
         "squared-error delta — the squared-error gradient (a − y)/m used with the log-loss. "
         "The cross-entropy's dL/da = (a − y)/(a(1 − a))/m, and the chain rule's "
-        "s′(z) = a(1 − a) cancels its denominator: dz_ce = (a − y)/m."),
+        "s′(z) = a(1 − a) cancels its denominator: delta_ce = (a − y)/m."),
         "missing-s-prime": (
         "(a − y)/m is the cross-entropy's shortcut; the squared error keeps the chain rule's "
         "s′(z): dL/da = (a − y)/m, times s′(z) = a(1 − a).")},
@@ -68,36 +68,37 @@ def _cases(opts):
         y = rng.integers(0, 2, (m, n_out)).astype(float)
         ce, se = output_deltas(z, y)
         cases.append(ArrayCase({"z": z, "y": y}, {"m": m, "n_out": n_out},
-                               {"dz_ce": ce, "dz_se": se}, {"z": z, "y": y}))
+                               {"delta_ce": ce, "delta_se": se}, {"z": z, "y": y}))
     return cases
 
 
 def _swapped(case):
     ce, se = output_deltas(**case.extra)
-    return {"dz_ce": se, "dz_se": ce}
+    return {"delta_ce": se, "delta_se": ce}
 
 
 def _stopped(case):
     z, y = case.extra["z"], case.extra["y"]
     a = sigmoid(z)
-    return {"dz_ce": (a - y) / (a * (1 - a)) / len(z)}
+    return {"delta_ce": (a - y) / (a * (1 - a)) / len(z)}
 
 
 _WHY = "one entry per example and output: dL/dz has z's shape"
 OUTPUT_DELTAS = ArraySpec(
     exercise_id="sgd.output_deltas", signature="output_deltas(z, y)",
-    outputs=(OutputSpec("dz_ce", ("m", "n_out"), _WHY), OutputSpec("dz_se", ("m", "n_out"), _WHY)),
+    outputs=(OutputSpec("delta_ce", ("m", "n_out"), _WHY),
+             OutputSpec("delta_se", ("m", "n_out"), _WHY)),
     make_cases=_cases, program=DELTAS_PROGRAM,
     mistakes=(
-        ArrayMistake("swapped-outputs", "returns (dz_se, dz_ce)", _swapped,
-                     "the two deltas are swapped: return (dz_ce, dz_se) — the cross-entropy's "
-                     "first. Under the cross-entropy the s′(z) cancels; under the squared "
-                     "error it stays."),
-        ArrayMistake("stopped-at-dL-da", "dz_ce = dL/da, the chain rule stopped before s′(z)",
+        ArrayMistake("swapped-outputs", "returns (delta_se, delta_ce)", _swapped,
+                     "the two deltas are swapped: return (delta_ce, delta_se) — the "
+                     "cross-entropy's first. Under the cross-entropy the s′(z) cancels; under "
+                     "the squared error it stays."),
+        ArrayMistake("stopped-at-dL-da", "delta_ce = dL/da, the chain rule stopped before s′(z)",
                      _stopped,
-                     "dz_ce is (a − y)/(a(1 − a))/m, the cross-entropy's dL/da: one step "
+                     "delta_ce is (a − y)/(a(1 − a))/m, the cross-entropy's dL/da: one step "
                      "short. dL/dz = dL/da · s′(z), and s′(z) = a(1 − a) cancels the "
-                     "denominator: dz_ce = (a − y)/m."),
+                     "denominator: delta_ce = (a − y)/m."),
     ),
     mistake_hints={
         "extra-s-prime": "Multiply out dL/da · s′(z) for the cross-entropy: "
@@ -111,9 +112,13 @@ register(Exercise(
     forbidden=("course.nn.mlp.MLP.backward", "course.nn.mlp.MLP.loss_and_grads"),
     reference=output_deltas,
     id="sgd.output_deltas", lesson=LESSON, answer_name="output_deltas",
-    title="output_deltas(z, y) -> (dz_ce, dz_se): dL/dz of a sigmoid output, both losses",
+    title="output_deltas(z, y) -> (delta_ce, delta_se): dL/dz of a sigmoid output, both losses",
     grade=lambda answer, opts: grade_arrays(OUTPUT_DELTAS, answer, opts),
     answer_kinds="function of (z, y)",
+    reveal=r"With $a = s(z)$ and $s'(z) = a(1-a)$: cross-entropy "
+           r"$\delta_{ce} = \frac{1}{m}\frac{a-y}{a(1-a)} \cdot a(1-a) = \frac{a-y}{m}$ — the "
+           r"$a(1-a)$ cancels; squared error $\delta_{se} = \frac{a-y}{m}\, a(1-a)$ — nothing "
+           r"cancels. In code `delta_ce = (a - y) / m`, `delta_se = (a - y) * a * (1 - a) / m`.",
     mistakes={**generated_meanings(DELTAS_PROGRAM),
               **{m.id: m.meaning for m in OUTPUT_DELTAS.mistakes},
               **{k: GENERIC_MISTAKES[k] for k in ("missing-1/m", "sign", "wrong-shape",
