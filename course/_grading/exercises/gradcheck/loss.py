@@ -94,8 +94,8 @@ _NAMED = {
         "your numerical side differentiates the network's output O, not the loss "
         "L = ½(O − y)²: your errors vanish when backward returns dO/d(param). The loss adds "
         "one factor, dL/d(param) = (O − y)·dO/d(param), and your check leaves it out. Nudge "
-        "each parameter inside the loss: f = lambda **p: 0.5 * (DiamondNet(**p).output(I) - "
-        "y)**2"),
+        "the parameters of the loss itself: the function you hand to numerical_gradient must "
+        "return L, not O"),
     "factor-dropped-½": (
         "loss-half-missing",
         "your numerical side differentiates (O − y)², without the ½: its numbers are exactly "
