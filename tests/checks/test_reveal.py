@@ -30,7 +30,10 @@ def fresh(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("eid", sorted(WORKED) + ["backprop.backward", "chain.dy_dw2",
-                                                 "chain.dy_dw1", "dense.backward"])
+                                                 "chain.dy_dw1", "dense.backward",
+                                                 "dense.mlp_backward", "gradcheck.relative_error",
+                                                 "gradcheck.loss_check", "gradcheck.find_bug",
+                                                 "sgd.bce_grad", "sgd.output_deltas"])
 def test_the_lessons_worked_answers_exist(eid):
     assert len(get_exercise(eid).reveal) > 20
 
@@ -115,9 +118,11 @@ def test_lesson_recaps_reveal_instead_of_printing_answers():
 
     root = Path(__file__).resolve().parents[2] / "lessons"
     wanted = {"03_diamond_network": ["diamond.dO_dw4", "diamond.dO_dw1"],
+              "04_gradient_checking": ["gradcheck.relative_error"],
               "05_backprop_algorithm": ["backprop.delta_O", "backprop.delta_h1",
                                         "backprop.backward"],
-              "06_vectorized_backprop": ["dense.backward"]}
+              "06_vectorized_backprop": ["dense.backward"],
+              "07_training_with_sgd": ["sgd.bce_grad", "sgd.output_deltas"]}
     for lesson, ids in wanted.items():
         cells = json.loads((root / f"{lesson}.ipynb").read_text(encoding="utf-8"))["cells"]
         text = ["".join(c["source"]) for c in cells]
