@@ -39,27 +39,27 @@ quiz_exercise(
 
 quiz_exercise(
     id="quiz04.hiding_point", lesson=LESSON, answer_name="q1",
-    title="self-test 1: where does a missing input factor I in dL/dw1 hide?",
+    title="self-test 1: which condition hides a backward pass that swaps w2 and w3?",
     question=Question(
-        "A backward pass forgets the input factor I in ∂L/∂w1 (it returns δ1 where δ1·I "
-        "belongs). A gradient check at which point passes it?",
+        "A backward pass computes ∂L/∂w1 with w2 and w3 swapped: it uses "
+        "(δ2·w3 + δ3·w2)·s′(z1)·I where (δ2·w2 + δ3·w3)·s′(z1)·I belongs. Which condition alone "
+        "is enough for a gradient check to pass it?",
         choices=(
-            Choice("a", "any point with I = 1", None,
-                   "δ1·1 = δ1: the missing factor is 1 there, whatever the parameters and the "
-                   "target — so a check needs an input I ≠ 1."),
-            Choice("b", "any point with I = 0", "zero-hides",
-                   "at I = 0 the true ∂L/∂w1 = δ1·0 is 0, but the bug returns δ1 ≠ 0: a "
-                   "relative error of exactly 1, caught."),
-            Choice("c", "the worked example's weights and biases, with I = −1.3",
-                   "symmetry-hides-everything",
-                   "the symmetry w2 = w3, b2 = b3 hides bugs that swap the two branches "
-                   "(h2 for h3, δ2 for δ3); a missing factor I has nothing to do with the "
-                   "branches, and I = −1.3 shows it (the bug is off by a factor 1/I)."),
-            Choice("d", "a random point with I = 2", "random-hides",
-                   "at I = 2 the bug returns half the true value: a relative error of 1/3, "
-                   "caught. Random points are exactly what exposes it."),
+            Choice("a", "w2 = w3", None,
+                   "the bug minus the truth is (δ2 − δ3)(w3 − w2)·s′(z1)·I: zero whenever "
+                   "w2 = w3, whatever the other parameters — so random points must not set "
+                   "two weights equal."),
+            Choice("b", "b2 = b3", "bias-equal",
+                   "with b2 = b3 but w2 ≠ w3, z2 and z3 still differ, so δ2 ≠ δ3 and the "
+                   "difference (δ2 − δ3)(w3 − w2)·s′(z1)·I is not 0: the swap shows."),
+            Choice("c", "I = 1", "input-one",
+                   "I = 1 hides a *missing* factor I; here I multiplies the wrong and the "
+                   "right value alike, so it cannot make them equal."),
+            Choice("d", "w4 = w5", "outer-weights-equal",
+                   "w4 = w5 does not make δ2 = δ3 (z2 and z3 still differ when w2 ≠ w3), "
+                   "so the difference (δ2 − δ3)(w3 − w2)·s′(z1)·I is not 0: the swap shows."),
         )),
-    hints=("The bug's value divided by the true value is δ1 / (δ1·I). For which I is that 1?",),
+    hints=("Subtract the true value from the bug's and factor the difference: when is it 0?",),
 )
 
 quiz_exercise(
