@@ -432,3 +432,15 @@ def test_the_lessons_loss_gradient_agrees_with_finite_differences():
     net, I, y = _PROBE
     numeric = library_gradient(_loss(I, y), net.params)
     assert library_relative_error(loss_gradient(net, I, y), numeric) < 1e-7
+
+
+def test_find_bug_calling_gradient_the_old_way_is_told_the_three_arguments():
+    def find_bug(gradient):
+        gradient(DiamondNet(), -0.8)                     # dO/dθ's signature, without y
+        return None
+    result = explain("gradcheck.find_bug", find_bug)
+    assert not result.passed
+    assert "gradient takes three arguments, gradient(net, I, y)" in result.summary
+    assert "<locals>" not in result.summary
+    by_keyword = g.buggy_gradient(net=DiamondNet(), I=-0.8, y=0.3)
+    assert set(by_keyword) == set(PARAMS)

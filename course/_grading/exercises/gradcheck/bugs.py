@@ -60,9 +60,14 @@ class Bug:
     def function(self):
         """``gradient`` as a plain function ``backward(net, I, y)`` (what the learner is
         given)."""
-        def backward(net, I, y):
-            return self.gradient(net, I, y)
-        return backward
+        def gradient(*args, **kwargs):
+            if len(args) + len(kwargs) != 3:
+                raise TypeError(
+                    "gradient takes three arguments, gradient(net, I, y): the DiamondNet, the "
+                    "input I and the target y of the loss L = ½(O − y)² — it was called with "
+                    f"{len(args) + len(kwargs)}")
+            return self.gradient(*args, **kwargs)
+        return gradient
 
 
 #: the lesson's planted bug: dL/dw2 uses δ3 where δ2 belongs (equal at the worked example)
