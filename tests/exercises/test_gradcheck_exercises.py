@@ -444,3 +444,18 @@ def test_find_bug_calling_gradient_the_old_way_is_told_the_three_arguments():
     assert "<locals>" not in result.summary
     by_keyword = g.buggy_gradient(net=DiamondNet(), I=-0.8, y=0.3)
     assert set(by_keyword) == set(PARAMS)
+
+
+@pytest.mark.parametrize("answer", [
+    lambda a, b: 2 * abs(a - b) / max(abs(a) + abs(b), 1e-12),
+    lambda a, b: abs(a - b) / max((abs(a) + abs(b)) / 2, 1e-12),
+], ids=["twice", "mean"])
+def test_relative_error_designed_as_a_percent_difference_is_named(answer):
+    # designing from the properties, a learner may divide by the mean size: opposite signs give 2
+    result = explain("gradcheck.relative_error", answer)
+    assert result.mistake == "mean-denominator" and "property 4" in result.summary
+
+
+def test_relative_error_with_an_additive_guard_passes():
+    assert explain("gradcheck.relative_error",
+                   lambda a, b: abs(a - b) / (abs(a) + abs(b) + 1e-12)).passed

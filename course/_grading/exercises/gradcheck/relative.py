@@ -69,6 +69,11 @@ RE_MISTAKES = (
      lambda a, b, g=0.0: _ratio(abs(a - b), abs(b), g),
      "you divided by |b| only; divide by both sizes, |a| + |b|, so the error does not depend "
      "on the order of the arguments and stays finite when one of them is 0"),
+    ("mean-denominator", "|a − b| / ((|a| + |b|)/2): divided by the mean size",
+     lambda a, b, g=0.0: _ratio(abs(a - b), (abs(a) + abs(b)) / 2, g),
+     "yours is exactly 2× the course's: you divided by the mean size (|a| + |b|)/2 — the "
+     "'percent difference' — so opposite signs give 2, not 1 (property 4). Divide by the sum "
+     "|a| + |b|"),
     ("max-denominator", "|a − b| / max(|a|, |b|)",
      lambda a, b, g=0.0: _ratio(abs(a - b), max(abs(a), abs(b), 1e-12)),
      "you divided by max(|a|, |b|) — another common definition, but this course divides by "
