@@ -82,8 +82,8 @@ BUG = "w2"
 
 def _buggy_backward(net, I, y) -> dict:
     grads = loss_backward(net, I, y)
-    r = net.backward(I)
-    grads[BUG] = (net.output(I) - y) * r["deltas"]["z3"] * r["forward"]["h1"]
+    delta_3 = net.gradient(I)["b3"]                       # dO/dz3 = dO/db3
+    grads[BUG] = (net.output(I) - y) * delta_3 * net.forward(I)["h1"]
     return grads
 
 
