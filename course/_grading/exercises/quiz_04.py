@@ -34,7 +34,8 @@ quiz_exercise(
         )),
     hints=("Two errors: one from the formula being an approximation (it shrinks with ε, like "
            "ε² for the central difference), one from the computer's 16 digits (it grows like "
-           "1e-16/ε). Where are they equal?",),
+           "1e-16/ε). Where are they equal?",
+           "Set ε² = 1e-16/ε and solve for ε: ε³ = 1e-16. Which option is nearest?"),
 )
 
 quiz_exercise(
@@ -59,7 +60,9 @@ quiz_exercise(
                    "w4 = w5 does not make δ2 = δ3 (z2 and z3 still differ when w2 ≠ w3), "
                    "so the difference (δ2 − δ3)(w3 − w2)·s′(z1)·I is not 0: the swap shows."),
         )),
-    hints=("Subtract the true value from the bug's and factor the difference: when is it 0?",),
+    hints=("Subtract the true value from the bug's and factor the difference: when is it 0?",
+           "The difference is (δ2 − δ3)·(w3 − w2)·s′(z1)·I. Which option makes one factor 0 "
+           "whatever the other parameters are?"),
 )
 
 quiz_exercise(
@@ -115,5 +118,6 @@ quiz_exercise(
         explanation="2 per parameter (θ + ε and θ − ε) × 9 parameters = 18 forward passes; "
                     "2P for P parameters, against one forward and one backward pass for "
                     "backprop (lesson 05)."),
-    hints=("Count the calls of L in your numerical_gradient for one parameter, then multiply.",),
+    hints=("Count the calls of L in your numerical_gradient for one parameter, then multiply.",
+           "One parameter: L at θ + ε and L at θ − ε. Nine parameters."),
 )

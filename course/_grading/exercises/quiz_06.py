@@ -29,7 +29,9 @@ quiz_exercise(
                    "dW[j, i] pairs every input j with every unit i — a matrix product."),
         )),
     hints=("Write the shapes under each operand and multiply them out: which one gives "
-           "(n_in, n_out)?",),
+           "(n_in, n_out)?",
+           "(a, b) @ (b, c) gives (a, c): the shared size b disappears. Which size must "
+           "disappear here — the examples, or the units?"),
 )
 
 quiz_exercise(
@@ -52,7 +54,9 @@ quiz_exercise(
                    "delta already carries the 1/m of the mean loss (through dA); averaging "
                    "again divides by m twice."),
         )),
-    hints=("How many biases does a layer have, and how many examples use each of them?",),
+    hints=("How many biases does a layer have, and how many examples use each of them?",
+           "One bias per unit, each used by all m examples: their contributions add up along "
+           "the axis that counts the examples."),
 )
 
 quiz_exercise(
@@ -76,7 +80,9 @@ quiz_exercise(
                    "a constant factor does not drop out of a derivative: (c·f)′ = c·f′. "
                    "Without it the gradients are m times too large."),
         )),
-    hints=("Differentiate L = (1/m) Σ_k ½‖A2,k − y_k‖² with respect to one entry of A2.",),
+    hints=("Differentiate L = (1/m) Σ_k ½‖A2,k − y_k‖² with respect to one entry of A2.",
+           "∂L/∂A2[k, i] = (A2[k, i] − y[k, i])/m: the 1/m is already in dA2. Do BP3 and BP4 "
+           "divide again, or only add up?"),
 )
 
 quiz_exercise(
@@ -99,5 +105,6 @@ quiz_exercise(
                    "that would be the shape of a weight matrix from 2 units to 2 units; δ has "
                    "Z's shape, (m, n_out)."),
         )),
-    hints=("δ = ∂L/∂Z: a gradient has the shape of what it is the gradient of.",),
+    hints=("δ = ∂L/∂Z: a gradient has the shape of what it is the gradient of.",
+           "Z of the middle layer has one row per example and one column per unit (h2, h3)."),
 )

@@ -29,7 +29,9 @@ quiz_exercise(
                    "nothing (e.g. rebinding instead of W -= lr * dW)."),
         )),
     hints=("Picture a valley and a ball that jumps lr × slope along it. What happens when the "
-           "jump is longer than the valley is wide?",),
+           "jump is longer than the valley is wide?",
+           "Too large a jump lands on the other slope, higher than where it started; the "
+           "slope there is steeper, so the next jump is longer still."),
 )
 
 quiz_exercise(
@@ -57,7 +59,9 @@ quiz_exercise(
                    "shuffling is about which examples are grouped into each step."),
         )),
     hints=("What does one step's gradient estimate, and what happens to that estimate when "
-           "the batch holds only examples of one class?",),
+           "the batch holds only examples of one class?",
+           "The loss is a mean over all examples, whatever their order; a batch's gradient "
+           "only estimates its gradient — well if the batch is a random sample."),
 )
 
 quiz_exercise(
@@ -83,5 +87,6 @@ quiz_exercise(
                    "nothing is dropped — (a − y)/m is exact; a dropped factor would make it "
                    "wrong by that factor, which a gradient check would catch."),
         )),
-    hints=("Multiply your bce_grad by s′(z) = a(1 − a) and simplify.",),
+    hints=("Multiply your bce_grad by s′(z) = a(1 − a) and simplify.",
+           "(a − y)/(a(1 − a))/m · a(1 − a): what happens to the a(1 − a)?"),
 )
