@@ -1,5 +1,8 @@
 """Finite-difference error against the step size: the V of truncation and round-off.
 
+The step is ε in the lessons (the notation table of lesson 00: h is a hidden activation); the
+picture labels it ε, the code below calls it ``h``.
+
 Forward differences ``(f(x+h) - f(x)) / h`` have truncation error ~ |f''| h / 2 (slope 1 on
 a log-log plot); central differences ``(f(x+h) - f(x-h)) / 2h`` have ~ |f'''| h^2 / 6
 (slope 2). Below some h, round-off takes over: f is only known to about eps_mach |f|, and
@@ -101,9 +104,9 @@ def _resolve_function(f, x0, df, name, variable):
 
 def _error_curves(ax, hs, err_f, err_c) -> None:
     ax.plot(hs, err_f, "o-", color=_FORWARD, ms=3.5, lw=1.8,
-            label="forward  (f(x+h) − f(x)) / h")
+            label="forward  (f(x+ε) − f(x)) / ε")
     ax.plot(hs, err_c, "s-", color=_CENTRAL, ms=3.5, lw=1.8,
-            label="central  (f(x+h) − f(x−h)) / 2h")
+            label="central  (f(x+ε) − f(x−ε)) / 2ε")
 
 
 def _slope_references(ax, hs, err_f, err_c) -> None:
@@ -124,7 +127,7 @@ def _roundoff_line(ax, hs, f, x0) -> None:
     small = hs <= 1e-6
     roundoff = np.finfo(float).eps * max(abs(float(f(x0))), 1e-300) / hs[small]
     ax.plot(hs[small], roundoff, "--", color=pal.MUTED, lw=1.2,
-            label="round-off ≈ ε_mach·|f| / h  (slope −1)")
+            label="round-off ≈ 2.2e-16·|f| / ε  (slope −1)")
 
 
 def _best_steps(ax, hs, err_f, err_c) -> float:
@@ -139,7 +142,7 @@ def _best_steps(ax, hs, err_f, err_c) -> float:
             dx = abs(dx)
         elif i > len(hs) - len(hs) // 8:
             dx = -abs(dx)
-        ax.annotate(f"best h ≈ {hs[i]:.0e}", (hs[i], err[i]), xytext=(dx, -16),
+        ax.annotate(f"best ε ≈ {hs[i]:.0e}", (hs[i], err[i]), xytext=(dx, -16),
                     textcoords="offset points", ha="right" if dx < 0 else "left",
                     va="top", fontsize=9, color=colour, fontweight="bold", bbox=_LABEL_BOX,
                     zorder=6, arrowprops={"arrowstyle": "-", "color": colour, "lw": 1})
@@ -147,7 +150,7 @@ def _best_steps(ax, hs, err_f, err_c) -> float:
 
 
 def _labels(ax, name, variable, x0) -> None:
-    ax.set_xlabel("step size h", fontsize=11, color=pal.TEXT)
+    ax.set_xlabel("step size ε", fontsize=11, color=pal.TEXT)
     ax.set_ylabel(f"|estimate − true {name}′|", fontsize=11, color=pal.TEXT)
     ax.set_title(f"Finite-difference error for {name} at {variable or 'x'} = {x0:g}: "
                  "round-off (left) vs truncation (right)", fontsize=11, color=pal.TEXT)

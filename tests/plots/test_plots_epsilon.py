@@ -35,7 +35,7 @@ def test_default_plot_is_the_worked_example_and_marks_the_v(save_png):
     assert any(lab.startswith("central") for lab in labels)
     texts = [t.get_text() for t in ax.texts]
     assert "slope 1" in texts and "slope 2" in texts
-    best = [t for t in texts if t.startswith("best h")]
+    best = [t for t in texts if t.startswith("best ε")]
     assert len(best) == 2
     # the central difference's best step is larger than the forward difference's
     h_fwd, h_cen = (float(t.split("≈")[1]) for t in best)
