@@ -94,4 +94,4 @@ def test_find_bug_states_its_contract_before_the_exercise():
 def test_lesson_06_bridges_from_lesson_05_with_the_diamond_as_an_mlp():
     text = "\n".join(s for _, s in cells("06_vectorized_backprop"))
     assert "MLP((1, 1, 2, 1))" in text and "delta_2" in text
-    assert "diamond.loss_and_grads(" in text and "(O - y_target) * v" in text
+    assert "diamond.loss_and_grads(" in text and "net05.backward(I, y_target)" in text

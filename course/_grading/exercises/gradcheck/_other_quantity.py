@@ -19,8 +19,7 @@ __all__ = ["loss_gradient", "other_quantity", "same_answer_everywhere"]
 
 def loss_gradient(net: DiamondNet, I, y, scale: float = 1.0) -> dict:
     """``scale``·dL/d(param) for L = ½(O − y)²: the chain rule one step past dO/d(param)."""
-    upstream = scale * (DiamondNet.output(net, I) - y)                 # dL/dO
-    return {k: upstream * v for k, v in DiamondNet.gradient(net, I).items()}
+    return {k: scale * v for k, v in DiamondNet.loss_gradient(net, I, y).items()}
 
 
 _SAME = ("build both sides from the same point: the loss ½(DiamondNet(**params).output(I) − "

@@ -35,20 +35,13 @@ __all__ = ["Bug", "BUGS", "LESSON_BUG", "buggy_gradient", "find_bug"]
 LESSON = "04_gradient_checking"
 
 
-def output_deltas(dO: dict) -> dict:
-    """dO/dz at every node from dO/d(param): a bias enters its node's z with slope 1, so
-    dO/db = dO/dz (only the public ``DiamondNet.gradient`` is needed)."""
-    return {"zO": dO["b4"], "z2": dO["b2"], "z3": dO["b3"], "z1": dO["b1"]}
-
-
 @dataclass(frozen=True)
 class Bug:
     """A backward function of the loss with one wrong entry (``param``; None: nothing wrong).
 
-    ``wrong(f, delta, net, I)`` gives the wrong dO/d(param) from the forward cache ``f``
-    (:meth:`DiamondNet.forward`) and the output's sensitivities ``delta`` = dO/dz (keys
-    ``zO, z2, z3, z1``, see :func:`output_deltas`); the loss factor dL/dO = O − y multiplies
-    every entry.
+    ``wrong(f, delta, net, I)`` gives the wrong dL/d(param) from the forward cache ``f`` and
+    the deltas δ = ∂L/∂z (keys ``zO, z2, z3, z1``) of :meth:`DiamondNet.backward` with the
+    target y.
     """
 
     param: str | None
@@ -57,11 +50,10 @@ class Bug:
 
     def gradient(self, net: DiamondNet, I, y) -> dict:
         """The nine dL/d(param), ``param``'s replaced by the wrong value."""
-        f, dO = DiamondNet.forward(net, I), DiamondNet.gradient(net, I)
-        upstream = f["O"] - y                                # dL/dO
-        grads = {k: upstream * v for k, v in dO.items()}
+        r = DiamondNet.backward(net, I, y)                   # δ = ∂L/∂z, the nine ∂L/∂θ
+        grads = dict(r["grads"])
         if self.param is not None:
-            grads[self.param] = upstream * self.wrong(f, output_deltas(dO), net, I)
+            grads[self.param] = self.wrong(r["forward"], r["deltas"], net, I)
         return grads
 
     def function(self):

@@ -42,14 +42,13 @@ QUIET, FLAG = 1e-5, 1e-3
 
 def loss(net: DiamondNet, I, y):
     """L = ½(O − y)², the squared error of the diamond's output O for the target y."""
-    return 0.5 * (net.output(I) - y) ** 2
+    return DiamondNet.loss(net, I, y)
 
 
 def loss_backward(net: DiamondNet, I, y) -> dict:
-    """dL/d(param) = (O − y)·dO/d(param) for the nine parameters (the chain rule, one step
-    more than ``DiamondNet.gradient``)."""
-    upstream = net.output(I) - y                          # dL/dO
-    return {k: upstream * g for k, g in net.gradient(I).items()}
+    """dL/d(param) = (O − y)·dO/d(param) for the nine parameters (the library's backward
+    pass of the loss, ``DiamondNet.loss_gradient``)."""
+    return DiamondNet.loss_gradient(net, I, y)
 
 
 def check_loss(backward, net: DiamondNet, I, y, eps: float = 1e-6) -> dict:
@@ -81,9 +80,9 @@ BUG = "w2"
 
 
 def _buggy_backward(net, I, y) -> dict:
-    grads = loss_backward(net, I, y)
-    delta_3 = net.gradient(I)["b3"]                       # dO/dz3 = dO/db3
-    grads[BUG] = (net.output(I) - y) * delta_3 * net.forward(I)["h1"]
+    r = net.backward(I, y)                                # δ = ∂L/∂z at every node
+    grads = dict(r["grads"])
+    grads[BUG] = r["deltas"]["z3"] * r["forward"]["h1"]
     return grads
 
 
