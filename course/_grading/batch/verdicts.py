@@ -26,18 +26,14 @@ from course._grading.references import forbidden_for, reference_summary
 
 __all__ = ["OBJECT_ANSWERS", "grade_with_values", "grade_in_checker", "uses_values"]
 
-#: exercises whose answers are objects, checked in the sandboxed checker (see the module)
+#: exercises whose answers are classes: checked in the sandboxed checker (see the module).
+#: Every other answer — also one handed a function, a network, a model or a generator, or
+#: one that changes its arguments in place — is checked here: the checker's functions
+#: cross as callbacks and the course's public objects as their state
+#: (``course._grading.batch.remote``, ``objects``, ``mutation``).
 OBJECT_ANSWERS = frozenset({
-    "chain.central_difference",        # handed the function f
-    "gradcheck.numerical_gradient",    # handed f and a dict of parameters it nudges
-    "gradcheck.find_bug",              # handed backward functions taking a DiamondNet
-    "gradcheck.loss_check",            # handed a backward function and a network
-    "backprop.backward",               # handed a DiamondNet
-    "sgd.sgd_step", "sgd.train",       # change a model in place
     "autograd.mul_backward", "autograd.tanh_backward", "autograd.backward",   # a class
     "autograd.engine", "autograd.zero_grad",
-    "minibatch.batches",               # handed a numpy Generator, may yield batches
-    "digits.step", "digits.train",     # change a dict of parameter arrays in place
 })
 _STATUSES = {"passed", "failed", "not attempted"}
 
