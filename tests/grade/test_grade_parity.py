@@ -254,6 +254,159 @@ def test_right_answers_pass_and_mistakes_fail_both_ways(verdicts):
         assert (notebook["status"] == "passed") == (case in ("right", "generator")), (eid, case)
 
 
-def test_only_classes_are_left_to_the_sandboxed_checker():
-    assert not set(ANSWERS) & OBJECT_ANSWERS
-    assert all(eid.startswith("autograd.") for eid in OBJECT_ANSWERS)
+def test_no_exercise_is_left_to_a_checker_inside_the_sandbox():
+    assert OBJECT_ANSWERS == frozenset()
+
+
+# -- the Value class of lesson 08: worked on by public drivers in the sandbox -----------------
+VALUE = '''
+import math
+
+class Value:
+    def __init__(self, data, _children=(), _op="", label=""):
+        self.data, self.grad = float(data), 0.0
+        self._backward = lambda: None
+        self._prev, self._op, self.label = set(_children), _op, label
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data + other.data, (self, other), "+")
+        def _backward():
+            self.grad += out.grad
+            other.grad += out.grad
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data * other.data, (self, other), "*")
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+        out._backward = _backward
+        return out
+
+    def __pow__(self, k):
+        out = Value(self.data ** k, (self,), "**")
+        def _backward():
+            self.grad += k * self.data ** (k - 1) * out.grad
+        out._backward = _backward
+        return out
+
+    def relu(self):
+        out = Value(max(self.data, 0.0), (self,), "relu")
+        def _backward():
+            self.grad += (out.data > 0) * out.grad
+        out._backward = _backward
+        return out
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        out = Value(t, (self,), "tanh")
+        def _backward():
+            self.grad += (1 - t**2) * out.grad
+        out._backward = _backward
+        return out
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+    def __neg__(self): return self * -1
+    def __sub__(self, other): return self + (-other)
+    def __rsub__(self, other): return other + (-self)
+    def __truediv__(self, other): return self * other**-1
+    def __rtruediv__(self, other): return other * self**-1
+
+    def topo(self):
+        order, visited, stack = [], set(), [(self, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                order.append(node)
+            elif id(node) not in visited:
+                visited.add(id(node))
+                stack.append((node, True))
+                stack.extend((c, False) for c in node._prev)
+        return order
+
+    def backward(self):
+        self.grad = 1.0
+        for node in reversed(self.topo()):
+            node._backward()
+
+    def zero_grad(self):
+        for node in self.topo():
+            node.grad = 0.0
+'''
+RECURSIVE = '''
+    def topo(self):
+        order, visited = [], set()
+        def build(v):
+            if id(v) not in visited:
+                visited.add(id(v))
+                for c in v._prev:
+                    build(c)
+                order.append(v)
+        build(self)
+        return order
+'''
+#: variant -> (edits of VALUE: old -> new)
+VARIANTS = {
+    "right": {},
+    "mul-assign": {"self.grad += other.data * out.grad": "self.grad = other.data * out.grad",
+                   "other.grad += self.data * out.grad": "other.grad = self.data * out.grad"},
+    "tanh-at-input": {"(1 - t**2)": "(1 - self.data**2)"},
+    "tanh-not-attached": {"        out._backward = _backward\n        return out\n\n"
+                          "    __radd__": "        return out\n\n    __radd__"},
+    "not-reversed": {"reversed(self.topo())": "self.topo()"},
+    "no-seed": {"        self.grad = 1.0\n": ""},
+    "recursive-sort": {VALUE[VALUE.index("    def topo(self):"):VALUE.index("    def backward")]:
+                       RECURSIVE + "\n"},
+    "zero-root-only": {"        for node in self.topo():\n            node.grad = 0.0":
+                       "        self.grad = 0.0"},
+    "relu-wrong": {"(out.data > 0) * out.grad": "out.grad"},
+    "no-class": {"class Value:": "class _Value:"},
+}
+AUTOGRAD = ("autograd.mul_backward", "autograd.tanh_backward", "autograd.backward",
+            "autograd.zero_grad", "autograd.engine")
+
+
+def _variant(edits: dict) -> str:
+    source = VALUE
+    for old, new in edits.items():
+        assert old in source, old
+        source = source.replace(old, new)
+    if "class _Value" in source:
+        source += "\ndef Value(data):\n    return _Value(data)\n"
+    return source
+
+
+@pytest.fixture(scope="module")
+def autograd_verdicts():
+    out = {}
+    for variant, edits in VARIANTS.items():
+        answer = learner_namespace(_variant(edits))["Value"]
+        with Served({"Value": answer}) as server:
+            for eid in AUTOGRAD:
+                out[eid, variant] = (in_notebook(eid, answer), server.grade(eid))
+    return out
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_a_value_class_gets_the_notebooks_verdicts(autograd_verdicts, variant):
+    for eid in AUTOGRAD:
+        notebook, batch = autograd_verdicts[eid, variant]
+        assert batch == notebook, eid
+
+
+def test_the_value_variants_are_caught_by_their_own_exercise(autograd_verdicts):
+    expected = {("autograd.mul_backward", "mul-assign"): "assign-not-accumulate",
+                ("autograd.tanh_backward", "tanh-at-input"): "derivative-at-input",
+                ("autograd.tanh_backward", "tanh-not-attached"): "not-attached",
+                ("autograd.backward", "not-reversed"): "not-reversed",
+                ("autograd.backward", "no-seed"): "no-seed",
+                ("autograd.backward", "recursive-sort"): "recursive-sort",
+                ("autograd.zero_grad", "zero-root-only"): "root-only",
+                ("autograd.engine", "relu-wrong"): "engine-test-fails"}
+    for key, mistake in expected.items():
+        assert autograd_verdicts[key][1]["mistake"] == mistake, key
+    assert all(autograd_verdicts[eid, "right"][1]["status"] == "passed" for eid in AUTOGRAD)

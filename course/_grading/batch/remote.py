@@ -24,7 +24,7 @@ from course._grading.batch import objects
 from course._grading.batch.channel import ChannelClosed, ChannelTimeout, SandboxProcess
 from course._grading.batch.mutation import changeable, settle
 from course._grading.batch.wire import Opaque, WireError, decode, encode, opaque
-from course._grading.guards import LearnerExit, _Timeout, record_output
+from course._grading.guards import LearnerError, LearnerExit, NotAttempted, _Timeout, record_output
 
 __all__ = ["AnswerSession", "RemoteFunction", "RemoteError"]
 
@@ -44,7 +44,13 @@ _ERROR_TYPES: dict[str, type] = {}
 def _exception(raised: dict) -> BaseException:
     """A trusted exception standing for what the learner's code raised."""
     name, message = str(raised.get("type", "Exception"))[:100], str(raised.get("message", ""))
-    if name in _KEEP_BUILTIN:
+    if name == "LearnerError":                  # from a public driver (or a forgery of one:
+        kind = str(raised.get("kind", ""))[:40]  # it can only make the answer fail)
+        err = LearnerError(message[:2000], kind=kind if kind.isidentifier() else "error")
+    elif name == "NotAttempted":
+        stub = raised.get("stub")
+        err = NotAttempted(message[:2000], stub=stub[:60] if isinstance(stub, str) else "")
+    elif name in _KEEP_BUILTIN:
         err = getattr(builtins, name)(message)
     elif name == "SystemExit":
         code = raised.get("code")
@@ -90,6 +96,11 @@ class RemoteFunction:
 
     def __call__(self, *args, **kwargs):
         return self._session.call(self._answer, args, kwargs)
+
+    def drive(self, driver: str, args: tuple, kwargs: dict):
+        """Run the public driver ``driver`` on the learner's object, in the sandbox
+        (``course._grading.drivers``); its plain observations."""
+        return self._session.call(self._answer, args, kwargs, driver=driver)
 
     def __repr__(self) -> str:
         return f"<the learner's {self.__name__}>"
@@ -185,9 +196,12 @@ class AnswerSession:
             return "ok", RemoteFunction(self, name, description)
         return "ok", opaque(str(description.get("type", "object")))
 
-    def call(self, name: str, args: tuple, kwargs: dict):
-        """Call the learner's ``name`` in the sandbox; its plain result."""
+    def call(self, name: str, args: tuple, kwargs: dict, driver: str | None = None):
+        """Call the learner's ``name`` in the sandbox (or the public ``driver`` with it);
+        its plain result."""
         request = self._request(name, args, kwargs)
+        if driver is not None:
+            request.update(op="drive", driver=driver)
         reply = self._exchange(request)
         try:
             self._write_back(reply.get("after"), args, kwargs)

@@ -26,22 +26,18 @@ from course._grading.references import forbidden_for, reference_summary
 
 __all__ = ["OBJECT_ANSWERS", "grade_with_values", "grade_in_checker", "uses_values"]
 
-#: exercises whose answers are classes: checked in the sandboxed checker (see the module).
-#: Every other answer — also one handed a function, a network, a model or a generator, or
-#: one that changes its arguments in place — is checked here: the checker's functions
-#: cross as callbacks and the course's public objects as their state
-#: (``course._grading.batch.remote``, ``objects``, ``mutation``).
-OBJECT_ANSWERS = frozenset({
-    "autograd.mul_backward", "autograd.tanh_backward", "autograd.backward",   # a class
-    "autograd.engine", "autograd.zero_grad",
-})
+#: exercises checked in the sandboxed checker: none any more. Every answer is checked here:
+#: functions called over the channel, the checker's functions crossing as callbacks, the
+#: course's public objects as their state (``remote``, ``objects``, ``mutation``), and
+#: classes worked on by public drivers in the sandbox (``course._grading.drivers``).
+OBJECT_ANSWERS: frozenset = frozenset()
 _STATUSES = {"passed", "failed", "not attempted"}
 
 
 def uses_values(exercise) -> bool:
     """Whether ``exercise`` is checked here through plain values (not when its answer is a
     class, even if the table above has not caught up with a new exercise)."""
-    return exercise.id not in OBJECT_ANSWERS and "class" not in exercise.answer_kinds
+    return exercise.id not in OBJECT_ANSWERS
 
 
 def _failed(ex_id: str, mistake: str, summary: str, review=(), crashed=False) -> dict:
