@@ -14,7 +14,6 @@ import pytest
 from remote_harness import Served, in_notebook, learner_namespace
 
 from course._grading.batch.sandbox import check_works
-from course._grading.batch.verdicts import OBJECT_ANSWERS
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(check_works() is not None, reason="bwrap is not installed")]
@@ -254,8 +253,19 @@ def test_right_answers_pass_and_mistakes_fail_both_ways(verdicts):
         assert (notebook["status"] == "passed") == (case in ("right", "generator")), (eid, case)
 
 
-def test_no_exercise_is_left_to_a_checker_inside_the_sandbox():
-    assert OBJECT_ANSWERS == frozenset()
+def test_no_sandbox_of_a_submission_mounts_the_answer_keys(tmp_path):
+    from course._grading.batch.model import GradingOptions
+    from course._grading.batch.pipeline import Batch
+
+    batch = Batch(GradingOptions())
+    try:
+        for mode in ("execute", "serve"):
+            command = batch.command(tmp_path, mode)
+            mounted = [command[i + 1] for i, a in enumerate(command) if a.endswith("bind")]
+            assert str(batch.public) in mounted
+            assert not any(m.endswith("/course") for m in mounted), mode
+    finally:
+        batch.close()
 
 
 # -- the Value class of lesson 08: worked on by public drivers in the sandbox -----------------

@@ -13,12 +13,11 @@ Modes (each reads one JSON job line on stdin first):
 ``serve``
     The *answer server*: load the answers, print what each one is (a function and its
     signature, a formula string, a number...), then answer ``call`` requests: call the
-    learner's function with plain arguments, send back plain results (or the exception's
-    name and message). The course's public functions an exercise forbids are disabled
+    learner's function (or a public driver with the learner's object) with plain
+    arguments, send back plain results (or the exception's name and message); the grader's
+    functions it hands over are called back over the same channel. The course's public
+    functions an exercise forbids are disabled
     while its calls run (``refusals``).
-``check``
-    The *sandboxed checker* (the real ``course``, with answer keys, mounted read-only): for
-    exercises whose answers are objects, run the check here and print the verdict.
 """
 
 from __future__ import annotations
@@ -117,27 +116,15 @@ def _serve(job: dict) -> None:
     AnswerServer(_load_answers(), _say).run(sys.stdin.buffer)
 
 
-def _check(job: dict) -> None:
-    from course._grading.batch.serve import check_in_sandbox
-
-    answers = _load_answers()
-    for item in job["exercises"]:
-        _say({"start": item["id"]})
-        _say({"verdict": item["id"], **check_in_sandbox(item, answers, job)})
-
-
 def _prepare(mode: str) -> None:
     """Imports done before the job arrives (the grader starts this process early)."""
     import numpy  # noqa: F401
 
-    if mode in ("serve", "check"):
+    if mode == "serve":
         import cloudpickle  # noqa: F401
 
         import course._grading.batch.serve  # noqa: F401
-    if mode == "check":
-        from course._grading.registry import all_exercises
-
-        all_exercises()
+        import course._grading.drivers.autograd  # noqa: F401
 
 
 def main(argv=None) -> int:
@@ -146,7 +133,7 @@ def main(argv=None) -> int:
     job = json.loads(sys.stdin.buffer.readline() or b"{}")
     _BOX[0] = str(job.get("box", "/box"))
     set_limits(float(job.get("cpu_seconds", 600)))
-    {"execute": _execute, "serve": _serve, "check": _check}[mode](job)
+    {"execute": _execute, "serve": _serve}[mode](job)
     return 0
 
 

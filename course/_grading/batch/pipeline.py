@@ -6,9 +6,9 @@ Per submission, in a private folder (its *box*) that only its own sandboxes see:
    kernels; its answers are copied out of the kernel into the box. The report it prints
    is read as plain data and only describes this submission.
 2. ``serve``: a second sandbox (started at the same time, so its imports overlap the
-   notebook's run) loads the answers; the checks of "values" exercises run here, in the
-   grader, calling the learner's functions over the channel (``remote``, ``verdicts``).
-3. ``check``: exercises whose answers are objects are checked in a sandboxed checker.
+   notebook's run) loads the answers; every check runs here, in the grader, with its
+   answer key, calling the learner's functions over the channel and answering the
+   callbacks of the functions it handed them (``remote``, ``verdicts``).
 
 ``grade_submission`` never raises: whatever happens the submission gets a row whose notes
 say why. Rows, the journal and every output file are written here, never in a sandbox.
@@ -28,7 +28,7 @@ from course._grading.batch.channel import ChannelClosed, ChannelTimeout, Sandbox
 from course._grading.batch.collect import lesson_exercises, read_submission
 from course._grading.batch.model import ExerciseGrade, GradingOptions, SubmissionGrade
 from course._grading.batch.remote import AnswerSession
-from course._grading.batch.verdicts import grade_in_checker, grade_with_values, uses_values
+from course._grading.batch.verdicts import grade_with_values
 from course._grading.guards import _Timeout
 
 __all__ = ["Batch", "grade_submission", "grade_all"]
@@ -57,9 +57,7 @@ class Batch:
             return argv
         from course._grading.batch.sandbox import Sandbox
 
-        keys = mode == "check"
-        return Sandbox(box, public=None if keys else self.public,
-                       writable_box=mode == "execute").command(argv)
+        return Sandbox(box, public=self.public, writable_box=mode == "execute").command(argv)
 
     def box_path(self, box: Path) -> str:
         """The box as the sandboxed process sees it."""
@@ -134,16 +132,10 @@ def _apply(row: SubmissionGrade, records: dict) -> None:
             row.notes.append(f"{grade.exercise_id}: {grade.summary}")
 
 
-def _check(exercises, box: Path, batch: Batch, session: AnswerSession) -> dict:
-    """A record for every exercise: values here, objects in the sandboxed checker."""
-    options = batch.options
-    records = {ex.id: grade_with_values(ex, session, options)
-               for ex in exercises if uses_values(ex)}
+def _check(exercises, batch: Batch, session: AnswerSession) -> dict:
+    """A record for every exercise, checked here with the answers in the sandbox."""
+    records = {ex.id: grade_with_values(ex, session, batch.options) for ex in exercises}
     session.close()
-    objects = [ex for ex in exercises if not uses_values(ex)]
-    if objects:
-        budget = len(objects) * (options.check_timeout + 5) + 60
-        records.update(grade_in_checker(objects, batch.command(box, "check"), options, budget))
     return records
 
 
@@ -172,7 +164,7 @@ def _grade_into(row: SubmissionGrade, path: Path, batch: Batch) -> None:
             if not exercises:
                 row.notes.append(f"lesson {row.lesson} has no checked exercises to grade")
             elif copied:
-                _apply(row, _check(exercises, box, batch, session))
+                _apply(row, _check(exercises, batch, session))
         finally:
             session.close()
 

@@ -1,4 +1,4 @@
-"""Inside the sandbox: the answer server and the sandboxed checker.
+"""Inside the sandbox: the answer server.
 
 ``AnswerServer`` keeps the learner's answers (rebuilt from the notebook's kernel, in the
 sandbox) and answers the grader's requests, one JSON line each way::
@@ -36,7 +36,7 @@ from course._grading.batch import objects
 from course._grading.batch.mutation import after, changeable, snapshot
 from course._grading.batch.wire import decode, encode
 
-__all__ = ["AnswerServer", "check_in_sandbox", "describe"]
+__all__ = ["AnswerServer", "describe"]
 
 _PRINTED = 2_000
 REFUSED = set()
@@ -311,24 +311,6 @@ def _public_class(server: AnswerServer, kind, name: str, hooks: list, ref):
     namespace["__module__"] = base.__module__
     cls = type(name if name.isidentifier() else base.__name__, (base,), namespace)
     return cls
-
-
-def check_in_sandbox(item: dict, answers: dict, job: dict) -> dict:
-    """The verdict of one exercise whose answer is an object, checked here (plain data)."""
-    from course._grading.registry import CheckOptions
-    from course._grading.run import run_check
-
-    status, answer = answers.get(item["answer_name"], ("missing", None))
-    if status != "ok":
-        return {"status": "unavailable", "problem": status, "message": str(answer or "")}
-    options = CheckOptions(n_cases=int(job["n_cases"]), seed=int(job["seed"]),
-                           timeout=float(job["timeout"]))
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        result = run_check(item["id"], answer, options)
-    return {"status": str(result.status), "passed": result.passed is True,
-            "mistake": None if result.mistake is None else str(result.mistake),
-            "summary": str(result.summary), "feedback": str(result),
-            "n_cases": int(result.n_cases or 0)}
 
 
 if __name__ == "__main__":      # pragma: no cover - run through course._grading.batch.inside
