@@ -257,19 +257,30 @@ def _grads(nodes, names):
                     f"{type(node.grad).__name__}, not a number: inside the closure use the "
                     "numbers .data and .grad (other.data, out.grad), not the Values "
                     "themselves (other, out) — a Value times a number builds a new Value.")
-    return tuple(float(node.grad) for node in nodes)
+    return tuple(real(node.grad) for node in nodes)
 
 
 def _reaches(root, node) -> bool:
     return any(n is node for n in topological(root))
 
 
-def _number(x):
-    """``x`` as a float, NaN when it is not a real number (the learner's own object)."""
+def real(x) -> float | None:
+    """``x`` as a plain float — the value a float or int subclass really holds, not what
+    its ``__float__`` or ``__eq__`` says — or ``None`` when it is not a real number."""
     try:
-        return float(x) if isinstance(x, numbers.Real) else math.nan
+        if isinstance(x, float):
+            return float.__float__(x)
+        if isinstance(x, int):
+            return float(int.__int__(x))
+        return float(x) if isinstance(x, numbers.Real) else None
     except (TypeError, ValueError, OverflowError):
-        return math.nan
+        return None
+
+
+def _number(x) -> float:
+    """``x`` as a float, NaN when it is not a real number (the learner's own object)."""
+    value = real(x)
+    return math.nan if value is None else value
 
 
 # -- the closures of __mul__ and tanh --------------------------------------------------------
@@ -387,14 +398,9 @@ def backward_runs(answer, eid: str, plan) -> list:
             out.append({**_failure(err), "recursed": "recursed too deeply" in str(err)})
             break
         nodes, index_of = _graph(root, [n for n, _ in log])
-        grads = {}
-        for name, leaf in leaves.items():
-            try:
-                grads[name] = float(leaf.grad)
-            except (TypeError, ValueError):
-                grads[name] = None
         out.append({"nodes": _shape(nodes, index_of), "root": index_of[id(root)],
-                    "log": [[index_of[id(n)], _number(g)] for n, g in log], "leaves": grads})
+                    "log": [[index_of[id(n)], _number(g)] for n, g in log],
+                    "leaves": {name: real(leaf.grad) for name, leaf in leaves.items()}})
     return out
 
 
@@ -419,10 +425,10 @@ def zero_grad_runs(answer, eid: str) -> list:
             break
         children = {id(c) for c in root._prev}
         out.append({"nodes": [
-            {"number": isinstance(n.grad, numbers.Real),
-             "zero": bool(isinstance(n.grad, numbers.Real) and n.grad == 0),
-             "data_changed": bool(n.data != d), "leaf": not n._prev, "root": n is root,
-             "root_child": id(n) in children} for n, d in zip(nodes, data)]})
+            {"number": real(n.grad) is not None, "zero": real(n.grad) == 0.0,
+             "data_changed": real(n.data) != real(d), "leaf": not n._prev,
+             "root": n is root, "root_child": id(n) in children}
+            for n, d in zip(nodes, data)]})
     return out
 
 
@@ -473,6 +479,6 @@ def engine_numbers(answer, eid: str) -> dict:
             out[name] = {"error": [f"micrograd's {name} failed with your Value: {err}",
                                    "exception"]}
             break
-        out[name] = {str(k): float(v) if isinstance(v, (int, float)) else
+        out[name] = {str(k): real(v) if isinstance(v, (int, float)) else
                      f"<{type(v).__name__}>" for k, v in dict(got).items()}
     return out
