@@ -61,7 +61,11 @@ def _say(message: dict) -> None:
     sys.stdout.buffer.flush()
 
 
-def _execute(job: dict) -> None:
+def _kernel_env() -> dict:
+    return {**os.environ, "COURSE_GRADING": "1"}
+
+
+def _execute(job: dict, km=None) -> None:
     import time
     from pathlib import Path
 
@@ -73,9 +77,9 @@ def _execute(job: dict) -> None:
     nb = nbformat.from_dict(job["notebook"])
     options = GradingOptions(timeout=float(job["timeout"]), budget=float(job["budget"]),
                              max_restarts=int(job["max_restarts"]))
-    env = {**os.environ, "COURSE_GRADING": "1"}
     execution = execute_submission(nb, list(job["names"]), Path(_BOX[0]), options,
-                                   time.monotonic() + float(job["seconds"]), env)
+                                   time.monotonic() + float(job["seconds"]), _kernel_env(),
+                                   km=km)
     _say({"notes": execution.notes, "cell_errors": execution.cell_errors,
           "completed": execution.completed, "out_of_time": execution.out_of_time,
           "answers": execution.answers_file.exists()})
@@ -116,8 +120,10 @@ def _serve(job: dict) -> None:
     AnswerServer(_load_answers(), _say).run(sys.stdin.buffer)
 
 
-def _prepare(mode: str) -> None:
-    """Imports done before the job arrives (the grader starts this process early)."""
+def _prepare(mode: str, box: str | None):
+    """Work done before the job arrives (the grader starts this process early, even while
+    the previous submission is graded): imports, and for ``execute`` the notebook's first
+    kernel, in this sandbox's own box. What ``execute`` returns is that kernel."""
     import numpy  # noqa: F401
 
     if mode == "serve":
@@ -125,15 +131,37 @@ def _prepare(mode: str) -> None:
 
         import course._grading.batch.serve  # noqa: F401
         import course._grading.drivers.autograd  # noqa: F401
+    if mode == "execute":
+        import nbformat  # noqa: F401
+
+        from course._grading.batch.execute import prestart_kernel
+        if box is not None:
+            from pathlib import Path
+
+            try:
+                return prestart_kernel(Path(box) / "kernel", _kernel_env())
+            except Exception:             # noqa: BLE001 - the first run starts its own
+                return None
+    return None
 
 
 def main(argv=None) -> int:
-    mode = (argv or sys.argv[1:] or [""])[0]
-    _prepare(mode)
+    args = list(argv or sys.argv[1:] or [""])
+    mode = args[0]
+    # ``MODE [CPU_SECONDS BOX]``: the limits hold from the start (a kernel started before
+    # the job arrives inherits them), the box is where that kernel runs
+    early = len(args) >= 3
+    if early:
+        _BOX[0] = args[2]
+        set_limits(float(args[1]))
+    km = _prepare(mode, args[2] if early else None)
     job = json.loads(sys.stdin.buffer.readline() or b"{}")
-    _BOX[0] = str(job.get("box", "/box"))
+    _BOX[0] = str(job.get("box", _BOX[0]))
     set_limits(float(job.get("cpu_seconds", 600)))
-    {"execute": _execute, "serve": _serve}[mode](job)
+    if mode == "execute":
+        _execute(job, km)
+    else:
+        _serve(job)
     return 0
 
 
