@@ -92,6 +92,8 @@ def _load_answers() -> dict:
 
     import cloudpickle
 
+    from course._grading.batch.extract import SOURCES, refile
+
     try:                 # never block on a FIFO the notebook put there; at most 256 MB
         fd = os.open(_answers_file(), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
         with os.fdopen(fd, "rb") as fh:
@@ -100,7 +102,11 @@ def _load_answers() -> dict:
             raw = json.loads(fh.read(256 * 1024 ** 2))
     except (OSError, ValueError):
         return {}
-    answers = {}
+    answers, sources = {}, {}
+    if isinstance(raw, dict):
+        sources = raw.pop(SOURCES, None)
+        sources = sources if isinstance(sources, dict) else {}
+        _remember_sources(sources.get("cells"))
     for name, entry in raw.items() if isinstance(raw, dict) else ():
         if entry.get("missing"):
             answers[name] = ("missing", "")
@@ -109,9 +115,19 @@ def _load_answers() -> dict:
         else:
             try:
                 answers[name] = ("ok", cloudpickle.loads(base64.b64decode(entry["pickle"])))
+                refile(answers[name][1], sources.get("codes"))
             except BaseException as err:  # noqa: BLE001 - anything the answer's pickle does
                 answers[name] = ("error", f"it could not be rebuilt ({type(err).__name__})")
     return answers
+
+
+def _remember_sources(sources) -> None:
+    """The notebook's cells, so that the answers' tracebacks show the learner's lines."""
+    import linecache
+
+    for filename, text in sources.items() if isinstance(sources, dict) else ():
+        if isinstance(filename, str) and isinstance(text, str):
+            linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
 
 
 def _serve(job: dict) -> None:

@@ -63,6 +63,10 @@ def _exception(raised: dict) -> BaseException:
     err.learner_where = str(raised.get("where", ""))[:200]
     stub = raised.get("stub")
     err.learner_stub = stub[:60] if isinstance(stub, str) and stub.isidentifier() else ""
+    if raised.get("shape") is not None:
+        from course._grading.arrays.shapes import checked_facts
+
+        err.shape_facts = checked_facts(raised["shape"])
     return err
 
 

@@ -276,13 +276,21 @@ def _raised(err: BaseException) -> dict:
         return {"type": type(err).__name__, "message": str(err)[:2000],
                 "kind": str(getattr(err, "kind", ""))[:40],
                 "stub": str(getattr(err, "stub", ""))[:60]}
+    facts = None
+    if isinstance(err, ValueError):         # a numpy shape error: the learner's failing line
+        try:
+            from course._grading.arrays.shapes import frame_facts
+
+            facts = frame_facts(err)
+        except Exception:                   # noqa: BLE001 - the plain message is enough
+            facts = None
     stub = ""
     if isinstance(err, NotImplementedError):
         frames = [f for f in traceback.extract_tb(err.__traceback__)
                   if "/course/" not in f.filename.replace("\\", "/")]
         stub = frames[-1].name[:60] if frames else ""
     return {"type": type(err).__name__[:100], "message": str(err)[:300], "where": _where(err),
-            "stub": stub,
+            "stub": stub, "shape": facts,
             "code": err.code if isinstance(err, SystemExit) and
             isinstance(err.code, (int, str, type(None))) else None}
 
