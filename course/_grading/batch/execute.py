@@ -109,7 +109,7 @@ def prestart_kernel(kernel_dir: Path, env: dict):
     """A fresh kernel started now — before the notebook arrives, so its start-up overlaps
     the grader's other work — for the first run of this sandbox's one notebook."""
     from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.utils import run_sync
+    from nbclient.util import run_sync
 
     kernel_dir.mkdir(exist_ok=True)
     km = AsyncKernelManager(kernel_name="python3")
