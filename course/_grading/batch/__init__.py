@@ -190,7 +190,6 @@ def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
     course._grading.batch.collect.UsageError
         Nothing to grade, or a path does not exist.
     """
-    import json
     import os
 
     from course._grading.batch.collect import find_submissions

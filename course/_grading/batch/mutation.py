@@ -110,7 +110,8 @@ def _settle_items(target, kind, items, extra, depth):
         out = target if type(target) is dict else {}
         new = {str(k)[:200]: settle(out.get(str(k)[:200]), d, extra, depth + 1)
                for k, d in pairs}
-        out.clear()
+        for key in [k for k in out if type(k) is str and k not in new]:
+            del out[key]                  # (keys that are not strings never crossed)
         out.update(new)
         return out
     if kind == "list":
