@@ -90,21 +90,25 @@ def test_start_in_sandbox(benchmark, tmp_path):
 
 
 @needs_sandbox
-def test_sandbox_start_up_cost_paired(tmp_path):
+@pytest.mark.benchmark(group="start-up: bwrap's own cost, paired")
+def test_sandbox_start_up_cost_paired(benchmark, tmp_path):
     """bwrap's own cost, from paired runs of ``python -c pass`` (bare, then sandboxed):
     the median difference, so a busy machine's drift cancels out."""
     import statistics
     import time
 
     command = Sandbox(tmp_path, public=None).command(BARE_START)
-    differences = []
-    for _ in range(21):
+
+    def paired():
         times = []
         for argv in (BARE_START, command):
             start = time.perf_counter()
             subprocess.run(argv, check=True)
             times.append(time.perf_counter() - start)
         differences.append(times[1] - times[0])
+
+    differences: list = []
+    benchmark.pedantic(paired, rounds=21, iterations=1)
     RESULTS["start_cost"] = statistics.median(differences)
     assert RESULTS["start_cost"] < 1.0
 

@@ -148,6 +148,9 @@ def _prepare(mode: str, box: str | None):
         import course._grading.batch.serve  # noqa: F401
         import course._grading.drivers.autograd  # noqa: F401
     if mode == "execute":
+        # nbformat imports jsonschema, whose optional IRI format check builds a grammar at
+        # import (rfc3987_syntax: seconds of CPU per submission); notebooks need no IRI check
+        sys.modules.setdefault("rfc3987_syntax", None)
         import nbformat  # noqa: F401
 
         from course._grading.batch.execute import prestart_kernel
