@@ -132,7 +132,6 @@ def test_grade(benchmark, notebooks, tmp_path):
 def test_grade_over_bare_interleaved(benchmark, notebooks, tmp_path):
     """Bare, then graded, the same four notebooks, three times: the median of the three
     ratios (a busy shared machine drifts between two separate benchmarks)."""
-    import statistics
     import time
 
     options = GradingOptions(timeout=60)
