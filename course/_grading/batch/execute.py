@@ -119,6 +119,15 @@ def prestart_kernel(kernel_dir: Path, env: dict):
     return km
 
 
+def _alive(km) -> bool:
+    from nbclient.util import run_sync
+
+    try:
+        return bool(run_sync(km.is_alive)())
+    except Exception:                        # noqa: BLE001 - then it is not usable
+        return False
+
+
 def _run_once(nb, skip, names, answers_file, kernel_dir, options, deadline, env, km=None):
     """One fresh kernel (``km`` when one was started already); returns
     ``(bad_cell_or_None, why, execution_details)``."""
@@ -204,6 +213,8 @@ def execute_submission(nb, names, workdir: Path, options, deadline: float,
     """
     kernel_dir = workdir / "kernel"
     kernel_dir.mkdir(exist_ok=True)
+    if km is not None and not _alive(km):
+        km = None                            # the kernel started ahead died: a fresh one
     execution = Execution(answers_file=workdir / "answers.json")
     skip: dict[int, str] = {}
     for attempt in range(options.max_restarts + 1):
