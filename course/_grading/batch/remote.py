@@ -9,6 +9,12 @@ the sandbox and returns the plain numbers or arrays that come back (decoded stri
 this process; no learner code ever runs here, and no learner ``__eq__``, ``__float__`` or
 ``__array__`` can: what comes back is already a float, an ndarray or an ``Opaque``.
 
+What the checker hands the learner's function crosses as plain data too: its own functions
+as callback ids (the sandbox calls them back; ``_called_back`` runs them here on checked
+plain arguments, at most ``MAX_CALLBACKS`` times per exercise, inside its time limit), the
+course's public objects as their state (``objects``), and what the call changed in its
+arguments comes back and is written into the checker's own (``mutation``).
+
 When a call runs past its time limit or the answer kills its own process, the session
 records why and unwinds the checker (``course._grading.guards._Timeout``); the grader turns
 that into the exercise's verdict and starts a fresh server for the next exercise.

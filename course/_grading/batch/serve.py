@@ -5,10 +5,20 @@ sandbox) and answers the grader's requests, one JSON line each way::
 
     → {"id": 7, "op": "call", "name": "dO_dw1", "args": [...], "kwargs": {...},
        "forbidden": ["course.nn.networks.DiamondNet.gradient", ...]}
-    ← {"id": 7, "ok": <plain value>, "mutated": {...}, "printed": "...", "refused": [...]}
-    ← {"id": 7, "raised": {"type": "ValueError", "message": "...", "where": "..."}, ...}
+    ← {"id": 7, "ok": <plain value>, "after": {...}, "printed": "...", "refused": [...]}
+    ← {"id": 7, "raised": {"type": "ValueError", "message": "...", "where": "...",
+                           "shape": <the failing frame's facts, for a shape error>}, ...}
 
-Values are plain data (``course._grading.batch.wire``). While a call runs, the course's
+``"op": "drive"`` runs a public driver (``course._grading.drivers``) with the answer
+instead of calling it. Values are plain data (``course._grading.batch.wire``), plus, from
+the grader: ``{"cb": id}`` — a function of the grader's, rebuilt here as a stub that calls it
+back — and ``{"obj": kind, "state": ...}`` — a public object (``objects``). While a call
+runs, the stub's calls go the other way on the same channel and wait for the answer::
+
+    ← {"callback": id, "cid": 3, "args": [...], "kwargs": {...}}     (the learner called it)
+    → {"cid": 3, "ok": <plain value>}                                 (the grader's answer)
+
+``"after"`` is the arguments' state after the call (``mutation``). While a call runs, the course's
 public functions the exercise forbids (``DiamondNet.gradient`` for a diamond derivative)
 have their code replaced by one that records the refusal and raises: reached directly,
 through a module attribute or a trampoline, the answer gets no value from them. This is
