@@ -148,7 +148,7 @@ def test_a_callback_flood_is_stopped_by_the_time_limit():
     record = grade("gradcheck.numerical_gradient", "numerical_gradient", FLOOD,
                    check_timeout=3.0)
     assert record["status"] == "failed" and record["mistake"] == "bad-answer:timeout"
-    assert record["seconds"] < 15
+    assert record["seconds"] < 40
 
 
 HANG = '''
@@ -163,7 +163,7 @@ def test_an_answer_that_hangs_after_a_callback_is_stopped():
     record = grade("chain.central_difference", "central_difference", HANG,
                    check_timeout=3.0)
     assert record["status"] == "failed" and record["mistake"] == "bad-answer:timeout"
-    assert record["seconds"] < 15
+    assert record["seconds"] < 40
 
 
 HUGE_ARGUMENT = '''
@@ -196,7 +196,7 @@ def minibatches(X, y, batch_size, rng):
 def test_huge_or_deep_values_from_the_sandbox_end_in_a_failed_verdict(eid, name, source):
     record = grade(eid, name, source, check_timeout=10.0)
     assert record["status"] == "failed", record
-    assert record["seconds"] < 30
+    assert record["seconds"] < 60
 
 
 OTHER_OBJECT = '''
