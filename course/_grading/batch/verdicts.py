@@ -59,7 +59,8 @@ def grade_with_values(ex, session: AnswerSession, options) -> dict:
     result = run_check(ex.id, answer, options, guarded=False)
     if session.failure is not None:
         kind, message = session.failure
-        mistake = {"timeout": "bad-answer:timeout", "crashed": "crashed-grader"}.get(
+        mistake = {"timeout": "bad-answer:timeout", "flood": "bad-answer:timeout",
+                   "crashed": "crashed-grader"}.get(
             kind, "not-plain-data")
         if kind == "objects":
             return {"status": "not graded", "summary": message}
