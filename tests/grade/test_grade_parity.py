@@ -141,25 +141,35 @@ ANSWERS = {
                      "    return {k: relative_error(analytic[k], numeric[k]) for k in PARAMS}",
     }),
     "backprop.backward": ("backward", {
-        "right": "def backward(net, I):\n"
+        "right": "def backward(net, I, y):\n"
                  "    f = net.forward(I)\n"
-                 "    dO = f['O'] * (1 - f['O'])\n"
+                 "    dO = (f['O'] - y) * f['O'] * (1 - f['O'])\n"
                  "    d2 = dO * net.w4 * f['h2'] * (1 - f['h2'])\n"
                  "    d3 = dO * net.w5 * f['h3'] * (1 - f['h3'])\n"
                  "    d1 = (d2 * net.w2 + d3 * net.w3) * f['h1'] * (1 - f['h1'])\n"
                  "    return {'w1': d1 * I, 'w2': d2 * f['h1'], 'w3': d3 * f['h1'],\n"
                  "            'w4': dO * f['h2'], 'w5': dO * f['h3'],\n"
                  "            'b1': d1, 'b2': d2, 'b3': d3, 'b4': dO}",
-        "no-I": "def backward(net, I):\n"
+        "no-I": "def backward(net, I, y):\n"
                 "    f = net.forward(I)\n"
-                "    dO = f['O'] * (1 - f['O'])\n"
+                "    dO = (f['O'] - y) * f['O'] * (1 - f['O'])\n"
                 "    d2 = dO * net.w4 * f['h2'] * (1 - f['h2'])\n"
                 "    d3 = dO * net.w5 * f['h3'] * (1 - f['h3'])\n"
                 "    d1 = (d2 * net.w2 + d3 * net.w3) * f['h1'] * (1 - f['h1'])\n"
                 "    return {'w1': d1, 'w2': d2 * f['h1'], 'w3': d3 * f['h1'],\n"
                 "            'w4': dO * f['h2'], 'w5': dO * f['h3'],\n"
                 "            'b1': d1, 'b2': d2, 'b3': d3, 'b4': dO}",
-        "uses-switched-off": "def backward(net, I):\n    return net.gradient(I)",
+        "no-loss-factor": "def backward(net, I, y):\n"
+                          "    f = net.forward(I)\n"
+                          "    dO = f['O'] * (1 - f['O'])\n"
+                          "    d2 = dO * net.w4 * f['h2'] * (1 - f['h2'])\n"
+                          "    d3 = dO * net.w5 * f['h3'] * (1 - f['h3'])\n"
+                          "    d1 = (d2 * net.w2 + d3 * net.w3) * f['h1'] * (1 - f['h1'])\n"
+                          "    return {'w1': d1 * I, 'w2': d2 * f['h1'], 'w3': d3 * f['h1'],\n"
+                          "            'w4': dO * f['h2'], 'w5': dO * f['h3'],\n"
+                          "            'b1': d1, 'b2': d2, 'b3': d3, 'b4': dO}",
+        "no-target": "def backward(net, I):\n    return {}",
+        "uses-switched-off": "def backward(net, I, y):\n    return net.gradient(I)",
     }),
     "sgd.sgd_step": ("sgd_step", {
         "right": "pass",
