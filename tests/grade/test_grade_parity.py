@@ -39,6 +39,13 @@ def numerical_gradient(f, params, eps=1e-6):
         grads[name] = (f_plus - f_minus) / (2 * eps)
     return grads
 
+def check_loss(backward, net, I, y):
+    analytic = backward(net, I, y)
+    def L(**params):
+        return 0.5 * (DiamondNet(**params).output(I) - y) ** 2
+    numeric = numerical_gradient(L, net.params)
+    return {k: relative_error(analytic[k], numeric[k]) for k in PARAMS}
+
 def softmax(Z):
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
     return E / E.sum(axis=1, keepdims=True)
@@ -111,19 +118,17 @@ ANSWERS = {
                  "    for _ in range(3):\n"
                  "        params = {k: rng.uniform(-1.5, 1.5) for k in PARAMS}\n"
                  "        I = rng.choice([-1, 1]) * rng.uniform(0.5, 2.0)\n"
-                 "        numeric = numerical_gradient(O_at(I), params)\n"
-                 "        analytic = gradient(DiamondNet(**params), I)\n"
-                 "        errors = {k: relative_error(analytic[k], numeric[k]) for k in PARAMS}\n"
+                 "        y = rng.uniform(0, 1)\n"
+                 "        errors = check_loss(gradient, DiamondNet(**params), I, y)\n"
                  "        worst = max(errors, key=errors.get)\n"
                  "        if errors[worst] > 1e-4:\n            return worst\n"
                  "    return None",
         "worked-example-only": "def find_bug(gradient):\n"
-                 "    net = DiamondNet()\n"
-                 "    numeric = numerical_gradient(O_at(1.0), net.params)\n"
-                 "    analytic = gradient(net, 1.0)\n"
-                 "    errors = {k: relative_error(analytic[k], numeric[k]) for k in PARAMS}\n"
+                 "    errors = check_loss(gradient, DiamondNet(), 1.0, 0.0)\n"
                  "    worst = max(errors, key=errors.get)\n"
                  "    return worst if errors[worst] > 1e-4 else None",
+        "old-signature": "def find_bug(gradient):\n"
+                         "    return 'w4' if gradient(DiamondNet(), 1.0) else None",
         "always-w4": "def find_bug(gradient):\n    return 'w4'",
         "stub-helper": "def helper():\n    raise NotImplementedError\n"
                        "def find_bug(gradient):\n    return helper()",
