@@ -39,10 +39,14 @@ class NotAttempted(Exception):
 
 
 def _raising_stub(err: BaseException, checked) -> str:
-    """The learner function that raised ``err``, when it is not ``checked`` itself."""
+    """The learner function that raised ``err``, when it is not ``checked`` itself (for an
+    error raised in the grading sandbox, the name it reported)."""
     frames = [f for f in traceback.extract_tb(err.__traceback__)
               if not in_package(f.filename)]
     name = frames[-1].name if frames else ""
+    remote = getattr(err, "learner_stub", None)
+    if isinstance(remote, str):
+        name = remote
     return "" if name in ("", "<module>", getattr(checked, "__name__", "")) else name
 
 

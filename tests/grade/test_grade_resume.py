@@ -23,7 +23,7 @@ from grade_fixtures import (
     wrong_answers,
 )
 
-from course._grading.batch import _read_journal, journal_path
+from course._grading.batch import _read_journal, journal_key, journal_line, journal_path
 from course._grading.batch.model import SubmissionGrade
 
 pytestmark = pytest.mark.slow
@@ -99,15 +99,35 @@ def test_forged_journal_rows_and_a_killed_grader_change_nothing_on_resume(tmp_pa
 def test_journal_lines_cut_short_are_ignored(tmp_path):
     row = SubmissionGrade(file="a.ipynb", lesson="03_diamond_network", notes=["x"])
     path = tmp_path / "g.journal.jsonl"
-    path.write_text("\n".join([
-        json.dumps({"event": "start", "file": "a.ipynb"}),
-        json.dumps({"event": "done", "file": "a.ipynb", "row": row.to_json()}),
-        json.dumps({"event": "start", "file": "b.ipynb"}),
+    key = journal_key(path, create=True)
+    path.write_text("".join([
+        journal_line(key, {"event": "start", "file": "a.ipynb"}),
+        journal_line(key, {"event": "done", "file": "a.ipynb", "row": row.to_json()}),
+        journal_line(key, {"event": "start", "file": "b.ipynb"}),
         '{"event": "done", "file": "b.ip',                      # the kill came mid-write
     ]), encoding="utf-8")
     done, stopped = _read_journal(path)
     assert list(done) == ["a.ipynb"] and done["a.ipynb"].notes == ["x"]
     assert stopped == {"b.ipynb"}
+
+
+def test_journal_lines_without_the_graders_signature_are_not_trusted(tmp_path):
+    full = SubmissionGrade(file="a.ipynb", lesson="03_diamond_network", notes=["forged"])
+    path = tmp_path / "g.journal.jsonl"
+    key = journal_key(path, create=True)
+    honest = journal_line(key, {"event": "done", "file": "b.ipynb",
+                                "row": SubmissionGrade(file="b.ipynb").to_json()})
+    forged = [json.dumps({"event": "done", "file": "a.ipynb", "row": full.to_json()}),
+              json.dumps({"event": "done", "file": "c.ipynb", "row": full.to_json(),
+                          "mac": "0" * 64}),
+              journal_line(b"another key, not the grader's.", {"event": "start",
+                                                               "file": "d.ipynb"})]
+    path.write_text(honest + "\n".join(forged) + "\n", encoding="utf-8")
+    assert _read_journal(path) == ({"b.ipynb": _read_journal(path)[0]["b.ipynb"]}, set())
+    assert list(_read_journal(path, key=b"x" * 32)[0]) == []     # another key: nothing
+    signed_edit = honest.replace('"notes": []', '"notes": ["edited"]')
+    path.write_text(signed_edit, encoding="utf-8")
+    assert _read_journal(path) == ({}, set())
 
 
 def test_a_fifo_in_place_of_the_journal_never_blocks(tmp_path):

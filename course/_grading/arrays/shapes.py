@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["explain_shape_error", "failing_frame"]
+__all__ = ["explain_shape_error", "failing_frame", "frame_facts", "checked_facts"]
 
 #: not the learner's code: the course package (from ``course.__file__``), numpy, the standard
 #: library and installed packages
@@ -86,25 +86,27 @@ def _span(frame, lasti):
         return None
 
 
+def _value_shape(value):
+    kind = type(value)                          # type(), not isinstance: no learner __class__
+    if issubclass(kind, np.ndarray):
+        return tuple(np.ndarray.shape.__get__(value))   # the base class's, not a subclass's
+    if issubclass(kind, (int, float, np.number)) and kind is not bool:
+        return ()
+    return None
+
+
 class _Shapes:
-    """Shapes of expressions from a frame's locals, never calling learner code."""
+    """Shapes of expressions from the shapes of the names in them (``known``: name ->
+    shape, read from a frame's locals without calling learner code)."""
 
-    def __init__(self, frame):
-        self.names = {**frame.f_globals, **frame.f_locals}
-
-    def value_shape(self, value):
-        kind = type(value)                      # type(), not isinstance: no learner __class__
-        if issubclass(kind, np.ndarray):
-            return np.ndarray.shape.__get__(value)      # the base class's, not a subclass's
-        if issubclass(kind, (int, float, np.number)) and kind is not bool:
-            return ()
-        return None
+    def __init__(self, known: dict):
+        self.known = known
 
     def __call__(self, node):
         if isinstance(node, ast.Constant):
             return () if isinstance(node.value, (int, float)) else None
         if isinstance(node, ast.Name):
-            return self.value_shape(self.names.get(node.id))
+            return self.known.get(node.id)
         if isinstance(node, ast.Attribute) and node.attr == "T":
             inner = self(node.value)
             return None if inner is None else inner[::-1]
@@ -369,22 +371,67 @@ def _op_name(call) -> str:
     return getattr(call.func, "attr", getattr(call.func, "id", ""))
 
 
+def frame_facts(exc: BaseException) -> dict | None:
+    """What the learner's failing frame says, as plain data: its source, the failing line
+    and instruction span, the function's name and the shapes of the names in the source
+    (arrays and numbers only) — or None. Read where the error happened (in the grading
+    sandbox, too), explained by ``explain_shape_error`` wherever the answer key is."""
+    found = failing_frame(exc)
+    if found is None:
+        return None
+    frame, lasti, lineno = found
+    tree, lines = _source_tree(frame)
+    if tree is None:
+        return None
+    names = {**frame.f_globals, **frame.f_locals}
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    shapes = {name: _value_shape(names[name]) for name in used if name in names}
+    span = _span(frame, lasti)
+    return {"source": "".join(lines), "lineno": lineno, "name": frame.f_code.co_name,
+            "span": list(span) if span is not None and None not in span else None,
+            "shapes": {k: list(v) for k, v in shapes.items() if v is not None}}
+
+
+def checked_facts(data) -> dict | None:
+    """``frame_facts`` from another process, if they are what it writes (else None)."""
+    try:
+        facts = {"source": str(data["source"])[:_MAX_SOURCE], "lineno": int(data["lineno"]),
+                 "name": str(data["name"])[:100], "span": None, "shapes": {}}
+        if data.get("span") is not None:
+            facts["span"] = [int(x) for x in data["span"]][:4]
+        for name, shape in dict(data["shapes"]).items():
+            if isinstance(name, str) and isinstance(shape, list) and len(shape) <= 32 \
+                    and all(type(d) is int and 0 <= d for d in shape):
+                facts["shapes"][name[:100]] = tuple(shape)
+            if len(facts["shapes"]) > 10_000:
+                break
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return facts if facts["span"] is None or len(facts["span"]) == 4 else None
+
+
+_MAX_SOURCE = 200_000
+
+
 def explain_shape_error(exc: BaseException, expected_shape) -> str | None:
     """The learner-facing sentence for a numpy shape error, or None if it cannot be read.
 
     ``expected_shape(("name", "dW2"))`` or ``expected_shape(("return", 1))`` gives the shape
     the result must have, the name to call it by and the reference's line for it
-    (``((4, 2), "dW2", "dW2 = A1.T @ delta2")``, the line may be ``""``), or None.
+    (``((4, 2), "dW2", "dW2 = A1.T @ delta2")``, the line may be ``""``), or None. An error
+    raised in the grading sandbox brings its frame's facts along (``shape_facts``).
     """
-    found = failing_frame(exc)
-    if found is None:
+    facts = getattr(exc, "shape_facts", None)
+    facts = facts if isinstance(facts, dict) else frame_facts(exc)
+    if facts is None:
         return None
-    frame, lasti, lineno = found
-    tree, _lines = _source_tree(frame)
-    if tree is None:
+    try:
+        tree = ast.parse(facts["source"])
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    shapes = _Shapes(frame)
-    node = _failing_node(tree, _span(frame, lasti), lineno, shapes)
+    shapes = _Shapes({k: tuple(v) for k, v in facts["shapes"].items()})
+    span = tuple(facts["span"]) if facts["span"] else None
+    node = _failing_node(tree, span, facts["lineno"], shapes)
     described = _describe(node, shapes) if node is not None else None
     if described is None:
         return None
@@ -394,7 +441,7 @@ def explain_shape_error(exc: BaseException, expected_shape) -> str | None:
         text += f": the inner sizes {a[-1] if a else '-'} and {inner} differ"
     else:
         text += ", which numpy cannot broadcast (equal sizes, or 1, axis by axis)"
-    where = f" (numpy refused it in {frame.f_code.co_name}, line {node.lineno})"
+    where = f" (numpy refused it in {facts['name']}, line {node.lineno})"
     upstream = _made_wrong(tree, node, shapes, expected_shape)
     if upstream:
         return f"{upstream} Then {text}.{where}"

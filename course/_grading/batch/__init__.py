@@ -96,16 +96,65 @@ def _open_regular(path: Path, flags: int) -> int:
     return fd
 
 
-def _read_journal(path: Path) -> tuple[dict, set]:
+def journal_key(journal: Path, create: bool = False) -> bytes | None:
+    """The key that signs ``journal``'s lines: kept in the grader's own cache folder
+    (``~/.cache/course-grade/keys``, readable by its user only), never beside the journal
+    and never in a sandbox. ``create`` makes a new one (a run that starts over)."""
+    import hashlib
+    import os
+    import secrets
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = cache / "course-grade" / "keys"
+    name = hashlib.sha256(str(Path(journal).resolve()).encode()).hexdigest()[:40]
+    path = folder / name
+    try:
+        if create:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            key = secrets.token_bytes(32)
+            fd = _open_regular(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(key)
+            return key
+        with os.fdopen(_open_regular(path, os.O_RDONLY), "rb") as fh:
+            key = fh.read(64)
+        return key if len(key) == 32 else None
+    except OSError:
+        return None
+
+
+def _mac(key: bytes, entry: dict) -> str:
+    import hashlib
+    import hmac
+    import json
+
+    body = json.dumps(entry, ensure_ascii=False, sort_keys=True)
+    return hmac.new(key, body.encode("utf-8", "backslashreplace"), hashlib.sha256).hexdigest()
+
+
+def journal_line(key: bytes, entry: dict) -> str:
+    """One signed line of the journal."""
+    import json
+
+    return json.dumps({**entry, "mac": _mac(key, entry)}, ensure_ascii=False) + "\n"
+
+
+def _read_journal(path: Path, key: bytes | None = None) -> tuple[dict, set]:
     """``(rows finished, names started but never finished)`` of an interrupted run.
 
-    Only this grader writes the journal (no sandbox can see it); it is read without
-    blocking, only when it is a regular file, and at most ``_MAX_JOURNAL`` bytes.
+    Only this grader writes the journal (no sandbox can see it), and it signs every line
+    (``journal_key``): a line without its signature — or all of them, when the key is gone
+    — is not trusted. It is read without blocking, only when it is a regular file, and at
+    most ``_MAX_JOURNAL`` bytes.
     """
+    import hmac
     import json
     import os
 
     done, started = {}, set()
+    key = key or journal_key(path)
+    if key is None:
+        return done, started
     try:
         fd = _open_regular(path, os.O_RDONLY)
     except OSError:
@@ -115,6 +164,9 @@ def _read_journal(path: Path) -> tuple[dict, set]:
     for line in lines:
         try:
             event = json.loads(line)
+            mac = event.pop("mac")
+            if not (isinstance(mac, str) and hmac.compare_digest(mac, _mac(key, event))):
+                continue                  # not a line this grader wrote
             name = str(event["file"])
             if event["event"] == "start":
                 started.add(name)
@@ -138,7 +190,6 @@ def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
     course._grading.batch.collect.UsageError
         Nothing to grade, or a path does not exist.
     """
-    import json
     import os
 
     from course._grading.batch.collect import find_submissions
@@ -150,13 +201,18 @@ def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
     names = [str(p) for p in found]
     journal = journal_path(out)
     kept, stopped_in = _read_journal(journal) if resume else ({}, set())
+    key = (journal_key(journal) if resume else None) or journal_key(journal, create=True)
+    if key is None:
+        import secrets
+
+        key = secrets.token_bytes(32)         # no cache folder: this run's rows only
     for name in stopped_in:
         kept[name] = SubmissionGrade(file=name, notes=[
             "grading stopped while this notebook ran (did it kill the grader?); on --resume "
             "it was not run again: not graded"])
     todo = [(p, n) for p, n in zip(found, names) if n not in kept]
     journal.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if resume else os.O_TRUNC)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if resume and kept else os.O_TRUNC)
     with os.fdopen(_open_regular(journal, flags), "w", encoding="utf-8",
                    errors="backslashreplace") as fh:
 
@@ -164,7 +220,7 @@ def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
             entry = {"event": event, "file": name}
             if row is not None:
                 entry["row"] = row.to_json()
-            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            fh.write(journal_line(key, entry))
             fh.flush()
             os.fsync(fh.fileno())
 
@@ -174,7 +230,17 @@ def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
     rows = [by_name[n] for n in names]
     write_outputs(rows, out, options, elapsed=time.monotonic() - start)
     journal.unlink(missing_ok=True)
+    _forget_key(journal)
     return rows
+
+
+def _forget_key(journal: Path) -> None:
+    import hashlib
+    import os
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    name = hashlib.sha256(str(Path(journal).resolve()).encode()).hexdigest()[:40]
+    (cache / "course-grade" / "keys" / name).unlink(missing_ok=True)
 
 
 def _check_usage(args) -> str | None:

@@ -101,12 +101,40 @@ def _kill_group(pgid: int | None) -> None:
             pass
 
 
-def _run_once(nb, skip, names, answers_file, kernel_dir, options, deadline, env):
-    """One fresh kernel; returns ``(bad_cell_or_None, why, execution_details)``."""
+#: what nbclient adds to a kernel's command line (no history file in the kernel's HOME)
+_KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
+
+
+def prestart_kernel(kernel_dir: Path, env: dict):
+    """A fresh kernel started now — before the notebook arrives, so its start-up overlaps
+    the grader's other work — for the first run of this sandbox's one notebook."""
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient.util import run_sync
+
+    kernel_dir.mkdir(exist_ok=True)
+    km = AsyncKernelManager(kernel_name="python3")
+    run_sync(km.start_kernel)(extra_arguments=list(_KERNEL_ARGUMENTS), env=env,
+                              cwd=str(kernel_dir), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    return km
+
+
+def _alive(km) -> bool:
+    from nbclient.util import run_sync
+
+    try:
+        return bool(run_sync(km.is_alive)())
+    except Exception:                        # noqa: BLE001 - then it is not usable
+        return False
+
+
+def _run_once(nb, skip, names, answers_file, kernel_dir, options, deadline, env, km=None):
+    """One fresh kernel (``km`` when one was started already); returns
+    ``(bad_cell_or_None, why, execution_details)``."""
     run_nb = copy.deepcopy(nb)
     run_nb.cells.append(_code_cell(extraction_source(names, str(answers_file))))
     extract_index = len(run_nb.cells) - 1
-    client = _GradingClient(run_nb, timeout=max(1, int(round(options.timeout))),
+    client = _GradingClient(run_nb, km=km, timeout=max(1, int(round(options.timeout))),
                             interrupt_on_timeout=True, allow_errors=True, kernel_name="python3",
                             shutdown_kernel="immediate", startup_timeout=60,
                             resources={"metadata": {"path": str(kernel_dir)}})
@@ -123,7 +151,7 @@ def _run_once(nb, skip, names, answers_file, kernel_dir, options, deadline, env)
     try:
         watchdog.start()
         with client.setup_kernel(env=env, cwd=str(kernel_dir), stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL):
+                                 stderr=subprocess.DEVNULL, cleanup_kc=True):
             state["pgid"] = _kernel_group(client)
             for index, cell in enumerate(run_nb.cells):
                 if cell.cell_type != "code" or index in skip:
@@ -164,7 +192,7 @@ def _code_cell(source: str):
 
 
 def execute_submission(nb, names, workdir: Path, options, deadline: float,
-                       env: dict) -> Execution:
+                       env: dict, km=None) -> Execution:
     """Run ``nb`` in fresh kernels until its cells and the extraction cell have run.
 
     Parameters
@@ -180,15 +208,20 @@ def execute_submission(nb, names, workdir: Path, options, deadline: float,
         ``time.monotonic()`` value at which everything stops.
     env : dict
         The kernel's environment.
+    km : AsyncKernelManager, optional
+        A kernel already started for this notebook (``prestart_kernel``): the first run's.
     """
     kernel_dir = workdir / "kernel"
     kernel_dir.mkdir(exist_ok=True)
+    if km is not None and not _alive(km):
+        km = None                            # the kernel started ahead died: a fresh one
     execution = Execution(answers_file=workdir / "answers.json")
     skip: dict[int, str] = {}
     for attempt in range(options.max_restarts + 1):
         execution.answers_file.unlink(missing_ok=True)
         bad, why, state, extract_index = _run_once(
-            nb, skip, names, execution.answers_file, kernel_dir, options, deadline, env)
+            nb, skip, names, execution.answers_file, kernel_dir, options, deadline, env,
+            km=km if attempt == 0 else None)
         execution.cell_errors = state["errors"]
         timed_out = [i for i in state["timed_out"] if i != extract_index]
         if state["out_of_time"]:

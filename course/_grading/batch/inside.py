@@ -13,12 +13,11 @@ Modes (each reads one JSON job line on stdin first):
 ``serve``
     The *answer server*: load the answers, print what each one is (a function and its
     signature, a formula string, a number...), then answer ``call`` requests: call the
-    learner's function with plain arguments, send back plain results (or the exception's
-    name and message). The course's public functions an exercise forbids are disabled
+    learner's function (or a public driver with the learner's object) with plain
+    arguments, send back plain results (or the exception's name and message); the grader's
+    functions it hands over are called back over the same channel. The course's public
+    functions an exercise forbids are disabled
     while its calls run (``refusals``).
-``check``
-    The *sandboxed checker* (the real ``course``, with answer keys, mounted read-only): for
-    exercises whose answers are objects, run the check here and print the verdict.
 """
 
 from __future__ import annotations
@@ -62,7 +61,11 @@ def _say(message: dict) -> None:
     sys.stdout.buffer.flush()
 
 
-def _execute(job: dict) -> None:
+def _kernel_env() -> dict:
+    return {**os.environ, "COURSE_GRADING": "1"}
+
+
+def _execute(job: dict, km=None) -> None:
     import time
     from pathlib import Path
 
@@ -74,9 +77,9 @@ def _execute(job: dict) -> None:
     nb = nbformat.from_dict(job["notebook"])
     options = GradingOptions(timeout=float(job["timeout"]), budget=float(job["budget"]),
                              max_restarts=int(job["max_restarts"]))
-    env = {**os.environ, "COURSE_GRADING": "1"}
     execution = execute_submission(nb, list(job["names"]), Path(_BOX[0]), options,
-                                   time.monotonic() + float(job["seconds"]), env)
+                                   time.monotonic() + float(job["seconds"]), _kernel_env(),
+                                   km=km)
     _say({"notes": execution.notes, "cell_errors": execution.cell_errors,
           "completed": execution.completed, "out_of_time": execution.out_of_time,
           "answers": execution.answers_file.exists()})
@@ -89,6 +92,8 @@ def _load_answers() -> dict:
 
     import cloudpickle
 
+    from course._grading.batch.extract import SOURCES, refile
+
     try:                 # never block on a FIFO the notebook put there; at most 256 MB
         fd = os.open(_answers_file(), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
         with os.fdopen(fd, "rb") as fh:
@@ -97,7 +102,11 @@ def _load_answers() -> dict:
             raw = json.loads(fh.read(256 * 1024 ** 2))
     except (OSError, ValueError):
         return {}
-    answers = {}
+    answers, sources = {}, {}
+    if isinstance(raw, dict):
+        sources = raw.pop(SOURCES, None)
+        sources = sources if isinstance(sources, dict) else {}
+        _remember_sources(sources.get("cells"))
     for name, entry in raw.items() if isinstance(raw, dict) else ():
         if entry.get("missing"):
             answers[name] = ("missing", "")
@@ -106,9 +115,19 @@ def _load_answers() -> dict:
         else:
             try:
                 answers[name] = ("ok", cloudpickle.loads(base64.b64decode(entry["pickle"])))
+                refile(answers[name][1], sources.get("codes"))
             except BaseException as err:  # noqa: BLE001 - anything the answer's pickle does
                 answers[name] = ("error", f"it could not be rebuilt ({type(err).__name__})")
     return answers
+
+
+def _remember_sources(sources) -> None:
+    """The notebook's cells, so that the answers' tracebacks show the learner's lines."""
+    import linecache
+
+    for filename, text in sources.items() if isinstance(sources, dict) else ():
+        if isinstance(filename, str) and isinstance(text, str):
+            linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
 
 
 def _serve(job: dict) -> None:
@@ -117,36 +136,51 @@ def _serve(job: dict) -> None:
     AnswerServer(_load_answers(), _say).run(sys.stdin.buffer)
 
 
-def _check(job: dict) -> None:
-    from course._grading.batch.serve import check_in_sandbox
-
-    answers = _load_answers()
-    for item in job["exercises"]:
-        _say({"start": item["id"]})
-        _say({"verdict": item["id"], **check_in_sandbox(item, answers, job)})
-
-
-def _prepare(mode: str) -> None:
-    """Imports done before the job arrives (the grader starts this process early)."""
+def _prepare(mode: str, box: str | None):
+    """Work done before the job arrives (the grader starts this process early, even while
+    the previous submission is graded): imports, and for ``execute`` the notebook's first
+    kernel, in this sandbox's own box. What ``execute`` returns is that kernel."""
     import numpy  # noqa: F401
 
-    if mode in ("serve", "check"):
+    if mode == "serve":
         import cloudpickle  # noqa: F401
 
         import course._grading.batch.serve  # noqa: F401
-    if mode == "check":
-        from course._grading.registry import all_exercises
+        import course._grading.drivers.autograd  # noqa: F401
+    if mode == "execute":
+        # nbformat imports jsonschema, whose optional IRI format check builds a grammar at
+        # import (rfc3987_syntax: seconds of CPU per submission); notebooks need no IRI check
+        sys.modules.setdefault("rfc3987_syntax", None)
+        import nbformat  # noqa: F401
 
-        all_exercises()
+        from course._grading.batch.execute import prestart_kernel
+        if box is not None:
+            from pathlib import Path
+
+            try:
+                return prestart_kernel(Path(box) / "kernel", _kernel_env())
+            except Exception:             # noqa: BLE001 - the first run starts its own
+                return None
+    return None
 
 
 def main(argv=None) -> int:
-    mode = (argv or sys.argv[1:] or [""])[0]
-    _prepare(mode)
+    args = list(argv or sys.argv[1:] or [""])
+    mode = args[0]
+    # ``MODE [CPU_SECONDS BOX]``: the limits hold from the start (a kernel started before
+    # the job arrives inherits them), the box is where that kernel runs
+    early = len(args) >= 3
+    if early:
+        _BOX[0] = args[2]
+        set_limits(float(args[1]))
+    km = _prepare(mode, args[2] if early else None)
     job = json.loads(sys.stdin.buffer.readline() or b"{}")
-    _BOX[0] = str(job.get("box", "/box"))
+    _BOX[0] = str(job.get("box", _BOX[0]))
     set_limits(float(job.get("cpu_seconds", 600)))
-    {"execute": _execute, "serve": _serve, "check": _check}[mode](job)
+    if mode == "execute":
+        _execute(job, km)
+    else:
+        _serve(job)
     return 0
 
 

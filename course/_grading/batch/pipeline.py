@@ -6,9 +6,9 @@ Per submission, in a private folder (its *box*) that only its own sandboxes see:
    kernels; its answers are copied out of the kernel into the box. The report it prints
    is read as plain data and only describes this submission.
 2. ``serve``: a second sandbox (started at the same time, so its imports overlap the
-   notebook's run) loads the answers; the checks of "values" exercises run here, in the
-   grader, calling the learner's functions over the channel (``remote``, ``verdicts``).
-3. ``check``: exercises whose answers are objects are checked in a sandboxed checker.
+   notebook's run) loads the answers; every check runs here, in the grader, with its
+   answer key, calling the learner's functions over the channel and answering the
+   callbacks of the functions it handed them (``remote``, ``verdicts``).
 
 ``grade_submission`` never raises: whatever happens the submission gets a row whose notes
 say why. Rows, the journal and every output file are written here, never in a sandbox.
@@ -28,7 +28,7 @@ from course._grading.batch.channel import ChannelClosed, ChannelTimeout, Sandbox
 from course._grading.batch.collect import lesson_exercises, read_submission
 from course._grading.batch.model import ExerciseGrade, GradingOptions, SubmissionGrade
 from course._grading.batch.remote import AnswerSession
-from course._grading.batch.verdicts import grade_in_checker, grade_with_values, uses_values
+from course._grading.batch.verdicts import grade_with_values
 from course._grading.guards import _Timeout
 
 __all__ = ["Batch", "grade_submission", "grade_all"]
@@ -37,7 +37,8 @@ _GRACE = 20.0           # seconds the execution sandbox gets past the budget to 
 
 
 class Batch:
-    """What the submissions of one run share: the options and the public course copy."""
+    """What the submissions of one run share: the options and the public course copy —
+    and the sandboxes started ahead for the submissions next in line (``prepare``)."""
 
     def __init__(self, options: GradingOptions):
         from course._grading.batch.sandbox import public_course
@@ -49,17 +50,21 @@ class Batch:
         self.public = public_course(self.root) if options.sandbox else None
         #: called after each submission (jobs == 1); unused with the sandbox
         self.between: Callable[[], int] | None = None
+        self._ahead: dict[int, Prepared | None] = {}     # None: being started
+        self._taken: set[int] = set()
+        self._closed = False
 
     def command(self, box: Path, mode: str) -> list[str]:
-        """``python -m course._grading.batch.inside MODE`` for ``box``, sandboxed."""
-        argv = [sys.executable, "-I", "-B", "-m", "course._grading.batch.inside", mode]
+        """``python -m course._grading.batch.inside MODE CPU BOX`` for ``box``, sandboxed."""
+        cpu = self.options.total_budget * 2 if mode == "execute" else \
+            _MAX_EXERCISES * (self.options.check_timeout + 5)
+        argv = [sys.executable, "-I", "-B", "-m", "course._grading.batch.inside", mode,
+                f"{cpu:g}", self.box_path(box)]
         if not self.options.sandbox:
             return argv
         from course._grading.batch.sandbox import Sandbox
 
-        keys = mode == "check"
-        return Sandbox(box, public=None if keys else self.public,
-                       writable_box=mode == "execute").command(argv)
+        return Sandbox(box, public=self.public, writable_box=mode == "execute").command(argv)
 
     def box_path(self, box: Path) -> str:
         """The box as the sandboxed process sees it."""
@@ -67,8 +72,80 @@ class Batch:
 
         return BOX if self.options.sandbox else str(box)
 
+    def prepare(self) -> Prepared:
+        """A new box and its two sandboxes, started now: the notebook's (which starts its
+        first kernel at once) and the answer server (which imports)."""
+        tmp = tempfile.TemporaryDirectory(prefix="box-", dir=self.root)
+        box = Path(tmp.name)
+        box.chmod(0o700)
+        prepared = Prepared(tmp, box)
+        try:
+            prepared.execute = SandboxProcess(self.command(box, "execute"), cwd=str(box))
+            prepared.session = AnswerSession(self.command(box, "serve"),
+                                             {"box": self.box_path(box)})
+            prepared.session.launch()
+        except BaseException:
+            prepared.close()
+            raise
+        return prepared
+
+    def ahead(self, index: int) -> None:
+        """Start the sandboxes of submission ``index`` now, while others are graded (with
+        the sandbox only: without it, ``between`` ends every process between submissions)."""
+        if not self.options.sandbox or self.between is not None:
+            return
+        with self.lock:
+            if self._closed or index in self._ahead:
+                return
+            self._ahead[index] = None                      # claimed
+        try:
+            prepared = self.prepare()
+        except OSError:
+            prepared = None
+        with self.lock:
+            if self._closed or prepared is None or index in self._taken:
+                self._ahead.pop(index, None)
+            else:
+                self._ahead[index] = prepared
+                return
+        if prepared is not None:
+            prepared.close()
+
+    def take(self, index: int) -> Prepared | None:
+        """The sandboxes started ahead for submission ``index``, if any."""
+        with self.lock:
+            self._taken.add(index)
+            return self._ahead.pop(index, None)
+
     def close(self) -> None:
+        with self.lock:
+            self._closed = True
+            left, self._ahead = [p for p in self._ahead.values() if p], {}
+        for prepared in left:
+            prepared.close()
         self._tmp.cleanup()
+
+
+#: an upper bound on one lesson's exercises, for the answer server's early CPU limit
+_MAX_EXERCISES = 40
+
+
+class Prepared:
+    """One submission's box and the two sandboxes started for it."""
+
+    def __init__(self, tmp, box: Path):
+        self.tmp, self.box = tmp, box
+        self.execute: SandboxProcess | None = None
+        self.session: AnswerSession | None = None
+
+    def close(self) -> None:
+        """Kill both sandboxes (and all in them), then remove the box. Idempotent."""
+        execute, session, self.execute, self.session = self.execute, self.session, None, None
+        if execute is not None:
+            execute.close()
+        if session is not None:
+            session.close()
+        self.tmp.cleanup()
 
 
 def _strings(value, limit: int = 50, size: int = 500) -> list[str]:
@@ -85,14 +162,15 @@ def _cell_errors(value) -> list[dict]:
     return out
 
 
-def _execute(row: SubmissionGrade, sub, names, box: Path, batch: Batch, deadline: float):
+def _execute(row: SubmissionGrade, sub, names, prepared: Prepared, batch: Batch,
+             deadline: float):
     """Run the notebook in its sandbox; whether its answers were copied out."""
     options = batch.options
     job = {"notebook": sub.nb, "names": names, "timeout": options.timeout,
            "budget": options.total_budget, "max_restarts": options.max_restarts,
-           "seconds": max(1.0, deadline - time.monotonic()), "box": batch.box_path(box),
-           "cpu_seconds": options.total_budget * 2}
-    process = SandboxProcess(batch.command(box, "execute"), cwd=str(box))
+           "seconds": max(1.0, deadline - time.monotonic()),
+           "box": batch.box_path(prepared.box), "cpu_seconds": options.total_budget * 2}
+    process = prepared.execute
     try:
         process.send(job)
         report = process.receive(deadline + _GRACE)
@@ -134,20 +212,15 @@ def _apply(row: SubmissionGrade, records: dict) -> None:
             row.notes.append(f"{grade.exercise_id}: {grade.summary}")
 
 
-def _check(exercises, box: Path, batch: Batch, session: AnswerSession) -> dict:
-    """A record for every exercise: values here, objects in the sandboxed checker."""
-    options = batch.options
-    records = {ex.id: grade_with_values(ex, session, options)
-               for ex in exercises if uses_values(ex)}
+def _check(exercises, batch: Batch, session: AnswerSession) -> dict:
+    """A record for every exercise, checked here with the answers in the sandbox."""
+    records = {ex.id: grade_with_values(ex, session, batch.options) for ex in exercises}
     session.close()
-    objects = [ex for ex in exercises if not uses_values(ex)]
-    if objects:
-        budget = len(objects) * (options.check_timeout + 5) + 60
-        records.update(grade_in_checker(objects, batch.command(box, "check"), options, budget))
     return records
 
 
-def _grade_into(row: SubmissionGrade, path: Path, batch: Batch) -> None:
+def _grade_into(row: SubmissionGrade, path: Path, batch: Batch,
+                prepared: Prepared | None) -> None:
     options = batch.options
     sub = read_submission(path, options.lesson)
     row.lesson = sub.lesson
@@ -159,32 +232,33 @@ def _grade_into(row: SubmissionGrade, path: Path, batch: Batch) -> None:
         return
     exercises = lesson_exercises(row.lesson)
     deadline = time.monotonic() + options.total_budget
-    with tempfile.TemporaryDirectory(prefix="box-", dir=batch.root) as tmp:
-        box = Path(tmp)
-        box.chmod(0o700)
-        session = AnswerSession(batch.command(box, "serve"),
-                                {"box": batch.box_path(box),
-                                 "cpu_seconds": len(exercises) * (options.check_timeout + 5)})
-        session.launch()                    # imports while the notebook runs
-        try:
-            names = [ex.answer_name for ex in exercises]
-            copied = _execute(row, sub, names, box, batch, deadline)
-            if not exercises:
-                row.notes.append(f"lesson {row.lesson} has no checked exercises to grade")
-            elif copied:
-                _apply(row, _check(exercises, box, batch, session))
-        finally:
-            session.close()
+    prepared = prepared or batch.prepare()
+    session = prepared.session          # (taken now: close() forgets it)
+    session.job["cpu_seconds"] = len(exercises) * (options.check_timeout + 5)
+    try:
+        names = [ex.answer_name for ex in exercises]
+        copied = _execute(row, sub, names, prepared, batch, deadline)
+        if not exercises:
+            row.notes.append(f"lesson {row.lesson} has no checked exercises to grade")
+        elif copied:
+            _apply(row, _check(exercises, batch, session))
+    finally:
+        prepared.close()
 
 
-def grade_submission(path: Path, batch: Batch, name: str | None = None) -> SubmissionGrade:
-    """Grade one notebook; never raises."""
+def grade_submission(path: Path, batch: Batch, name: str | None = None,
+                     prepared: Prepared | None = None) -> SubmissionGrade:
+    """Grade one notebook (in ``prepared``'s sandboxes when they were started ahead);
+    never raises."""
     start = time.monotonic()
     row = SubmissionGrade(file=name or str(path))
     try:
-        _grade_into(row, Path(path), batch)
+        _grade_into(row, Path(path), batch, prepared)
     except (Exception, SystemExit, _Timeout) as err:  # every submission gets a row
         row.notes.append(f"internal grader error: {type(err).__name__}: {err}")
+    finally:
+        if prepared is not None:
+            prepared.close()              # (a notebook of another lesson never used them)
     for grade in row.exercises:
         if not grade.has_verdict and not grade.summary:
             grade.summary = "not graded: " + (row.reason or "unknown reason")
@@ -217,19 +291,26 @@ def grade_all(paths, options: GradingOptions, jobs: int = 1, progress: bool = Tr
     rows: list[SubmissionGrade | None] = [None] * len(paths)
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool, \
+                ThreadPoolExecutor(max_workers=1) as pool_ahead, \
                 tqdm(total=len(paths), unit="notebook", desc="grading", disable=not progress,
                      dynamic_ncols=True) as bar:
-            def one(path, name):
+            def one(index, path, name):
                 if journal is not None:
                     with batch.lock:
                         journal("start", name, None)
-                row = grade_submission(path, batch, name)
+                prepared = batch.take(index)
+                if index + jobs < len(paths):
+                    # the submission that starts when a worker is free: its sandboxes and
+                    # first kernel start up while this one runs
+                    pool_ahead.submit(batch.ahead, index + jobs)
+                row = grade_submission(path, batch, name, prepared)
                 if journal is not None:
                     with batch.lock:
                         journal("done", name, row)
                 return row
 
-            futures = {pool.submit(one, p, n): i for i, (p, n) in enumerate(zip(paths, names))}
+            futures = {pool.submit(one, i, p, n): i
+                       for i, (p, n) in enumerate(zip(paths, names))}
             for future in as_completed(futures):
                 i = futures[future]
                 rows[i] = future.result()

@@ -19,9 +19,9 @@
 Limits (CPU seconds, address space, processes, open files, file size) are set by the
 command itself before any learner code runs (``course._grading.batch.inside``).
 
-With ``keys=True`` the real ``course`` package (with the answer keys) is mounted instead:
-that is the *sandboxed checker* of the exercises whose answers are objects (see
-``course._grading.batch.remote``), which still writes nothing and has no network.
+No sandbox of a submission ever sees the answer keys: every check runs in the grader
+(``course._grading.batch.verdicts``). (``check_works`` mounts the real package only to
+print ``1``.)
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class Sandbox:
         The submission's own folder on the grader's side, seen as ``/box`` inside.
     public : Path or None
         The public ``course`` copy (``public_course``); ``None`` mounts the real package
-        (the sandboxed checker, which needs the answer keys).
+        (only ``check_works`` does, to see that a sandbox starts).
     writable_box : bool
         Whether ``/box`` is writable (only while the notebook runs).
     """

@@ -72,8 +72,12 @@ def _flat(arr: np.ndarray) -> list:
     return arr.reshape(-1).tolist()
 
 
-def encode(value, depth: int = 0):
-    """JSON-ready plain data for ``value`` (run where the value lives: in the sandbox)."""
+def encode(value, depth: int = 0, extra=None):
+    """JSON-ready plain data for ``value`` (run where the value lives: in the sandbox).
+
+    ``extra(value, depth)``, when given, is asked first about a value that is not plain
+    data (a public object, a callable); it returns its JSON form or ``None``.
+    """
     if depth > _MAX_DEPTH:
         return {"object": "deeply nested value"}
     if value is None or isinstance(value, (bool, int, str)) and type(value) in (bool, int, str):
@@ -88,10 +92,14 @@ def encode(value, depth: int = 0):
     if isinstance(value, np.generic) and value.dtype.name in _DTYPES:
         return {"n": value.dtype.name, "data": _flat(np.asarray(value))}
     if type(value) in (list, tuple):
-        items = [encode(v, depth + 1) for v in list(value)[:MAX_ITEMS]]
+        items = [encode(v, depth + 1, extra) for v in list(value)[:MAX_ITEMS]]
         return {"l": items} if type(value) is list else {"t": items}
     if type(value) is dict and all(type(k) is str for k in value):
-        return {"d": [[k[:200], encode(v, depth + 1)] for k, v in value.items()]}
+        return {"d": [[k[:200], encode(v, depth + 1, extra)] for k, v in value.items()]}
+    if extra is not None:
+        special = extra(value, depth)
+        if special is not None:
+            return special
     return {"object": type(value).__qualname__ if isinstance(type(value).__qualname__, str)
             else "object"}
 
@@ -158,8 +166,12 @@ def _array(data: dict, budget: _Budget) -> np.ndarray:
     return np.array(values, dtype=dtype).reshape(shape)
 
 
-def decode(data, budget: _Budget | None = None, depth: int = 0):
-    """The plain value ``data`` stands for; ``WireError`` for anything else (trusted side)."""
+def decode(data, budget: _Budget | None = None, depth: int = 0, extra=None):
+    """The plain value ``data`` stands for; ``WireError`` for anything else (trusted side).
+
+    ``extra(tag, data, inner)``, when given, rebuilds a tag this module does not know (a
+    public object, a callback); ``inner(value)`` decodes a part of it with the same budget.
+    """
     budget = budget or _Budget()
     if depth > _MAX_DEPTH + 1:
         raise WireError("nested too deeply")
@@ -186,7 +198,7 @@ def decode(data, budget: _Budget | None = None, depth: int = 0):
         return np.dtype(data["n"]).type(_scalar(data["data"][0], np.dtype(data["n"]).kind))
     if tag in ("l", "t") and len(data) == 1 and isinstance(data[tag], list):
         budget.take(len(data[tag]))
-        items = [decode(v, budget, depth + 1) for v in data[tag]]
+        items = [decode(v, budget, depth + 1, extra) for v in data[tag]]
         return items if tag == "l" else tuple(items)
     if tag == "d" and len(data) == 1 and isinstance(data["d"], list):
         budget.take(len(data["d"]))
@@ -194,10 +206,12 @@ def decode(data, budget: _Budget | None = None, depth: int = 0):
         for pair in data["d"]:
             if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
                 raise WireError("a dict is a list of [name, value] pairs")
-            out[pair[0][:200]] = decode(pair[1], budget, depth + 1)
+            out[pair[0][:200]] = decode(pair[1], budget, depth + 1, extra)
         return out
     if tag == "object" and len(data) == 1 and isinstance(data["object"], str):
         return opaque(data["object"])
+    if extra is not None:
+        return extra(tag, data, lambda inner: decode(inner, budget, depth + 1, extra))
     raise WireError(f"unknown tag {str(tag)[:20]!r}")
 
 

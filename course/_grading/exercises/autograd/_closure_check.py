@@ -1,8 +1,9 @@
 """Checking a learner's ``_backward`` closure by running cases, and naming its mistake.
 
-Each case runs twice: through the learner's ``Value`` class (``run(cls, case)`` returns the
-inputs' gradients after ``out._backward()`` and the expected ones, or a problem found on the
-way) and, to name a wrong answer, through every ``ClosureMistake`` on plain nodes
+Each case runs through the learner's ``Value`` class (the public driver
+``closure_grads``: the inputs' gradients after ``out._backward()``, or a problem found on the
+way), and here on plain nodes: the right closure gives the expected gradients
+(``run(None, case)``) and, to name a wrong answer, every ``ClosureMistake``
 (``run(None, case, mistake.apply)``). The mistake whose gradients equal the learner's in
 every case is the one named.
 """
@@ -13,7 +14,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from course._grading.exercises.autograd.nodes import as_value_class
+from course._grading.drivers.autograd import closure_grads
 from course._grading.result import CheckResult
 
 __all__ = ["ClosureMistake", "grade_closure"]
@@ -34,16 +35,23 @@ class ClosureMistake:
     message: str
 
 
-def grade_closure(eid, answer, cases, run, mistakes, describe) -> CheckResult:
-    """Run every case with the learner's class; pass, or name what went wrong first."""
-    cls = as_value_class(answer, eid)
+def grade_closure(eid, answer, op, cases, run, mistakes, describe) -> CheckResult:
+    """Run every case with the learner's class (the driver ``closure_grads``, where the
+    class lives); pass, or name what went wrong first. ``run(None, case, apply)`` simulates
+    a closure on plain nodes."""
+    observed = closure_grads(answer, eid, op, [list(case) for case in cases])
     mine, truth = [], []
-    for case in cases:
-        got, expected_or_problem = run(cls, case)
-        if _is_problem(expected_or_problem):
-            return _problem_result(eid, expected_or_problem, describe(case))
+    for case, seen in zip(cases, observed):
+        if "problem" in seen:
+            return _problem_result(eid, tuple(seen["problem"]), describe(case))
+        expected = run(None, case)[0]
+        got = tuple(float(g) for g in seen["grads"])
+        if len(got) != len(expected):
+            raise ValueError("the driver's observation has the wrong length")
         mine.append(got)
-        truth.append(expected_or_problem)
+        truth.append(expected)
+    if len(mine) != len(cases):
+        raise ValueError("the driver observed fewer cases than it was given")
     agrees = [_same(mi, ti) for mi, ti in zip(mine, truth)]
     if all(agrees):
         return CheckResult(eid, True, n_cases=len(cases), summary=(

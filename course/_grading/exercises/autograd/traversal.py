@@ -25,47 +25,29 @@ node (depth-first pre-order fails whichever way it turns).
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
-from course._grading.exercises.autograd.graphs import (
+from course._grading.drivers.autograd import (
+    BACKWARD_GRAPHS,
+    DEEP,
     Ops,
-    build_chain,
-    build_diamond,
-    build_two_chains,
-    build_two_depths,
+    backward_runs,
+    build_deep,
     reference_backward,
     topological,
 )
-from course._grading.exercises.autograd.nodes import as_value_class
-from course._grading.guards import LearnerError, call_learner
+from course._grading.guards import LearnerError
 from course._grading.registry import Exercise, register
 from course._grading.result import CheckResult
 
-__all__ = ["GRAPHS", "MEANINGS"]
+__all__ = ["GRAPHS", "MEANINGS", "DEEP"]
 
 LESSON = "08_autograd_from_scratch"
-_RANDOM = {"w1": -0.9, "w2": 1.4, "w3": -0.6, "w4": 0.8, "w5": -1.7, "b1": 0.3, "b2": -0.5,
-           "b3": 0.9, "b4": -0.2}
-#: (description, builder)
-GRAPHS = (
-    ("tanh(x·w + b)·c (no shared nodes)", build_chain),
-    ("the diamond at the worked example", lambda ops: build_diamond(ops, 1.0)),
-    ("the diamond at I = -0.7 and random weights", lambda ops: build_diamond(ops, -0.7,
-                                                                            **_RANDOM)),
-    ("w = tanh(tanh(u)) + u, u = x·a (u needed at depths 1 and 3)", build_two_depths),
-    ("w = tanh(tanh(u)) + s(s(u)), u = x·a (two paths meet at u)", build_two_chains),
-)
-DEEP = 5000
+#: (description, builder); the first is the chain ``tanh(x·w + b)·c``
+GRAPHS = BACKWARD_GRAPHS[:-1]
 #: a graph deeper than Python's recursion limit: a recursive sort fails here only
-DEEP_GRAPH = (f"x + c + c + ... ({DEEP} additions: deeper than Python's recursion limit)",
-              lambda ops: _build_deep(ops, DEEP))
-
-
-def _build_deep(ops, depth: int):
-    x, c = ops.leaf(0.5, "x"), ops.leaf(0.25, "c")
-    node = x
-    for _ in range(depth):
-        node = ops.add(node, c)
-    return node, {"x": x, "c": c}
+DEEP_GRAPH = BACKWARD_GRAPHS[-1]
+_build_deep = build_deep        # (the old name)
 
 MEANINGS = {
     "no-seed": "self.grad = 1 is missing: every gradient stays 0",
@@ -147,27 +129,40 @@ def _analyse(root, log) -> tuple | None:
 ORDERS = ("written", "reversed")
 
 
-def _build(cls, build, log, order=None):
-    try:
-        return build(Ops(cls, log, order))
-    except Exception as err:
-        raise LearnerError(f"the checker could not build a graph with your class "
-                           f"({type(err).__name__}: {err}); keep the given __init__(self, "
-                           "data, _children=(), _op='')", kind="type") from None
-
-
 def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-13)
 
 
-def _problem(cls, build, order) -> tuple | None:
-    """``(mistake id, message, wrong grads, their true values)`` for one run, else None."""
-    log: list = []
-    root, leaves = _build(cls, build, log, order)
-    call_learner(root.backward)
+def _mirror(run: dict):
+    """The learner's graph as the driver saw it — plain nodes with their labels and
+    children, in the order it listed them — and its call log on them: ``(root, log)``."""
+    nodes = [SimpleNamespace(label=str(d["label"]), _prev=[]) for d in run["nodes"]]
+    for node, d in zip(nodes, run["nodes"]):
+        node._prev = [nodes[i] for i in d["prev"]]
+    return nodes[run["root"]], [(nodes[i], float(g)) for i, g in run["log"]]
+
+
+def _leaf_grad(value) -> float:
+    if value is None:                       # as float() of something that is not a number
+        raise TypeError("a leaf's grad is not a number")
+    return float(value)
+
+
+def _raise_failure(run: dict) -> None:
+    """Raise what the learner's code raised in the driver's run, if it did."""
+    if "error" in run:
+        message, kind = run["error"]
+        raise LearnerError(str(message), kind=str(kind))
+
+
+def _problem(run: dict, build) -> tuple | None:
+    """``(mistake id, message, wrong grads, their true values)`` for one run of the driver
+    (``backward_runs``), else None."""
+    _raise_failure(run)
     ref_root, ref_leaves = build(Ops(_Plain, []))
     reference_backward(ref_root)
-    mine = {k: float(v.grad) for k, v in leaves.items()}
+    root, log = _mirror(run)
+    mine = {k: _leaf_grad(run["leaves"][k]) for k in ref_leaves}
     truth = {k: v.grad for k, v in ref_leaves.items()}
     problem = _analyse(root, log)
     wrong = {k: _g(mine[k]) for k in truth if not _close(mine[k], truth[k])}
@@ -201,13 +196,11 @@ def _example(message: str, order: str) -> str:
     return f" In the {order} order, " + message.split(" Here ", 1)[1].split(" Build ", 1)[0]
 
 
-def _accumulated_seed(cls) -> CheckResult | None:
-    """backward() twice on one graph: the output's seed must be 1 both times."""
-    log: list = []
-    root, _ = _build(cls, build_chain, log, "written")
-    call_learner(root.backward)
-    del log[:]
-    call_learner(root.backward)
+def _accumulated_seed(run: dict) -> CheckResult | None:
+    """backward() twice on one graph: the output's seed must be 1 both times (``run``: the
+    driver's second call on the chain)."""
+    _raise_failure(run)
+    root, log = _mirror(run)
     seeds = [g for n, g in log if n is root]
     if not seeds or _close(seeds[0], 1.0):
         return None
@@ -220,15 +213,24 @@ def _accumulated_seed(cls) -> CheckResult | None:
         details=["Graph: tanh(x·w + b)·c, backward() called twice."])
 
 
+#: what the driver runs, in order: ``[graph, children's order, calls of backward()]`` — each
+#: small graph in both orders, the deep one as the class lists children, the chain twice
+PLAN = ([[i, order, 1] for i in range(len(GRAPHS)) for order in ORDERS]
+        + [[len(GRAPHS), None, 1], [0, "written", 2]])
+
+
 def _grade(answer, opts) -> CheckResult:
     eid = "autograd.backward"
-    cls = as_value_class(answer, eid)
-    if not callable(getattr(cls, "backward", None)):
-        raise LearnerError("your Value class has no backward method yet: define "
-                           "backward(self) and attach it with Value.backward = backward",
-                           kind="type")
+    runs = iter(backward_runs(answer, eid, PLAN))
+
+    def run() -> dict:
+        observed = next(runs, None)
+        if not isinstance(observed, dict):
+            raise ValueError("the driver observed fewer runs than it was given")
+        return observed
+
     for description, build in GRAPHS:
-        found = {order: _problem(cls, build, order) for order in ORDERS}
+        found = {order: _problem(run(), build) for order in ORDERS}
         if all(p is None for p in found.values()):
             continue
         if any(p is None for p in found.values()):
@@ -239,11 +241,8 @@ def _grade(answer, opts) -> CheckResult:
                            details=[f"Graph: {description}."], learner_value=wrong or None,
                            expected_value=truth or None)
     description, build = DEEP_GRAPH
-    try:
-        deep = _problem(cls, build, None)
-    except LearnerError as err:
-        if "recursed too deeply" not in str(err):
-            raise
+    deep_run = run()
+    if deep_run.get("recursed") is True:
         return CheckResult(eid, False, mistake="recursive-sort", n_cases=len(GRAPHS) + 1,
                            details=[f"Graph: {description}."], summary=(
             "your backward() is right on the small graphs but fails on a chain of "
@@ -251,12 +250,13 @@ def _grade(answer, opts) -> CheckResult:
             "Python stops at about 1,000 nested calls. A training loop builds graphs that "
             "deep. Keep your own stack (a list of (node, children_done) pairs) instead of "
             "recursing."))
+    deep = _problem(deep_run, build)
     if deep is not None:
         mid, message, wrong, truth = deep
         return CheckResult(eid, False, mistake=mid, summary=message, n_cases=len(GRAPHS) + 1,
                            details=[f"Graph: {description}."], learner_value=wrong or None,
                            expected_value=truth or None)
-    seeded = _accumulated_seed(cls)
+    seeded = _accumulated_seed(run())
     if seeded is not None:
         return seeded
     return CheckResult(eid, True, n_cases=len(GRAPHS) + 1, summary=(

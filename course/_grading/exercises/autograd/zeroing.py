@@ -9,17 +9,8 @@ the leaves (the parameters) missed, ``data`` reset instead, grads set to None.
 
 from __future__ import annotations
 
-import numbers
-
-from course._grading.exercises.autograd.graphs import (
-    Ops,
-    build_diamond,
-    reference_backward,
-    topological,
-)
-from course._grading.exercises.autograd.nodes import as_value_class
-from course._grading.exercises.autograd.traversal import DEEP, _build_deep
-from course._grading.guards import LearnerError, call_learner
+from course._grading.drivers.autograd import DEEP, ZERO_GRAD_GRAPHS, zero_grad_runs
+from course._grading.guards import LearnerError
 from course._grading.registry import Exercise, register
 from course._grading.result import CheckResult
 
@@ -34,32 +25,30 @@ MEANINGS = {
     "some-missed": "some nodes keep their grads",
     "recursive-sort": "fails on a graph deeper than Python's recursion limit",
 }
-GRAPHS = (("the diamond at the worked example (h1 is used twice)",
-           lambda ops: build_diamond(ops, 1.0)),
-          (f"a chain of {DEEP} additions (deeper than Python's recursion limit)",
-           lambda ops: _build_deep(ops, DEEP)))
+GRAPHS = ZERO_GRAD_GRAPHS
 
 
-def _leftover(root, nodes, data) -> tuple | None:
-    """``(mistake id, message)`` for what zero_grad left undone, else None."""
-    if any(not isinstance(n.grad, numbers.Real) for n in nodes):
+def _leftover(nodes: list) -> tuple | None:
+    """``(mistake id, message)`` for what zero_grad left undone, else None; ``nodes`` as
+    the driver saw them after it (``zero_grad_runs``)."""
+    if any(not n["number"] for n in nodes):
         return "not-a-number", ("after zero_grad() some .grad is not a number: set it to the "
                                 "number 0.0 (the closures add to it with +=)")
-    if any(n.data != d for n, d in zip(nodes, data)):
+    if any(n["data_changed"] for n in nodes):
         return "data-reset", ("zero_grad() changed .data: only the gradients are reset — the "
                               "values (the parameters!) must stay as they are")
-    left = [n for n in nodes if n.grad != 0]
+    left = [n for n in nodes if not n["zero"]]
     if not left:
         return None
-    zeroed = {id(n) for n in nodes if n.grad == 0}
-    if zeroed <= {id(root)}:
+    zeroed = [n for n in nodes if n["zero"]]
+    if all(n["root"] for n in zeroed):
         return "root-only", ("only the output's grad was reset (or none): zero_grad must walk "
                              "the whole graph, every node the output was computed from")
-    if zeroed <= {id(c) for c in root._prev} | {id(root)}:
+    if all(n["root"] or n["root_child"] for n in zeroed):
         return "children-only", ("only the output and its direct children were reset: walk the "
                                  "graph all the way down (the topological order from "
                                  "backward() lists every node)")
-    if all(not n._prev for n in left):
+    if all(n["leaf"] for n in left):
         return "leaves-missed", ("the leaves keep their gradients — and the leaves are the "
                                  "parameters, the very nodes whose .grad the next step "
                                  "reads: reset every node, leaves included")
@@ -69,27 +58,22 @@ def _leftover(root, nodes, data) -> tuple | None:
 
 def _grade(answer, opts) -> CheckResult:
     eid = "autograd.zero_grad"
-    cls = as_value_class(answer, eid)
-    if not callable(getattr(cls, "zero_grad", None)):
-        raise LearnerError("your Value class has no zero_grad method yet", kind="type")
-    for description, build in GRAPHS:
-        root, _ = build(Ops(cls, []))
-        reference_backward(root)
-        nodes = topological(root)      # every node, each once
-        data = [n.data for n in nodes]
-        try:
-            call_learner(root.zero_grad)
-        except LearnerError as err:
-            if "recursed too deeply" not in str(err):
-                raise
+    runs = zero_grad_runs(answer, eid)
+    for (description, _), run in zip(GRAPHS, runs):
+        if run.get("recursed") is True:
             return CheckResult(eid, False, mistake="recursive-sort", details=[
                 f"Graph: {description}."], summary=(
                 "zero_grad() recursed too deeply: walk the graph with your iterative "
                 "topological_order (or your own stack), not by recursion"))
-        problem = _leftover(root, nodes, data)
+        if "error" in run:
+            message, kind = run["error"]
+            raise LearnerError(str(message), kind=str(kind))
+        problem = _leftover(run["nodes"])
         if problem:
             return CheckResult(eid, False, mistake=problem[0], summary=problem[1],
                                details=[f"Graph: {description}, after a backward pass."])
+    if len(runs) != len(GRAPHS):
+        raise ValueError("the driver observed fewer graphs than there are")
     return CheckResult(eid, True, n_cases=len(GRAPHS), summary=(
         "correct — every node's grad is 0 again, the leaves included, and no value changed "
         f"(the diamond and a chain {DEEP} operations deep)"))

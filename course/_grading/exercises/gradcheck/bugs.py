@@ -157,6 +157,11 @@ def _calling(answer):
         try:
             return answer(gradient)
         except NotImplementedError as err:
+            remote = getattr(err, "learner_stub", None)     # raised in the grading sandbox
+            if isinstance(remote, str):
+                if remote and remote != getattr(answer, "__name__", ""):
+                    return _StubCalled(remote)
+                raise
             frames = traceback.extract_tb(err.__traceback__)
             if len(frames) > 2 and frames[-1].name != frames[1].name:
                 return _StubCalled(frames[-1].name)
