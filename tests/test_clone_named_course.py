@@ -24,7 +24,8 @@ def test_path_sensitive_tests_pass_in_a_clone_named_course(tmp_path):
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
     for name in ("course", "tests"):
         shutil.copytree(ROOT / name, clone / name, ignore=ignore)
-    shutil.copy(ROOT / "pyproject.toml", clone)
+    for name in ("pyproject.toml", "conftest.py"):     # conftest.py: the run's settings
+        shutil.copy(ROOT / name, clone)
     where = subprocess.run([sys.executable, "-c", "import course; print(course.__file__)"],
                            cwd=clone, capture_output=True, text=True, check=True).stdout
     assert where.strip() == str(clone / "course" / "__init__.py")     # the clone's package

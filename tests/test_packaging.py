@@ -89,7 +89,8 @@ def test_the_sdist_carries_lessons_tests_and_licence(tmp_path):
                           capture_output=True, text=True, timeout=300).stdout.split()[-1]
     with tarfile.open(tmp_path / name) as tar:
         members = {m.name.split("/", 1)[1] for m in tar.getmembers() if "/" in m.name}
-    expected = {"LICENSE", "setup.py", "tests/conftest.py", "tests/browser/conftest.py",
+    expected = {"LICENSE", "setup.py", "conftest.py", "tests/conftest.py",
+                "tests/browser/conftest.py",
                 *(f"lessons/{p.name}" for p in LESSONS),
                 *(f"solutions/{p.name}" for p in LESSONS)}
     assert expected <= members, sorted(expected - members)

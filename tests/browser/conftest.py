@@ -189,7 +189,7 @@ class LabServer:
 def _server_env(home: Path) -> dict:
     """The learner's environment: not grading mode, the repo's ``course`` importable."""
     env = dict(os.environ)
-    # The test run sets these (tests/conftest.py); a learner's kernel has neither: widgets
+    # The test run sets these (the root conftest.py); a learner's kernel has neither: widgets
     # behave interactively and matplotlib draws inline instead of into Agg.
     for name in ("COURSE_GRADING", "MPLBACKEND"):
         env.pop(name, None)
