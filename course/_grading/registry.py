@@ -6,12 +6,19 @@ the answer, and the reference a lesson's picture may fall back on. Every module 
 under ``course._grading.exercises`` whose name does not start with ``_`` is imported on first
 use, inside packages too (``sgd/step.py``); importing it registers its exercises. There is no
 central table to edit.
+
+Looking one exercise up (``check("softmax.forward", …)``) first imports only the module its
+topic names — ``softmax`` is ``beyond/softmax.py`` (its package ``beyond/`` with it),
+``tanh`` is ``tanh.py``, ``sgd`` is the package ``sgd/`` — so a lesson's kernel does not
+import every lesson's answer keys; an id whose topic names no module, or a list of all
+exercises, imports them all. The order of ``all_exercises`` is that of a full load either way.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import pkgutil
 import threading
 import warnings
@@ -87,10 +94,15 @@ class Exercise:
 
 
 _REGISTRY: dict[str, Exercise] = {}
+#: id -> (place of the module that registered it among the exercise modules, registration
+#: count): the order of a full load, however the modules happened to be imported
+_ORDER: dict[str, tuple[int, int]] = {}
 #: the package whose modules register exercises when imported
 EXERCISES_PACKAGE = "course._grading.exercises"
 _loaded = False
 _LOAD_LOCK = threading.RLock()
+_importing: list[int] = []          # places of the exercise modules being imported
+_attempted: set[str] = set()        # exercise modules imported (or failed) once
 
 
 def register(exercise: Exercise) -> Exercise:
@@ -101,6 +113,7 @@ def register(exercise: Exercise) -> Exercise:
     if exercise.id in _REGISTRY and _REGISTRY[exercise.id] is not exercise:
         raise ValueError(f"exercise id {exercise.id!r} is registered twice")
     _REGISTRY[exercise.id] = exercise
+    _ORDER.setdefault(exercise.id, (_importing[-1] if _importing else 1 << 30, len(_ORDER)))
     return exercise
 
 
@@ -115,11 +128,10 @@ def answer_keys_installed() -> bool:
     return importlib.util.find_spec(EXERCISES_PACKAGE) is not None
 
 
-def exercise_modules() -> list[str]:
-    """The exercise modules and packages at any depth, by dotted name relative to the
-    exercises package, a package before its modules (a name part starting with ``_`` marks
-    a helper, which is not imported here); none where the answer keys are not installed
-    (the grading sandbox)."""
+def _listing() -> list[tuple[str, list[str]]]:
+    """The exercise modules at the top of the package, each with its submodules if it is a
+    package (names starting with ``_`` are helpers), read from the folder without importing
+    them; empty where the answer keys are not installed (the grading sandbox)."""
     if not answer_keys_installed():
         return []
     package = importlib.import_module(EXERCISES_PACKAGE)
@@ -127,19 +139,59 @@ def exercise_modules() -> list[str]:
     for info in pkgutil.iter_modules(package.__path__):
         if info.name.startswith("_"):
             continue
-        found.append(info.name)
-        if info.ispkg:
-            found += _submodules(info.name)
+        inside = [os.path.join(folder, info.name) for folder in package.__path__]
+        found.append((info.name, [sub.name for sub in pkgutil.iter_modules(inside)
+                                  if info.ispkg and not sub.name.startswith("_")]))
     return found
 
 
-def _submodules(name: str) -> list[str]:
+def exercise_modules() -> list[str]:
+    """The exercise modules and packages at any depth, by dotted name relative to the
+    exercises package, a package before its modules (a name part starting with ``_`` marks
+    a helper, which is not imported here); none where the answer keys are not installed
+    (the grading sandbox)."""
+    return [name for top, subs in _listing() for name in (top, *(f"{top}.{s}" for s in subs))]
+
+
+def _import(place: int, module: str) -> None:
+    """Import one exercise module (once); its exercises are ordered by ``place``."""
+    if module in _attempted:
+        return
+    _attempted.add(module)
+    _importing.append(place)
     try:
-        sub = importlib.import_module(f"{EXERCISES_PACKAGE}.{name}")
-    except Exception:               # reported when _load_all imports it
-        return []
-    return [f"{name}.{info.name}" for info in pkgutil.iter_modules(sub.__path__)
-            if not info.name.startswith("_")]
+        importlib.import_module(f"{EXERCISES_PACKAGE}.{module}")
+    except Exception as err:  # a broken lesson module must not break every check
+        LOAD_ERRORS[module] = err
+    finally:
+        _importing.pop()
+
+
+def _topic_place(topic: str, listing: list[tuple[str, list[str]]]) -> int | None:
+    """Where ``topic``'s exercises live: the module or package named after it (``tanh``,
+    ``sgd/``; ``quiz_00`` for ``quiz00``) or a package holding a module of that name
+    (``beyond/softmax.py``); None if no name matches."""
+    for place, (top, subs) in enumerate(listing):
+        if topic in (top, top.replace("_", "")) or topic in subs:
+            return place
+    return None
+
+
+def _load_place(place: int, top: str, subs: list[str]) -> None:
+    with _LOAD_LOCK:
+        _import(place, top)
+        for sub in subs:
+            _import(place, f"{top}.{sub}")
+
+
+def _load_topic(topic: str) -> None:
+    """Import only the exercise module of ``topic`` (see ``_topic_place``), so a lesson's
+    first ``check`` does not import every lesson's answer keys. A topic found nowhere is
+    left to the full load."""
+    listing = _listing()
+    place = _topic_place(topic, listing)
+    if place is not None:
+        _load_place(place, *listing[place])
 
 
 def _load_all() -> None:
@@ -154,11 +206,8 @@ def _load_all() -> None:
     with _LOAD_LOCK:
         if _loaded:
             return
-        for mod in exercise_modules():
-            try:
-                importlib.import_module(f"{EXERCISES_PACKAGE}.{mod}")
-            except Exception as err:  # a broken lesson module must not break every check
-                LOAD_ERRORS[mod] = err
+        for place, (top, subs) in enumerate(_listing()):
+            _load_place(place, top, subs)
         _loaded = True
     for mod, err in LOAD_ERRORS.items():
         warnings.warn(f"the exercises in {EXERCISES_PACKAGE}.{mod} could not be loaded "
@@ -167,9 +216,10 @@ def _load_all() -> None:
 
 
 def all_exercises() -> list[Exercise]:
-    """Every registered exercise, ordered by lesson, then as registered."""
+    """Every registered exercise, ordered by lesson, then as a full load registers them."""
     _load_all()
-    return sorted(_REGISTRY.values(), key=lambda e: e.lesson)
+    return sorted(_REGISTRY.values(),
+                  key=lambda e: (e.lesson, _ORDER.get(e.id, (1 << 30, 1 << 30))))
 
 
 def get_exercise(exercise_id: str) -> Exercise:
@@ -180,10 +230,14 @@ def get_exercise(exercise_id: str) -> Exercise:
     KeyError
         For an unknown id; the message suggests the closest ids.
     """
-    _load_all()
     try:
+        if exercise_id not in _REGISTRY and not _loaded and isinstance(exercise_id, str):
+            _load_topic(exercise_id.partition(".")[0])
+        if exercise_id not in _REGISTRY:
+            _load_all()
         return _REGISTRY[exercise_id]
     except (KeyError, TypeError):
+        _load_all()
         close = difflib.get_close_matches(str(exercise_id), list(_REGISTRY), n=3, cutoff=0.5)
         also = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         if not answer_keys_installed():

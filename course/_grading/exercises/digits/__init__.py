@@ -1,7 +1,7 @@
 """Lesson 10 exercises: mini-batches, and the capstone on the 8×8 digits (in lesson order).
 
 =====================  ======================================================================
-``minibatch.batches``  :mod:`.batches` — ``minibatches(X, y, batch_size, rng)``
+``minibatch.batches``  :mod:`.minibatch` — ``minibatches(X, y, batch_size, rng)``
 ``digits.step``        :mod:`.step` — ``step(params, X, y, lr)``: forward, backward and SGD
 ``digits.train``       :mod:`.train` — ``train(params, X, y, epochs, lr, batch_size, seed)``,
                        checked by the accuracy it reaches on the held-out digits
@@ -13,4 +13,4 @@ switches, and the schedule. The mistakes are data, ready for the generated diagn
 
 from __future__ import annotations
 
-from course._grading.exercises.digits import batches, step, train  # noqa: F401  (registers, in lesson order)
+from course._grading.exercises.digits import minibatch, step, train  # noqa: F401  (registers, in lesson order)
