@@ -11,6 +11,10 @@ inherit it, so widgets never block and a solution whose own checks fail errors i
 cell. Figures go to Agg (built, not drawn). Progress is written to a temporary file,
 never to the user's home.
 
+The notebooks' kernel is this Python (as ``--nbval-current-env`` asks) without ipykernel's
+debugger: importing debugpy is a quarter of a kernel's start (~0.09 s CPU, 22 starts a run),
+and a test run never debugs (``TEST_KERNEL``).
+
 ``--notebook-timings`` prints, after the run, every notebook's time (kernel start, its
 cells, kernel stop) and its kernel's CPU time: ``pytest solutions lessons --notebook-timings``.
 """
@@ -18,9 +22,12 @@ cells, kernel stop) and its kernel's CPU time: ``pytest solutions lessons --note
 from __future__ import annotations
 
 import collections
+import json
 import os
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -37,8 +44,32 @@ def pytest_configure(config):
     if "COURSE_PROGRESS_FILE" not in os.environ:
         tmp = tempfile.mkdtemp(prefix="course-progress-")
         os.environ["COURSE_PROGRESS_FILE"] = os.path.join(tmp, "progress.json")
+    if config.getoption("nbval_current_env", False):
+        _use_test_kernel(config)
     if config.getoption("notebook_timings"):
         config.pluginmanager.register(NotebookTimings(), "notebook-timings")
+
+
+#: the kernel nbval starts for every notebook (a kernelspec in a temporary JUPYTER_PATH folder)
+TEST_KERNEL = "course-test-kernel"
+_KERNEL_MAIN = ("import sys; sys.modules['debugpy'] = None; "    # ipykernel: no debugger then
+                "from ipykernel.kernelapp import launch_new_instance; launch_new_instance()")
+
+
+def _use_test_kernel(config) -> None:
+    """Run the notebooks in ``TEST_KERNEL``: ``--nbval-current-env``'s kernel (this Python,
+    ``ipykernel``) minus the debugger."""
+    folder = Path(tempfile.mkdtemp(prefix="course-kernels-"))
+    spec = folder / "kernels" / TEST_KERNEL
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-c", _KERNEL_MAIN, "-f", "{connection_file}"],
+        "display_name": "Python 3 (course tests, no debugger)", "language": "python",
+    }), encoding="utf-8")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(folder), os.environ.get("JUPYTER_PATH")) if p)
+    config.option.nbval_current_env = False
+    config.option.nbval_kernel_name = TEST_KERNEL
 
 
 def pytest_collection_modifyitems(config, items):
