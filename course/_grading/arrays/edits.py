@@ -16,6 +16,15 @@ Every edit changes one node of one assignment of a :class:`~.program.Program`:
 ``s-instead-of-s-prime``   s where s′ belongs; ``s-prime-formula`` Z(1 − Z) for s′(Z)
 ``bias-*``                 a sum over the wrong axis, without keepdims, a mean, no sum
 ``extra-s-prime``          a factor s′(z) too many (the squared-error delta under log-loss)
+``no-max-subtraction``     ``exp(Z)`` for ``exp(Z − max)``; ``max-*`` the max over the wrong
+                           axis, of the whole array, without keepdims
+``sum-*``                  a row sum over the wrong axis or without keepdims
+``no-exp``                 ``np.exp`` left out
+``mask-inverted``          ``(Z < 0)`` for ``(Z > 0)``; ``values-for-mask`` an array's values
+                           where its 0/1 mask (or a slope chosen by it) belongs
+``where-swapped``          the two branches of ``np.where`` exchanged; ``where-zero`` the
+                           second one (alpha) lost
+(a program's ``extras``)   a factor put on top of a whole output (the softmax Jacobian)
 =========================  ==========================================================
 
 :mod:`.search` evaluates them, alone and in pairs, on the learner's cases.
@@ -25,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from course._grading.arrays.program import C, Program, T, mm, mul, render, sub
+from course._grading.arrays.program import HOLE, C, Program, T, mm, mul, render, sub
 
 __all__ = ["Edit", "generate", "edits_of", "generated_meanings", "MEANINGS", "replace",
            "subtrees"]
@@ -42,6 +51,7 @@ class Edit:
     kind: str
     why: str
     tag: str = ""
+    old: tuple = ()         # the subtree at ``path`` before the edit
 
 
 def subtrees(expr, path=()):
@@ -93,7 +103,7 @@ def _node_edits(program: Program, site: str, path, node, expr):
     """``(new subtree, kind, why)`` for every edit of ``node``."""
     op = node[0]
     parent = _parent(expr, path)
-    arrays = [a for a in program.arrays_before(site) if a != "m"]
+    arrays = [a for a in program.arrays_before(site) if a != "m" and a not in program.scalars]
     if op == "var" and node[1] != "m":
         x = node[1]
         in_sp = parent is not None and parent[0] == "sp"
@@ -125,7 +135,7 @@ def _node_edits(program: Program, site: str, path, node, expr):
             f"`@` (a matrix product) where the elementwise `{render(node)}` belongs")
         for keep, drop in ((a, b), (b, a)):
             kind = "missing-s-prime" if drop[0] == "sp" else "missing-factor"
-            yield keep, kind, f"the factor {_shown(program, drop)} is missing"
+            yield keep, kind, f"the factor {_shown(program, drop)} is missing", render(drop)
             if drop[0] == "sp":
                 for new in (mm(keep, T(drop)), mm(T(keep), drop)):
                     yield new, "s-prime-as-matmul", (
@@ -136,8 +146,9 @@ def _node_edits(program: Program, site: str, path, node, expr):
         if b == ("var", "m"):
             yield a, "missing-1/m", "the 1/m of the mean loss is missing"
         else:
-            yield a, "missing-factor", f"the division by {render(b)} is missing"
-            yield mul(a, b), "missing-factor", f"multiplied by {render(b)} instead of dividing"
+            yield a, "missing-factor", f"the division by {render(b)} is missing", "division"
+            yield mul(a, b), "missing-factor", f"multiplied by {render(b)} instead of dividing", \
+                "times"
     if op == "+":
         for keep, drop in ((node[1], node[2]), (node[2], node[1])):
             yield keep, "missing-term", f"the term {render(drop)} is missing"
@@ -168,11 +179,15 @@ def _node_edits(program: Program, site: str, path, node, expr):
                 yield formula, "s-prime-of-wrong-array", (
                     f"s′ is computed as {render(formula)}, of {_role(program, y[1])}: "
                     f"s(1 − s) needs the activation")
-    if op == "sum":
+    yield from _lesson09_edits(program, node, arrays)
+    if op == "sum" and node[2] == 0:
         for (new_op, axis, keep), kind, why in _SUMS:
             if (new_op, axis, keep) != (op, node[2], node[3]):
                 yield (new_op, node[1], axis, keep), kind, f"{render(node[1])} is {why}"
         yield node[1], "bias-not-summed", f"{render(node[1])} is not summed over the batch"
+    if not path:
+        for kind, template, why in program.extras:
+            yield _fill(template, node), kind, why
     if not path and op != "sum":
         yield ("/", node, ("var", "m")), "extra-1/m", "divided by m once too often"
     if (not path and op not in ("sum", "/")) or (len(path) == 1 and parent[0] == "/"):
@@ -180,6 +195,64 @@ def _node_edits(program: Program, site: str, path, node, expr):
             if factor not in _factors(node):
                 yield mul(node, factor), "extra-s-prime", (
                     f"an extra factor {render(factor)}")
+
+
+_AXES = ((1, True), (0, True), (1, False), (0, False), (None, False))
+
+
+def _lesson09_edits(program: Program, node, arrays):
+    """Edits of the operations of lesson 09: row max and row sum (softmax), ``np.exp``, the
+    ReLU's mask and the leaky ReLU's ``np.where``."""
+    op = node[0]
+    if op == "-" and node[2][0] == "max":
+        yield node[1], "no-max-subtraction", (
+            f"the row maximum is not subtracted: np.exp({render(node[1])}) overflows to inf for "
+            "large logits (inf/inf is NaN)")
+    if op in ("max", "sum") and node[2] != 0:
+        x, what = render(node[1]), "maximum" if op == "max" else "sum"
+        for axis, keep in _AXES:
+            if (axis, keep) == (node[2], node[3]):
+                continue
+            if axis is None:
+                kind = "global-max" if op == "max" else "sum-wrong-axis"
+                why = f"one {what} of the whole array {x}, not one per row"
+            elif axis != node[2]:
+                kind, why = f"{op}-wrong-axis", (f"the {what} is taken over axis {axis} (down "
+                                                 f"the columns), not over each row (axis 1)")
+            else:
+                kind, why = f"{op}-shape", (f"the row {what} has shape (m,) without "
+                                            "keepdims=True, and does not broadcast as a column")
+            yield (op, node[1], axis, keep), kind, why
+        if op == "sum":
+            yield node[1], "sum-missing", f"{x} is not summed"
+    if op == "exp":
+        yield node[1], "no-exp", f"np.exp is missing: {render(node[1])} is used as it is"
+    if op in ("gt0", "where"):
+        for y in arrays:
+            yield ("var", y), "values-for-mask", (
+                f"{_role(program, y)} is multiplied in with its values, where "
+                f"{'its 0/1 mask' if op == 'gt0' else 'the slope (1 or alpha)'} belongs"), y
+    if op == "gt0":
+        yield ("gt0", ("neg", node[1])), "mask-inverted", (
+            f"the mask is the wrong way round: ({render(node[1])} < 0) for "
+            f"({render(node[1])} > 0)")
+    if op == "where":
+        c, a, b = node[1:]
+        yield ("where", c, b, a), "where-swapped", (
+            f"the two slopes are swapped: {render(b)} where {render(c)} > 0 and {render(a)} "
+            "elsewhere")
+        if b != C(0):
+            yield ("where", c, a, C(0)), "where-zero", (
+                f"the slope {render(b)} on the side where {render(c)} ≤ 0 is lost (0 there)")
+
+
+def _fill(template, node):
+    """``template`` with ``node`` at :data:`HOLE`."""
+    if template == HOLE:
+        return node
+    if template[0] in ("var", "const"):
+        return template
+    return (template[0], *(_fill(a, node) if isinstance(a, tuple) else a for a in template[1:]))
 
 
 def _errors(program: Program) -> list:
@@ -234,7 +307,7 @@ def generate(program: Program) -> list[Edit]:
                 if key in seen or key[1] == expr:
                     continue
                 seen.add(key)
-                edits.append(Edit(len(edits), site, path, new, kind, why, *tag))
+                edits.append(Edit(len(edits), site, path, new, kind, why, *tag, old=node))
     return edits
 
 
@@ -263,6 +336,18 @@ MEANINGS = {
     "bias-shape": "a sum without keepdims: (n,) instead of (1, n)",
     "bias-mean": "a mean where a sum belongs",
     "bias-not-summed": "not summed over the batch",
+    "no-max-subtraction": "e^Z without subtracting each row's maximum: NaN for large logits",
+    "global-max": "one maximum for the whole array: rows far below it become 0/0",
+    "max-wrong-axis": "the maximum over the wrong axis",
+    "max-shape": "a row maximum without keepdims",
+    "sum-wrong-axis": "a row sum over the wrong axis",
+    "sum-shape": "a row sum without keepdims",
+    "sum-missing": "a sum left out",
+    "no-exp": "np.exp left out",
+    "mask-inverted": "a 0/1 mask the wrong way round",
+    "values-for-mask": "an array's values where its 0/1 mask (or the slope it picks) belongs",
+    "where-swapped": "the two slopes of np.where exchanged",
+    "where-zero": "the second slope of np.where lost (alpha)",
     "two-slips": "two of these slips at once",
 }
 
@@ -270,10 +355,11 @@ MEANINGS = {
 def generated_meanings(program: Program) -> dict:
     """``{mistake id: meaning}`` for the mistakes the generator can name in ``program``."""
     kinds = {e.kind for e in edits_of(program)} | {"two-slips"}
+    why = {kind: w for kind, _t, w in program.extras}
     out = {}
     for kind in sorted(kinds):
         mid = program.ids.get(kind, kind)
-        out[mid] = MEANINGS.get(kind, kind)
+        out[mid] = MEANINGS.get(kind, why.get(kind, kind))
     for key, mid in program.ids.items():
         if ":" in key:
             out[mid] = program.notes.get(mid, MEANINGS.get(key.partition(":")[0], mid))

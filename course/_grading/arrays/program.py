@@ -11,6 +11,12 @@ assignments ``name = expression`` whose expressions are nested tuples::
     ("s", a) ("sp", a)       sigmoid(a), sigmoid_prime(a)
     ("sum", a, axis, keep)   a.sum(axis=axis, keepdims=keep); axis None: everything
     ("mean", a, axis, keep)  a.mean(...)
+    ("max", a, axis, keep)   a.max(...)
+    ("exp", a)               np.exp(a)
+    ("gt0", a)               (a > 0): the 0/1 mask of a ReLU (lesson 09)
+    ("where", c, a, b)       np.where(c > 0, a, b): the slope of a leaky ReLU
+    ("jac", P, G)            the softmax Jacobian of each row of P applied to G's row,
+                             P ⊙ G − P ⊙ (P ⊙ G).sum(axis=1, keepdims=True)
 
 For ``dense_backward``::
 
@@ -32,7 +38,8 @@ import numpy as np
 from course.nn.activations import sigmoid, sigmoid_prime
 
 __all__ = ["Program", "V", "C", "mm", "mul", "add", "sub", "div", "T", "neg", "s", "sp",
-           "rowsum", "render", "evaluate", "variables"]
+           "rowsum", "exp", "rowmax", "rowsum1", "gt0", "where", "HOLE", "render", "evaluate",
+           "variables"]
 
 
 def V(name: str) -> tuple:
@@ -84,6 +91,32 @@ def rowsum(a):
     return ("sum", a, 0, True)
 
 
+def rowsum1(a):
+    """Each row's sum as a column: ``a.sum(axis=1, keepdims=True)``."""
+    return ("sum", a, 1, True)
+
+
+def rowmax(a):
+    """Each row's maximum as a column: ``a.max(axis=1, keepdims=True)``."""
+    return ("max", a, 1, True)
+
+
+def exp(a):
+    return ("exp", a)
+
+
+def gt0(a):
+    return ("gt0", a)
+
+
+def where(c, a, b):
+    return ("where", c, a, b)
+
+
+#: the place of the answer's whole expression in a ``Program.extras`` template
+HOLE = ("var", "□")
+
+
 @dataclass(frozen=True)
 class Program:
     """The reference as assignments, the outputs (learner's key -> assignment) and the
@@ -105,6 +138,11 @@ class Program:
     frozen: tuple[str, ...] = ()
     ids: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    #: ``(kind, template, why)``: a factor learners put on top of a whole output, the output
+    #: standing at :data:`HOLE` (the softmax Jacobian on top of p − y)
+    extras: tuple[tuple[str, tuple, str], ...] = ()
+    #: inputs that are numbers (alpha), never swapped for an array
+    scalars: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -182,6 +220,17 @@ def evaluate(expr, lookup):
         return np.sum(a, axis=expr[2], keepdims=expr[3])
     if op == "mean":
         return np.mean(a, axis=expr[2], keepdims=expr[3])
+    if op == "max":
+        return np.max(a, axis=expr[2], keepdims=expr[3])
+    if op == "exp":
+        return np.exp(a)
+    if op == "gt0":
+        return (np.asarray(a) > 0).astype(float)
+    if op == "where":
+        return np.where(np.asarray(a) > 0, evaluate(expr[2], lookup), evaluate(expr[3], lookup))
+    if op == "jac":
+        PG = a * evaluate(expr[2], lookup)
+        return PG - a * PG.sum(axis=1, keepdims=True)
     raise ValueError(f"unknown operation {op!r}")
 
 
@@ -206,7 +255,16 @@ def render(expr, names: dict | None = None) -> str:
     if op == "T":
         inner = render(expr[1], names)
         return f"{inner}.T" if _level(expr[1]) == 4 else f"({inner}).T"
-    if op in ("sum", "mean"):
+    if op == "exp":
+        return f"np.exp({render(expr[1], names)})"
+    if op == "gt0":
+        return f"({render(expr[1], names)} > 0)"
+    if op == "where":
+        c, a, b = (render(x, names) for x in expr[1:])
+        return f"np.where({c} > 0, {a}, {b})"
+    if op == "jac":
+        return f"softmax_jacobian({render(expr[1], names)}) @ ({render(expr[2], names)})"
+    if op in ("sum", "mean", "max"):
         inner = render(expr[1], names)
         inner = inner if _level(expr[1]) == 4 else f"({inner})"
         if expr[2] is None:

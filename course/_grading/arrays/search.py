@@ -23,7 +23,8 @@ from course._grading.arrays.probes import close
 from course._grading.arrays.program import Program, evaluate, render
 from course.nn.activations import sigmoid, sigmoid_prime
 
-__all__ = ["Candidate", "Search", "search_for", "explain_by_edits", "message", "PAIR_BUDGET"]
+__all__ = ["Candidate", "Search", "search_for", "explain_by_edits", "message", "PAIR_BUDGET",
+           "apply_edits"]
 
 #: how long the pair search may take for one check (the singles are always tried)
 PAIR_BUDGET = 0.030
@@ -72,10 +73,7 @@ class Search:
         cache = self.caches[k]
         if key in cache:
             return cache[key]
-        expr = self.base[site]
-        for e in rel:
-            if e.site == site:
-                expr = replace(expr, e.path, e.new)
+        expr = apply_edits(self.base[site], [e for e in rel if e.site == site])
         try:
             v = np.asarray(self._eval(expr, rel, k), dtype=float)
         except (_Fail, ValueError, TypeError, IndexError):
@@ -129,11 +127,64 @@ def _same(mine, v, rtol: float, atol: float) -> bool:
     return close(mine, v, rtol, atol)
 
 
-def _compatible(e1: Edit, e2: Edit) -> bool:
+def _order(edits):
+    """Outermost first; at the same node, the edit that keeps the node (a factor put on top)
+    before the one that changes it."""
+    return sorted(edits, key=lambda e: (len(e.path), not _contains(e.new, e.old)))
+
+
+def _compatible(base: dict, e1: Edit, e2: Edit) -> bool:
+    """Two edits make a pair unless one replaces the other's node outright: an edit inside
+    another's node is kept where the outer edit keeps that node (the Jacobian on top of
+    ``(P − y_col)/m``) or the part it changes (the 1/m dropped from ``(P − y_col)/m``)."""
     if e1.site != e2.site:
         return True
-    short, long_ = sorted((e1.path, e2.path), key=len)
-    return long_[:len(short)] != short
+    outer, inner = _order((e1, e2))
+    if inner.path[:len(outer.path)] != outer.path:
+        return True
+    return _contains(outer.new, outer.old) or (inner.path != outer.path
+                                               and _contains(outer.new, inner.old))
+
+
+def _at(expr, path):
+    for i in path:
+        expr = expr[i]
+    return expr
+
+
+def _contains(expr, part) -> bool:
+    return expr == part or (expr[0] not in ("var", "const") and any(
+        isinstance(a, tuple) and _contains(a, part) for a in expr[1:]))
+
+
+def _substitute(expr, old, new):
+    if expr == old:
+        return new
+    if expr[0] in ("var", "const"):
+        return expr
+    return (expr[0], *(_substitute(a, old, new) if isinstance(a, tuple) else a
+                       for a in expr[1:]))
+
+
+def apply_edits(expr, edits):
+    """``expr`` with ``edits`` (of one assignment) applied, outermost first; an edit inside
+    an outer edit's node changes that node where the outer edit kept it."""
+    done = []
+    for e in _order(edits):
+        outer = next((d for d in done if e.path[:len(d.path)] == d.path), None)
+        if outer is None:
+            expr = replace(expr, e.path, e.new)
+            done.append(e)
+            continue
+        sub = _at(expr, outer.path)
+        if _contains(sub, outer.old):               # the node kept whole: edit it in place
+            inner = replace(outer.old, e.path[len(outer.path):], e.new)
+            sub = _substitute(sub, outer.old, inner)
+        else:                                       # a part of it kept: edit that part
+            sub = _substitute(sub, e.old, e.new)
+        expr = replace(expr, outer.path, sub)
+        done.append(e)
+    return expr
 
 
 def search_for(program, edits, cases, mine, wrong, right, rtol, atol) -> list[Candidate]:
@@ -173,7 +224,8 @@ def _search(program, edits, cases, mine, wrong, right, rtol, atol) -> list[Candi
     if todo:
         deadline = time.perf_counter() + PAIR_BUDGET
         near = [e for e in edits if any(e.site in srch.up[sites[o]] for o in todo)]
-        pairs = sorted((p for p in itertools.combinations(near, 2) if _compatible(*p)),
+        pairs = sorted((p for p in itertools.combinations(near, 2)
+                        if _compatible(srch.base, *p)),
                        key=lambda p: _RANK.get(p[0].kind, 8) + _RANK.get(p[1].kind, 8))
         left = set(todo)
         for pair in pairs:                      # likeliest kinds first; stop when all named
@@ -192,10 +244,7 @@ def message(program: Program, cand: Candidate) -> str:
     base = dict(program.steps)
     wrote, meant = [], []
     for site in sites:
-        expr = base[site]
-        for e in cand.edits:
-            if e.site == site:
-                expr = replace(expr, e.path, e.new)
+        expr = apply_edits(base[site], [e for e in cand.edits if e.site == site])
         wrote.append(f"`{site} = {render(expr)}`")
         meant.append(f"`{site} = {render(base[site])}`")
     whys = [e.why for e in cand.edits]

@@ -5,9 +5,12 @@
 
 A mask taken from ``A > 0`` instead of ``Z > 0`` gives the same numbers for both (A and Z
 have the same sign when alpha > 0), so it is accepted; the lesson says where it is not
-equal. What is named: the mask missing or inverted, multiplied by ``Z`` or by ``A`` itself
-instead of by the 0/1 mask, the ReLU's mask reused for the leaky ReLU (alpha lost), alpha on
-the wrong side, the mask taken from ``dA``.
+equal. The mistakes are generated from the references as programs (``RELU_PROGRAM``,
+``LEAKY_PROGRAM`` in :mod:`.reference`), alone and in pairs: the mask missing or inverted,
+the mask alone (dA dropped), ``Z``'s or ``A``'s values instead of the 0/1 mask, the ReLU's
+mask reused for the leaky ReLU (alpha lost), alpha on the wrong side, the mask taken from
+``dA``. Hand-written, not edits of the program: alpha added everywhere, alpha·Z as the slope;
+a probe names a hard-coded alpha.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from course._grading.arrays import (
     call_on_copies,
     grade_arrays,
 )
+from course._grading.arrays.edits import generated_meanings
 from course._grading.exercises.beyond.reference import (
+    LEAKY_PROGRAM,
     LESSON,
-    leaky_relu,
+    RELU_PROGRAM,
     leaky_relu_backward,
     relu_backward,
 )
@@ -68,72 +73,28 @@ _MASK_HINT = ("The slope of max(0, z) is 1 where z > 0 and 0 elsewhere: multiply
 
 RELU = ArraySpec(
     exercise_id="relu.backward", signature="relu_backward(dA, Z)", outputs=_OUT,
-    make_cases=lambda opts: _cases(opts, leaky=False),
+    make_cases=lambda opts: _cases(opts, leaky=False), program=RELU_PROGRAM,
     mistake_hints=dict.fromkeys(("times-Z", "times-A", "no-mask", "mask-inverted", "mask-only"),
                                 _MASK_HINT),
-    mistakes=(
-        ArrayMistake("no-mask", "delta = dA: the ReLU's slope left out",
-                     _d(lambda dA, Z, a: dA),
-                     "delta equals dA: the ReLU's slope is missing. It is 0 where the unit was "
-                     "off (Z ≤ 0), so those entries must be 0: delta = dA * (Z > 0)."),
-        ArrayMistake("mask-inverted", "dA ⊙ [Z < 0]: the mask the wrong way round",
-                     _d(lambda dA, Z, a: dA * (Z < 0)),
-                     "your mask lets the gradient through where Z < 0 and blocks it where "
-                     "Z > 0 — the wrong way round. max(0, z) has slope 1 for z > 0."),
-        ArrayMistake("times-Z", "dA ⊙ Z: multiplied by the pre-activation, not the mask",
-                     _d(lambda dA, Z, a: dA * Z),
-                     "you multiplied by Z itself. The ReLU's slope is not Z but 1 (where "
-                     "Z > 0) or 0: multiply by the mask (Z > 0)."),
-        ArrayMistake("times-A", "dA ⊙ A: multiplied by the activation's values, not A > 0",
-                     _d(lambda dA, Z, a: dA * np.maximum(Z, 0)),
-                     "you multiplied by A = max(0, Z), the activation's values; the slope is "
-                     "the 0/1 mask (Z > 0). (A > 0 as a mask would be right: A and Z have the "
-                     "same sign.)"),
-        ArrayMistake("mask-only", "the 0/1 mask [Z > 0] returned, not multiplied by dA",
-                     _d(lambda dA, Z, a: (Z > 0).astype(float)),
-                     "you returned the mask (Z > 0) itself: 1 where the unit was on, 0 "
-                     "elsewhere. That is the ReLU's slope, the local derivative; the chain rule "
-                     "multiplies it by the gradient arriving from above: dA * (Z > 0)."),
-        ArrayMistake("mask-from-dA", "dA ⊙ [dA > 0]: the mask taken from the incoming gradient",
-                     _d(lambda dA, Z, a: dA * (dA > 0)),
-                     "your mask comes from dA, the incoming gradient; it belongs to the "
-                     "forward pass: which units were on, Z > 0."),
-    ),
 )
 
 LEAKY = ArraySpec(
     exercise_id="relu.leaky_backward", signature="leaky_relu_backward(dA, Z, alpha)",
-    outputs=_OUT, make_cases=lambda opts: _cases(opts, leaky=True),
+    outputs=_OUT, make_cases=lambda opts: _cases(opts, leaky=True), program=LEAKY_PROGRAM,
     mistake_hints={"relu-mask": "Where Z ≤ 0 the leaky ReLU is alpha·z — what is its slope "
                                 "there?"},
-    mistakes=(
-        ArrayMistake("relu-mask", "the ReLU's 0/1 mask reused: alpha lost on the negative side",
-                     _d(lambda dA, Z, a: dA * (Z > 0)),
-                     "the entries where Z ≤ 0 are 0: that is the plain ReLU's mask. The leaky "
-                     "ReLU is alpha·z there, slope alpha, so delta = dA * alpha on that side — "
-                     "the unit never dies."),
-        ArrayMistake("alpha-swapped", "slope alpha where Z > 0 and 1 elsewhere",
-                     _d(lambda dA, Z, a: dA * np.where(Z > 0, a, 1.0)),
-                     "alpha and 1 are swapped: the slope is 1 where Z > 0 (z itself) and "
-                     "alpha where Z ≤ 0 (alpha·z)."),
+    mistakes=(      # not edits of the program: their words beat "two slips"
         ArrayMistake("alpha-added", "dA ⊙ ([Z > 0] + alpha): alpha added everywhere",
                      _d(lambda dA, Z, a: dA * ((Z > 0) + a)),
                      "you added alpha to the mask everywhere, so the positive side gets "
                      "1 + alpha. The slope is 1 or alpha, one or the other: np.where(Z > 0, 1, "
                      "alpha)."),
-        ArrayMistake("times-A", "dA ⊙ A: multiplied by the activation's values",
-                     _d(lambda dA, Z, a: dA * leaky_relu(Z, a)),
-                     "you multiplied by A = leaky_relu(Z), the activation's values; the slope "
-                     "is 1 or alpha (a mask from A > 0 would be fine — A and Z have the same "
-                     "sign — but not A's values)."),
         ArrayMistake("alpha-times-Z", "dA ⊙ (1 where Z > 0, else alpha·Z): the value alpha·z "
                                       "used as the slope",
                      _d(lambda dA, Z, a: dA * np.where(Z > 0, 1.0, a * Z)),
                      "on the negative side you multiplied by alpha·Z — the leaky ReLU's *value* "
                      "there. Its slope is alpha alone (the derivative of alpha·z is alpha), so "
                      "delta = dA * alpha where Z ≤ 0: np.where(Z > 0, 1, alpha)."),
-        ArrayMistake("no-mask", "delta = dA", _d(lambda dA, Z, a: dA),
-                     "delta equals dA: the slope alpha on the negative side is missing."),
     ),
 )
 
@@ -181,7 +142,7 @@ def _grade_leaky(answer, opts) -> CheckResult:
 
 
 def _meanings(spec):
-    return {**{m.id: m.meaning for m in spec.mistakes},
+    return {**generated_meanings(spec.program), **{m.id: m.meaning for m in spec.mistakes},
             **{k: GENERIC_MISTAKES[k] for k in ("wrong-shape", "sign", "constant-factor",
                                                 "shape-error", "mutates-input")}}
 

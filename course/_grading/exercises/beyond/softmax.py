@@ -8,8 +8,16 @@ row's minimum, mean or first entry still leaves an exponent near 1000: only the 
 every exponent ≤ 0).
 
 ``softmax_ce_grad(Z, y)``: ``dL/dZ = (P − Y)/m`` with ``Y`` the one-hot rows of the integer
-labels ``y`` (m,). Named: the softmax Jacobian multiplied on top, the 1/m missing (generic),
-a mean over all m·k entries, the labels subtracted as numbers, dL/dP instead of dL/dZ.
+labels ``y`` (m,).
+
+Both references are programs (``SOFTMAX_PROGRAM``, ``CE_GRAD_PROGRAM`` in :mod:`.reference`)
+whose generated edits, alone and in pairs, name most mistakes: the max over the wrong axis,
+the row sum over the wrong axis or without keepdims, np.exp or the division left out; the
+softmax Jacobian (or its diagonal) multiplied on top of (P − Y)/m, the 1/m missing, the
+labels subtracted as numbers, the logits for the probabilities. Hand-written, because their
+words beat "two slips" or no edit produces them: a softmax over the columns, the logits
+normalised, log P, a mean over all m·k entries, dL/dP; the overflow of a softmax without the
+max subtraction, a shift other than the max, and one-hot rows expected are probes.
 """
 
 from __future__ import annotations
@@ -28,8 +36,15 @@ from course._grading.arrays import (
     close,
     grade_arrays,
 )
+from course._grading.arrays.edits import generated_meanings
 from course._grading.exercises.beyond._shift import learner_p, shift_not_max
-from course._grading.exercises.beyond.reference import LESSON, softmax, softmax_ce_grad
+from course._grading.exercises.beyond.reference import (
+    CE_GRAD_PROGRAM,
+    LESSON,
+    SOFTMAX_PROGRAM,
+    softmax,
+    softmax_ce_grad,
+)
 from course._grading.guards import LearnerError
 from course._grading.registry import Exercise, register
 from course._grading.result import CheckResult
@@ -93,6 +108,7 @@ def _naive(Z):
 SOFTMAX = ArraySpec(
     exercise_id="softmax.forward", signature="softmax(Z)",
     outputs=(OutputSpec("P", ("m", "k"), "one row of k probabilities per example"),),
+    program=SOFTMAX_PROGRAM,
     make_cases=lambda opts: _z_cases(opts, lambda i: {"P": softmax(i["Z"])}, False),
     mistake_hints={"shape-error": "Keep the row axis: Z.max(axis=1, keepdims=True) has shape "
                                   "(m, 1) and broadcasts against (m, k)."},
@@ -103,15 +119,6 @@ SOFTMAX = ArraySpec(
                      "each column sums to 1, not each row: you normalised over axis 0, the m "
                      "examples. One example is one row; its k probabilities must sum to 1: "
                      "sum over axis=1 (with keepdims=True)."),
-        ArrayMistake("max-wrong-axis", "the maximum of each column subtracted, not of each row",
-                     _p(lambda Z: np.exp(Z - Z.max(axis=0)) / np.exp(Z - Z.max(axis=0))
-                        .sum(axis=1, keepdims=True)),
-                     "you subtracted each column's maximum (axis 0). Subtracting is only "
-                     "harmless when the same number comes off a whole row: use "
-                     "Z.max(axis=1, keepdims=True)."),
-        ArrayMistake("not-normalised", "e^Z without dividing by the row sum",
-                     _p(lambda Z: np.exp(Z - Z.max(axis=1, keepdims=True))),
-                     "the rows do not sum to 1: divide e^(Z − max) by its row sum."),
         ArrayMistake("logits-normalised", "Z / sum(Z): no exponential",
                      _p(lambda Z: Z / Z.sum(axis=1, keepdims=True)),
                      "you divided the logits by their sum; the softmax exponentiates first "
@@ -125,7 +132,7 @@ SOFTMAX = ArraySpec(
 
 def overflow_probe(exercise_id: str, answer, spec: ArraySpec, opts) -> CheckResult | None:
     """Name the unstable softmax: right on ordinary logits, NaN/inf once they are large."""
-    verdict, failed = {}, {}
+    verdict, failed, finite = {}, {}, {}
     cases = spec.make_cases(opts)
     for case in cases:
         mine = learner_p(answer, case)
@@ -136,12 +143,12 @@ def overflow_probe(exercise_id: str, answer, spec: ArraySpec, opts) -> CheckResu
         verdict[kind] = verdict.get(kind, True) and ok
         if not ok:
             failed.setdefault(kind, case)
-        if kind != "normal" and not ok and np.isfinite(mine).all():
-            return None                       # a finite wrong value: the engine explains it
+        if kind != "normal" and not ok:
+            finite[kind] = bool(np.isfinite(mine).all())
     n = len(cases)
     if not verdict.get("normal"):
-        if verdict.get("large") or verdict.get("spread"):
-            return None
+        if all(finite.values()) or verdict.get("large") or verdict.get("spread"):
+            return None                       # finite where wrong: the engine explains it
         # wrong on ordinary logits too: explain that first, on the ordinary cases alone
         ordinary = dataclasses.replace(spec, make_cases=lambda o: [
             c for c in spec.make_cases(o) if c.extra["kind"] == "normal"])
@@ -149,6 +156,8 @@ def overflow_probe(exercise_id: str, answer, spec: ArraySpec, opts) -> CheckResu
         result.details.append("Also: with large logits (near 1000) your function returns "
                               "NaN or inf — subtract each row's maximum before np.exp.")
         return result
+    if any(finite.values()):
+        return None                           # a finite wrong value: the engine explains it
     Z = next(c for c in cases if c.extra["kind"] == "large").inputs["Z"]
     if not verdict["large"]:
         return CheckResult(exercise_id, False, mistake="no-max-subtraction", n_cases=n, summary=(
@@ -191,15 +200,10 @@ def _g(fn):
     return outputs
 
 
-def _jacobian_on_top(P, Y, e):
-    """(P − Y)/m pushed through the softmax Jacobian once more, row by row."""
-    G = (P - Y) / e["m"]
-    return P * G - P * (P * G).sum(axis=1, keepdims=True)     # J @ g with J = diag(p) − p pᵀ
-
-
 CE_GRAD = ArraySpec(
     exercise_id="softmax.ce_grad", signature="softmax_ce_grad(Z, y)",
     outputs=(OutputSpec("dL/dZ", ("m", "k"), "each entry is dL/dZ[i, j], so it has Z's shape"),),
+    program=CE_GRAD_PROGRAM,
     make_cases=lambda opts: _z_cases(opts, lambda i: {"dL/dZ": softmax_ce_grad(i["Z"], i["y"])},
                                      True),
     mistake_hints={
@@ -214,21 +218,6 @@ CE_GRAD = ArraySpec(
                                     "p(1 − p) (that would be the sigmoid's).",
     },
     mistakes=(
-        ArrayMistake("jacobian-on-top", "(P − Y)/m multiplied by the softmax Jacobian again",
-                     _g(_jacobian_on_top),
-                     "you multiplied by the softmax Jacobian on top of P − Y. P − Y is "
-                     "already dL/dZ: the Jacobian diag(p) − p pᵀ times dL/dP = −y/p collapses "
-                     "to p − y, so no Jacobian is ever built or applied."),
-        ArrayMistake("jacobian-diagonal-on-top", "(P − Y)/m ⊙ P(1 − P): the Jacobian's diagonal",
-                     _g(lambda P, Y, e: (P - Y) / e["m"] * P * (1 - P)),
-                     "you multiplied (P − Y)/m by P(1 − P), the Jacobian's diagonal (a sigmoid "
-                     "habit). P − Y is already dL/dZ: the softmax's slope has cancelled into "
-                     "it."),
-        ArrayMistake("labels-not-one-hot", "P − y with the labels as numbers",
-                     _g(lambda P, Y, e: (P - e["y"][:, None]) / e["m"]),
-                     "you subtracted the label numbers y (0..k−1) from every entry of the "
-                     "row. y holds class indices: Y is the one-hot row with a single 1 in "
-                     "column y[i], e.g. Y = np.eye(k)[y]."),
         ArrayMistake("mean-over-all-entries", "divided by m·k (np.mean over every entry)",
                      _g(lambda P, Y, e: (P - Y) / (e["m"] * e["k"])),
                      "every entry is k times too small: the loss is a mean over the m "
@@ -238,10 +227,6 @@ CE_GRAD = ArraySpec(
                      _g(lambda P, Y, e: -Y / (e["m"] * P)),
                      "−Y/(mP) is dL/dP, the gradient before the softmax; the exercise asks "
                      "for dL/dZ = (P − Y)/m, one step further (through the softmax)."),
-        ArrayMistake("forgot-softmax", "(Z − Y)/m: the logits instead of the probabilities",
-                     _g(lambda P, Y, e: (e["Z"] - Y) / e["m"]),
-                     "you used the logits Z where the probabilities P = softmax(Z) belong: "
-                     "dL/dZ = (softmax(Z) − Y)/m."),
     ),
 )
 
@@ -293,7 +278,8 @@ register(Exercise(
     id="softmax.forward", lesson=LESSON, answer_name="softmax",
     title="softmax(Z) -> P: row-wise probabilities, stable for any logits",
     grade=_grade_softmax, answer_kinds="function of Z (m, k)",
-    mistakes={**{m.id: m.meaning for m in SOFTMAX.mistakes}, **_STABILITY, **_SHIFT,
+    mistakes={**generated_meanings(SOFTMAX_PROGRAM),
+              **{m.id: m.meaning for m in SOFTMAX.mistakes}, **_STABILITY, **_SHIFT,
               **{k: GENERIC_MISTAKES[k] for k in _GENERIC}},
     hints=("One example is one row of Z: exponentiate, then divide each row by its own sum.",
            "softmax(z − c) = softmax(z) for any number c: the c cancels between numerator "
@@ -312,7 +298,8 @@ register(Exercise(
     id="softmax.ce_grad", lesson=LESSON, answer_name="softmax_ce_grad",
     title="softmax_ce_grad(Z, y) -> dL/dZ of the mean cross-entropy, from integer labels",
     grade=_grade_ce, answer_kinds="function of (Z (m, k), y (m,) integer labels)",
-    mistakes={**{m.id: m.meaning for m in CE_GRAD.mistakes}, **_STABILITY,
+    mistakes={**generated_meanings(CE_GRAD_PROGRAM),
+              **{m.id: m.meaning for m in CE_GRAD.mistakes}, **_STABILITY,
               "missing-1/m": GENERIC_MISTAKES["missing-1/m"],
               "expects-one-hot": "y used as one-hot rows; it holds integer labels (m,)",
               **{k: GENERIC_MISTAKES[k] for k in _GENERIC}},
