@@ -34,7 +34,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from course._grading.arrays.program import HOLE, C, Program, T, mm, mul, render, sub
+from course._grading.arrays.program import C, Program, T, mm, mul, render, sub
+from course._grading.arrays.rowwise import fill, role, rowwise_edits
 
 __all__ = ["Edit", "generate", "edits_of", "generated_meanings", "MEANINGS", "replace",
            "subtrees"]
@@ -80,11 +81,6 @@ def _at(expr, path):
     return expr
 
 
-def _role(program, name) -> str:
-    role = program.roles.get(name)
-    return f"{name} ({role})" if role else name
-
-
 _SUMS = (
     (("sum", 1, True), "bias-wrong-axis",
      "summed over axis 1 (the units): one number per example, shape (m, 1), instead of over "
@@ -112,11 +108,11 @@ def _node_edits(program: Program, site: str, path, node, expr):
                 continue
             if in_sp:
                 yield ("var", y), "s-prime-of-wrong-array", (
-                    f"s′ is taken of {_role(program, y)} instead of {_role(program, x)}"), \
+                    f"s′ is taken of {role(program, y)} instead of {role(program, x)}"), \
                     f"{x}->{y}"
             else:
                 yield ("var", y), "wrong-operand", (
-                    f"{site} uses {_role(program, y)} where {_role(program, x)} belongs"), \
+                    f"{site} uses {role(program, y)} where {role(program, x)} belongs"), \
                     f"{x}->{y}"
         if not (parent is not None and parent[0] == "T"):
             yield T(node), "transpose", f"{x} is transposed ({x}.T) where {x} belongs"
@@ -173,13 +169,13 @@ def _node_edits(program: Program, site: str, path, node, expr):
                     f"s′ is computed as {render(formula)}, of the error {render(y)}: "
                     f"s(1 − s) needs the activation")
                 yield ("sp", y), "s-prime-of-wrong-array", (
-                    f"s′ is taken of the error {render(y)} instead of {_role(program, x[1])}"
+                    f"s′ is taken of the error {render(y)} instead of {role(program, x[1])}"
                     if x[0] == "var" else f"s′ is taken of the error {render(y)}")
             elif "output" not in program.roles.get(y[1], "output"):
                 yield formula, "s-prime-of-wrong-array", (
-                    f"s′ is computed as {render(formula)}, of {_role(program, y[1])}: "
+                    f"s′ is computed as {render(formula)}, of {role(program, y[1])}: "
                     f"s(1 − s) needs the activation")
-    yield from _lesson09_edits(program, node, arrays)
+    yield from rowwise_edits(program, node, arrays)
     if op == "sum" and node[2] == 0:
         for (new_op, axis, keep), kind, why in _SUMS:
             if (new_op, axis, keep) != (op, node[2], node[3]):
@@ -187,7 +183,7 @@ def _node_edits(program: Program, site: str, path, node, expr):
         yield node[1], "bias-not-summed", f"{render(node[1])} is not summed over the batch"
     if not path:
         for kind, template, why in program.extras:
-            yield _fill(template, node), kind, why
+            yield fill(template, node), kind, why
     if not path and op != "sum":
         yield ("/", node, ("var", "m")), "extra-1/m", "divided by m once too often"
     if (not path and op not in ("sum", "/")) or (len(path) == 1 and parent[0] == "/"):
@@ -195,64 +191,6 @@ def _node_edits(program: Program, site: str, path, node, expr):
             if factor not in _factors(node):
                 yield mul(node, factor), "extra-s-prime", (
                     f"an extra factor {render(factor)}")
-
-
-_AXES = ((1, True), (0, True), (1, False), (0, False), (None, False))
-
-
-def _lesson09_edits(program: Program, node, arrays):
-    """Edits of the operations of lesson 09: row max and row sum (softmax), ``np.exp``, the
-    ReLU's mask and the leaky ReLU's ``np.where``."""
-    op = node[0]
-    if op == "-" and node[2][0] == "max":
-        yield node[1], "no-max-subtraction", (
-            f"the row maximum is not subtracted: np.exp({render(node[1])}) overflows to inf for "
-            "large logits (inf/inf is NaN)")
-    if op in ("max", "sum") and node[2] != 0:
-        x, what = render(node[1]), "maximum" if op == "max" else "sum"
-        for axis, keep in _AXES:
-            if (axis, keep) == (node[2], node[3]):
-                continue
-            if axis is None:
-                kind = "global-max" if op == "max" else "sum-wrong-axis"
-                why = f"one {what} of the whole array {x}, not one per row"
-            elif axis != node[2]:
-                kind, why = f"{op}-wrong-axis", (f"the {what} is taken over axis {axis} (down "
-                                                 f"the columns), not over each row (axis 1)")
-            else:
-                kind, why = f"{op}-shape", (f"the row {what} has shape (m,) without "
-                                            "keepdims=True, and does not broadcast as a column")
-            yield (op, node[1], axis, keep), kind, why
-        if op == "sum":
-            yield node[1], "sum-missing", f"{x} is not summed"
-    if op == "exp":
-        yield node[1], "no-exp", f"np.exp is missing: {render(node[1])} is used as it is"
-    if op in ("gt0", "where"):
-        for y in arrays:
-            yield ("var", y), "values-for-mask", (
-                f"{_role(program, y)} is multiplied in with its values, where "
-                f"{'its 0/1 mask' if op == 'gt0' else 'the slope (1 or alpha)'} belongs"), y
-    if op == "gt0":
-        yield ("gt0", ("neg", node[1])), "mask-inverted", (
-            f"the mask is the wrong way round: ({render(node[1])} < 0) for "
-            f"({render(node[1])} > 0)")
-    if op == "where":
-        c, a, b = node[1:]
-        yield ("where", c, b, a), "where-swapped", (
-            f"the two slopes are swapped: {render(b)} where {render(c)} > 0 and {render(a)} "
-            "elsewhere")
-        if b != C(0):
-            yield ("where", c, a, C(0)), "where-zero", (
-                f"the slope {render(b)} on the side where {render(c)} ≤ 0 is lost (0 there)")
-
-
-def _fill(template, node):
-    """``template`` with ``node`` at :data:`HOLE`."""
-    if template == HOLE:
-        return node
-    if template[0] in ("var", "const"):
-        return template
-    return (template[0], *(_fill(a, node) if isinstance(a, tuple) else a for a in template[1:]))
 
 
 def _errors(program: Program) -> list:
@@ -277,8 +215,8 @@ def _slopes(program: Program) -> list:
         for _path, node in subtrees(expr):
             if node[0] == "sp" and node not in found:
                 found.append(node)
-    for name, role in program.roles.items():
-        if "pre-activation" in role and ("sp", ("var", name)) not in found:
+    for name, what in program.roles.items():
+        if "pre-activation" in what and ("sp", ("var", name)) not in found:
             found.append(("sp", ("var", name)))
     return found
 
@@ -292,7 +230,7 @@ def _factors(node) -> list:
 
 def _shown(program: Program, node) -> str:
     """``dA2 (the loss gradient (A2 − y)/m)`` for a named array, else its code."""
-    return _role(program, node[1]) if node[0] == "var" else render(node)
+    return role(program, node[1]) if node[0] == "var" else render(node)
 
 
 def generate(program: Program) -> list[Edit]:
