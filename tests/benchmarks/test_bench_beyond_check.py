@@ -111,6 +111,37 @@ def test_relu_one_edit(benchmark):
          "times-Z")
 
 
+def learner_step(labels=False, mask=True):
+    """A learner's digits step with the labels as numbers and/or the ReLU's mask left out."""
+    def step(params, X, y, lr):
+        m = len(X)
+        Z1 = X @ params["W1"] + params["b1"]
+        A1 = np.maximum(Z1, 0)
+        P = _p(A1 @ params["W2"] + params["b2"])
+        loss = -np.log(P[np.arange(m), y]).mean()
+        dZ2 = (P - (y[:, None] if labels else np.eye(10)[y])) / m
+        dA1 = dZ2 @ params["W2"].T
+        dZ1 = dA1 * (Z1 > 0) if mask else dA1
+        grads = {"W2": A1.T @ dZ2, "b2": dZ2.sum(0, keepdims=True), "W1": X.T @ dZ1,
+                 "b1": dZ1.sum(0, keepdims=True)}
+        for k, g in grads.items():
+            params[k] -= lr * g
+        return loss
+    return step
+
+
+@pytest.mark.benchmark(group="beyond-check")
+def test_digits_step_one_edit(benchmark):
+    _run(benchmark, "digits.step: no ReLU mask (one edit)", "digits.step",
+         learner_step(mask=False), "no-relu-mask")
+
+
+@pytest.mark.benchmark(group="beyond-check")
+def test_digits_step_pair(benchmark):
+    _run(benchmark, "digits.step: labels and no mask (pair)", "digits.step",
+         learner_step(labels=True, mask=False), "two-slips")
+
+
 assert relu.RELU.program is not None                # the generated path is the one measured
 
 

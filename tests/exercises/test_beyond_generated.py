@@ -49,7 +49,7 @@ def test_a_pair_may_nest_one_edit_inside_the_node_another_keeps():
     [jacobian] = [e for e in edits_of(ref.CE_GRAD_PROGRAM) if e.kind == "jacobian-on-top"]
     [labels] = [e for e in edits_of(ref.CE_GRAD_PROGRAM) if e.tag == "Y->y_col"]
     [no_m] = [e for e in edits_of(ref.CE_GRAD_PROGRAM) if e.kind == "missing-1/m"]
-    expr = ref.CE_GRAD_PROGRAM.expr("dZ")
+    expr = ref.CE_GRAD_PROGRAM.expr("delta")
     P, Ycol, m = ("var", "P"), ("var", "y_col"), ("var", "m")
     assert apply_edits(expr, [labels, jacobian]) == ("jac", P, ("/", ("-", P, Ycol), m))
     assert apply_edits(expr, [no_m, labels]) == ("-", P, Ycol)

@@ -38,7 +38,7 @@ from course._grading.arrays.program import C, Program, T, mm, mul, render, sub
 from course._grading.arrays.rowwise import fill, role, rowwise_edits
 
 __all__ = ["Edit", "generate", "edits_of", "generated_meanings", "MEANINGS", "replace",
-           "subtrees"]
+           "subtrees", "contains"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Edit:
     why: str
     tag: str = ""
     old: tuple = ()         # the subtree at ``path`` before the edit
+    keeps: bool = False     # ``new`` holds ``old`` whole (a factor put on top of it)
 
 
 def subtrees(expr, path=()):
@@ -62,6 +63,12 @@ def subtrees(expr, path=()):
     for i, child in enumerate(expr[1:], start=1):
         if isinstance(child, tuple):
             yield from subtrees(child, (*path, i))
+
+
+def contains(expr, part) -> bool:
+    """True when ``part`` is ``expr`` or one of its subtrees."""
+    return expr == part or (expr[0] not in ("var", "const") and any(
+        isinstance(a, tuple) and contains(a, part) for a in expr[1:]))
 
 
 def replace(expr, path, new):
@@ -245,7 +252,8 @@ def generate(program: Program) -> list[Edit]:
                 if key in seen or key[1] == expr:
                     continue
                 seen.add(key)
-                edits.append(Edit(len(edits), site, path, new, kind, why, *tag, old=node))
+                edits.append(Edit(len(edits), site, path, new, kind, why, *tag, old=node,
+                                  keeps=contains(new, node)))
     return edits
 
 

@@ -143,6 +143,8 @@ class Program:
     extras: tuple[tuple[str, tuple, str], ...] = ()
     #: inputs that are numbers (alpha), never swapped for an array
     scalars: tuple[str, ...] = ()
+    #: the input whose rows are the batch (``m``); default: the first input
+    batch: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -169,7 +171,7 @@ class Program:
 
     def env(self, case_inputs: dict) -> dict:
         """The case's arrays plus ``m`` (the rows of the batch) and the derived arrays."""
-        first = next(iter(case_inputs.values()))
+        first = case_inputs[self.batch] if self.batch else next(iter(case_inputs.values()))
         env = {**case_inputs, "m": float(np.shape(first)[0])}
         with np.errstate(all="ignore"):
             for name, (fn, _code) in self.derived.items():

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course._grading.arrays.edits import Edit, edits_of, replace
+from course._grading.arrays.edits import Edit, contains, edits_of, replace
 from course._grading.arrays.probes import close
 from course._grading.arrays.program import Program, evaluate, render
 from course.nn.activations import sigmoid, sigmoid_prime
@@ -130,7 +130,7 @@ def _same(mine, v, rtol: float, atol: float) -> bool:
 def _order(edits):
     """Outermost first; at the same node, the edit that keeps the node (a factor put on top)
     before the one that changes it."""
-    return sorted(edits, key=lambda e: (len(e.path), not _contains(e.new, e.old)))
+    return sorted(edits, key=lambda e: (len(e.path), not e.keeps))
 
 
 def _compatible(base: dict, e1: Edit, e2: Edit) -> bool:
@@ -139,22 +139,16 @@ def _compatible(base: dict, e1: Edit, e2: Edit) -> bool:
     ``(P − y_col)/m``) or the part it changes (the 1/m dropped from ``(P − y_col)/m``)."""
     if e1.site != e2.site:
         return True
+    if e1.path[:len(e2.path)] != e2.path and e2.path[:len(e1.path)] != e1.path:
+        return True                                 # apart
     outer, inner = _order((e1, e2))
-    if inner.path[:len(outer.path)] != outer.path:
-        return True
-    return _contains(outer.new, outer.old) or (inner.path != outer.path
-                                               and _contains(outer.new, inner.old))
+    return outer.keeps or (inner.path != outer.path and contains(outer.new, inner.old))
 
 
 def _at(expr, path):
     for i in path:
         expr = expr[i]
     return expr
-
-
-def _contains(expr, part) -> bool:
-    return expr == part or (expr[0] not in ("var", "const") and any(
-        isinstance(a, tuple) and _contains(a, part) for a in expr[1:]))
 
 
 def _substitute(expr, old, new):
@@ -177,7 +171,7 @@ def apply_edits(expr, edits):
             done.append(e)
             continue
         sub = _at(expr, outer.path)
-        if _contains(sub, outer.old):               # the node kept whole: edit it in place
+        if contains(sub, outer.old):               # the node kept whole: edit it in place
             inner = replace(outer.old, e.path[len(outer.path):], e.new)
             sub = _substitute(sub, outer.old, inner)
         else:                                       # a part of it kept: edit that part
@@ -200,6 +194,8 @@ def search_for(program, edits, cases, mine, wrong, right, rtol, atol) -> list[Ca
 
 def _search(program, edits, cases, mine, wrong, right, rtol, atol) -> list[Candidate]:
     srch = Search(program, edits, [c.inputs for c in cases])
+    wrong = [o for o in wrong if o in program.outputs]      # outputs outside the program
+    right = [o for o in right if o in program.outputs]      # (a loss) are left to the probes
     sites = {o: program.outputs[o] for o in (*wrong, *right)}
     mine_of = {o: [m[o] for m in mine] for o in wrong}
     found = []
@@ -224,9 +220,7 @@ def _search(program, edits, cases, mine, wrong, right, rtol, atol) -> list[Candi
     if todo:
         deadline = time.perf_counter() + PAIR_BUDGET
         near = [e for e in edits if any(e.site in srch.up[sites[o]] for o in todo)]
-        pairs = sorted((p for p in itertools.combinations(near, 2)
-                        if _compatible(srch.base, *p)),
-                       key=lambda p: _RANK.get(p[0].kind, 8) + _RANK.get(p[1].kind, 8))
+        pairs = _pairs(srch, near, found, sites)
         left = set(todo)
         for pair in pairs:                      # likeliest kinds first; stop when all named
             if not left or time.perf_counter() > deadline:
@@ -234,8 +228,28 @@ def _search(program, edits, cases, mine, wrong, right, rtol, atol) -> list[Candi
             cand = judge(pair)
             if cand:
                 found.append(cand)
-                left -= set(cand.matched)
+                if cand.consistent:             # one that also changes an output it does
+                    left -= set(cand.matched)   # not explain is a coincidence: go on
     return found
+
+
+def _pairs(srch, near, found, sites):
+    """The pairs to try, best first: a slip that explains other outputs (likely in these
+    too) with a partner that leaves those outputs alone, likeliest kinds first; then every
+    other pair, likeliest kinds first (built only if the first ones run out)."""
+    def rank(p):
+        return _RANK.get(p[0].kind, 8) + _RANK.get(p[1].kind, 8)
+
+    named = {c.edits[0].index: (c.edits[0], {s for o in c.matched for s in srch.up[sites[o]]})
+             for c in found if len(c.edits) == 1}
+    first = sorted(((a, b) for a, keep in named.values() for b in near
+                    if b.index != a.index and b.site not in keep
+                    and _compatible(srch.base, a, b)), key=rank)
+    yield from first
+    tried = {frozenset((a.index, b.index)) for a, b in first}
+    yield from sorted((p for p in itertools.combinations(near, 2)
+                       if frozenset((p[0].index, p[1].index)) not in tried
+                       and _compatible(srch.base, *p)), key=rank)
 
 
 def message(program: Program, cand: Candidate) -> str:

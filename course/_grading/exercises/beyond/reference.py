@@ -76,8 +76,8 @@ def _one_hot_env(env):
 
 
 CE_GRAD_PROGRAM = Program(
-    steps=(("dZ", div(sub(V("P"), V("Y")), V("m"))),),        # (m, k)
-    outputs={"dL/dZ": "dZ"}, inputs=("Z", "y"),
+    steps=(("delta", div(sub(V("P"), V("Y")), V("m"))),),     # (m, k) dL/dZ
+    outputs={"dL/dZ": "delta"}, inputs=("Z", "y"),
     derived={"P": (lambda env: _softmax(env["Z"]), "softmax(Z)"),
              "Y": (_one_hot_env, "np.eye(k)[y]"),
              "y_col": (lambda env: np.asarray(env["y"], dtype=float)[:, None], "y[:, None]")},

@@ -23,6 +23,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from course._grading.arrays.program import (
+    HOLE,
+    Program,
+    T,
+    V,
+    div,
+    gt0,
+    mm,
+    mul,
+    rowsum,
+    sub,
+)
 from course.nn.digits import load_digits, train_test_split
 from course.nn.init import he_std, xavier_std
 from course.nn.softmax import log_softmax, one_hot, softmax
@@ -115,3 +127,49 @@ def predict(params, X):
 
 def accuracy(params, X, y) -> float:
     return float(np.mean(predict(params, X) == y))
+
+
+# --- the backward pass as a program of array operations (the diagnosis edits it) -------------
+
+def _forward_env(env):
+    Z1 = env["X"] @ env["W1"] + env["b1"]
+    A1 = np.maximum(Z1, 0.0)
+    Z2 = A1 @ env["W2"] + env["b2"]
+    return Z1, A1, Z2, softmax(Z2)
+
+
+STEP_PROGRAM = Program(
+    steps=(("delta2", div(sub(V("P"), V("Y")), V("m"))),       # (m, 10)
+           ("dW2", mm(T(V("A1")), V("delta2"))),               # (32, 10)
+           ("db2", rowsum(V("delta2"))),                       # (1, 10)
+           ("W2_new", sub(V("W2"), mul(V("lr"), V("dW2")))),   # (32, 10) W2 after its update
+           ("dA1", mm(V("delta2"), T(V("W2")))),               # (m, 32)
+           ("delta1", mul(V("dA1"), gt0(V("Z1")))),            # (m, 32)
+           ("dW1", mm(T(V("X")), V("delta1"))),                # (64, 32)
+           ("db1", rowsum(V("delta1")))),                      # (1, 32)
+    outputs={"dW1": "dW1", "db1": "db1", "dW2": "dW2", "db2": "db2"},
+    inputs=("W1", "b1", "W2", "b2", "X", "y", "lr"), scalars=("lr", "y"), batch="X",
+    frozen=("W2_new",),
+    derived={"Z1": (lambda env: _forward_env(env)[0], "X @ W1 + b1"),
+             "A1": (lambda env: _forward_env(env)[1], "np.maximum(Z1, 0)"),
+             "Z2": (lambda env: _forward_env(env)[2], "A1 @ W2 + b2"),
+             "P": (lambda env: _forward_env(env)[3], "softmax(Z2)"),
+             "Y": (lambda env: one_hot(np.asarray(env["y"]).astype(int), 10), "np.eye(10)[y]"),
+             "y_col": (lambda env: np.asarray(env["y"], dtype=float)[:, None], "y[:, None]")},
+    roles={"X": "the batch of digits", "Z1": "the hidden pre-activation",
+           "A1": "the hidden layer's output", "Z2": "the logits", "P": "the probabilities",
+           "Y": "the one-hot labels", "y_col": "the labels as numbers",
+           "delta2": "dL/dZ2", "dA1": "the gradient reaching the hidden layer",
+           "delta1": "the hidden delta", "W2_new": "W2 after its update", "W1": "layer 1's weights",
+           "W2": "layer 2's weights"},
+    extras=(("jacobian-on-top", ("jac", V("P"), HOLE),
+             "the softmax Jacobian is multiplied on top of (P − Y)/m"),),
+    ids={"wrong-operand:Y->y_col": "labels-not-one-hot",
+         "missing-factor:(Z1 > 0)": "no-relu-mask", "values-for-mask:A1": "times-A1",
+         "wrong-operand:dA1:W2->W2_new": "updated-W2-first"},
+    notes={"jacobian-on-top": "(P − Y)/m already is delta2 = dL/dZ2 (lesson 09).",
+           "labels-not-one-hot": "Subtract the one-hot rows Y = np.eye(10)[y].",
+           "no-relu-mask": "The hidden layer is a ReLU: delta1 = dA1 * (Z1 > 0).",
+           "times-A1": "The ReLU's slope is the 0/1 mask (Z1 > 0), not A1's values.",
+           "updated-W2-first": "Update the parameters only once every gradient is computed: "
+                               "the backward pass needs the weights the forward pass used."})

@@ -5,9 +5,12 @@ in place; the function returns the batch's mean cross-entropy before the update.
 runs it on copies of the same parameters and the same batches of the digits — of sizes 32,
 17 (a last partial batch) and 5 — and reads each parameter's gradient back from its change,
 ``(before − after) / lr``, which it compares with the reference's (``reference.gradients``).
-The catalogue's mistakes are that function's switches; one more probe names a fixed
-divisor (``/ batch_size`` instead of ``/ m``: the last partial batch over-weighted... or
-under-weighted).
+The backward pass is a program (``reference.STEP_PROGRAM``) whose generated edits, alone and
+in pairs, name the mistakes: the softmax Jacobian on top of (P − Y)/m, the labels as numbers,
+the ReLU's mask left out or A1's values for it, dA1 computed with W2 after its update, a
+transpose, a wrong sum axis... The mean over all m·10 entries stays a catalogue entry
+(``gradients``' switch), and probes name a fixed divisor (``/ batch_size`` instead of
+``/ m``: the last partial batch mis-weighted) and the rest.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from course._grading.arrays import (
     grade_arrays,
     ratio_to,
 )
+from course._grading.arrays.edits import generated_meanings
 from course._grading.exercises.digits.reference import (
     LESSON,
     PARAM_NAMES,
+    STEP_PROGRAM,
     digits_split,
     gradients,
     init_params,
@@ -100,31 +105,11 @@ STEP = ArraySpec(
     outputs=(*(OutputSpec(f"d{k}", _SHAPES[k], f"{k} keeps its shape {_shape_text(k)}",
                           label=f"d{k}") for k in PARAM_NAMES),
              OutputSpec("loss", (), "one number, the batch's mean cross-entropy")),
-    make_cases=_cases, rtol=1e-6, atol=1e-10,
-    mistakes=(
-        ArrayMistake("jacobian-on-top", "the softmax Jacobian multiplied on top of (P − Y)/m",
-                     _g(jacobian=True),
-                     "delta2 went through the softmax Jacobian once more; (P − Y)/m already is "
-                     "dL/dZ2 (lesson 09)."),
-        ArrayMistake("labels-not-one-hot", "P − y with the labels as numbers",
-                     _g(labels_as_numbers=True),
-                     "you subtracted the label numbers from P; subtract the one-hot rows "
-                     "Y = np.eye(10)[y] (row i has a single 1, in column y[i])."),
+    make_cases=_cases, rtol=1e-6, atol=1e-10, program=STEP_PROGRAM,
+    mistakes=(      # not an edit of the program: its words beat "two slips"
         ArrayMistake("mean-over-all-entries", "divided by m·10", _g(mean_all=True),
                      "every gradient is 10 times too small: the cross-entropy is a mean over "
                      "the m examples only, delta2 = (P − Y)/m."),
-        ArrayMistake("no-relu-mask", "delta1 = dA1: the ReLU's slope left out", _g(mask="none"),
-                     "W1 and b1 moved as if the hidden layer had no ReLU: "
-                     "delta1 = dA1 * (Z1 > 0)."),
-        ArrayMistake("times-A1", "delta1 = dA1 ⊙ A1: the activation's values as the mask",
-                     _g(mask="A1-values"),
-                     "you multiplied dA1 by A1's values; the ReLU's slope is the 0/1 mask "
-                     "(Z1 > 0)."),
-        ArrayMistake("updated-W2-first", "dA1 computed with W2 after its update",
-                     _g(updated_W2_lr=True),
-                     "W2 and b2 are right, but W1 and b1 moved as if dA1 = delta2 @ W2.T used W2 "
-                     "*after* its update: update the parameters only once every gradient is "
-                     "computed (the backward pass needs the weights the forward pass used)."),
     ),
     mistake_hints={"updated-W2-first": "Compute all four gradients first, then update."},
 )
@@ -238,7 +223,7 @@ register(Exercise(
     id="digits.step", lesson=LESSON, answer_name="step",
     title="step(params, X, y, lr): forward, backward and SGD for the 64-32-10 network",
     grade=_grade, answer_kinds="function of (params, X, y, lr)",
-    mistakes={**{m.id: m.meaning for m in STEP.mistakes},
+    mistakes={**generated_meanings(STEP_PROGRAM), **{m.id: m.meaning for m in STEP.mistakes},
               "params-not-updated": "params not changed in place (local names or a copy "
                                     "updated)",
               "fixed-divisor": "divided by a fixed batch size instead of the batch's own m: "
