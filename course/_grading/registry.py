@@ -20,6 +20,7 @@ import difflib
 import importlib
 import os
 import pkgutil
+import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -113,8 +114,25 @@ def register(exercise: Exercise) -> Exercise:
     if exercise.id in _REGISTRY and _REGISTRY[exercise.id] is not exercise:
         raise ValueError(f"exercise id {exercise.id!r} is registered twice")
     _REGISTRY[exercise.id] = exercise
-    _ORDER.setdefault(exercise.id, (_importing[-1] if _importing else 1 << 30, len(_ORDER)))
+    _ORDER.setdefault(exercise.id, (_importing[-1] if _importing else _caller_place(),
+                                    len(_ORDER)))
     return exercise
+
+
+def _caller_place() -> int:
+    """The place of the exercise module registering outside the loader (imported directly,
+    ``from course._grading.exercises.dense import layer``): read from the calling frames."""
+    prefix = EXERCISES_PACKAGE + "."
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
+        if name.startswith(prefix):
+            top = name[len(prefix):].split(".")[0]
+            tops = [t for t, _subs in _listing()]
+            if top in tops:
+                return tops.index(top)
+        frame = frame.f_back
+    return 1 << 30
 
 
 #: exercise modules that failed to import: module name -> the error, for messages
