@@ -9,8 +9,8 @@ central table to edit.
 
 Looking one exercise up (``check("softmax.forward", …)``) first imports only the module its
 topic names — ``softmax`` is ``beyond/softmax.py`` (its package ``beyond/`` with it),
-``tanh`` is ``tanh.py``, ``sgd`` is the package ``sgd/`` — so a lesson's kernel does not
-import every lesson's answer keys; an id whose topic names no module, or a list of all
+``diamond`` is ``diamond.py`` and ``diamond_loss.py``, ``tanh`` is ``tanh.py``, ``sgd`` is
+the package ``sgd/`` — so a lesson's kernel does not import every lesson's answer keys; an id whose topic names no module, or a list of all
 exercises, imports them all. The order of ``all_exercises`` is that of a full load either way.
 """
 
@@ -185,14 +185,14 @@ def _import(place: int, module: str) -> None:
         _importing.pop()
 
 
-def _topic_place(topic: str, listing: list[tuple[str, list[str]]]) -> int | None:
+def _topic_places(topic: str, listing: list[tuple[str, list[str]]]) -> list[int]:
     """Where ``topic``'s exercises live: the module or package named after it (``tanh``,
-    ``sgd/``; ``quiz_00`` for ``quiz00``) or a package holding a module of that name
-    (``beyond/softmax.py``); None if no name matches."""
-    for place, (top, subs) in enumerate(listing):
-        if topic in (top, top.replace("_", "")) or topic in subs:
-            return place
-    return None
+    ``sgd/``; ``quiz_00`` for ``quiz00``), a module whose name starts with it and ``_``
+    (``diamond_loss`` for more ``diamond.*``) or a package holding a module of that name
+    (``beyond/softmax.py``)."""
+    return [place for place, (top, subs) in enumerate(listing)
+            if topic in (top, top.replace("_", "")) or top.startswith(topic + "_")
+            or topic in subs]
 
 
 def _load_place(place: int, top: str, subs: list[str]) -> None:
@@ -207,8 +207,7 @@ def _load_topic(topic: str) -> None:
     first ``check`` does not import every lesson's answer keys. A topic found nowhere is
     left to the full load."""
     listing = _listing()
-    place = _topic_place(topic, listing)
-    if place is not None:
+    for place in _topic_places(topic, listing):
         _load_place(place, *listing[place])
 
 
