@@ -10,8 +10,9 @@ central table to edit.
 Looking one exercise up (``check("softmax.forward", …)``) first imports only the module its
 topic names — ``softmax`` is ``beyond/softmax.py`` (its package ``beyond/`` with it),
 ``diamond`` is ``diamond.py`` and ``diamond_loss.py``, ``tanh`` is ``tanh.py``, ``sgd`` is
-the package ``sgd/`` — so a lesson's kernel does not import every lesson's answer keys; an id whose topic names no module, or a list of all
-exercises, imports them all. The order of ``all_exercises`` is that of a full load either way.
+the package ``sgd/`` — so a lesson's kernel does not import every lesson's answer keys; an
+id whose topic names no module, or a list of all exercises, imports them all. The order of
+``all_exercises`` is that of a full load either way.
 """
 
 from __future__ import annotations
