@@ -246,12 +246,12 @@ REALISTIC = [
      ["dW uses A (the layer's own output sigmoid(Z)) where A_prev (the layer's input) belongs"]),
     ("dense.mlp_backward", _net(dW2="Z1.T @ delta2"), "wrong-operand",
      ["dW2 uses Z1 (the hidden pre-activation) where A1 (the hidden layer's output) belongs",
-      "`dW2 = Z1.T @ delta2`; it is `dW2 = A1.T @ delta2`"]),
+      "You computed `dW2 = Z1.T @ delta2`."]),
     ("dense.mlp_backward", _net(delta2="sigmoid_prime(Z2)"), "missing-factor",
-     ["the factor dA2 (the loss gradient (A2 − y)/m) is missing"]),
+     ["the factor dA2 (the loss gradient ∂L/∂A2) is missing"]),
     ("dense.mlp_backward", _net(dW1="X.T @ (delta2 @ W2.T)"), "wrong-operand",
-     ["dW1 uses dA1 (the gradient reaching the hidden layer) where delta1 (the hidden delta) "
-      "belongs"]),
+     ["dW1 uses dA1 (the gradient reaching the hidden layer) where delta1 (the hidden delta "
+      "∂L/∂Z1) belongs"]),
     ("dense.mlp_backward", _net(delta2="(A2 - y) / len(X) * sigmoid_prime(A2 - y)"),
      "s-prime-of-wrong-array", ["s′ is taken of the error A2 - y"]),
     ("sgd.train_step", _step(order_bug=True), "updated-before-backprop",
@@ -264,7 +264,7 @@ REALISTIC = [
     ("sgd.output_deltas", _deltas(se="(a - y) / m"), "missing-s-prime",
      ["the factor sigmoid_prime(z) is missing", "cross-entropy's shortcut"]),
     ("sgd.output_deltas", _deltas(ce="(a - y) / (a * (1 - a)) / m"), "stopped-at-dL-da",
-     ["one step short"]),
+     ["still in the denominator"]),
     ("sgd.output_deltas", _deltas(ce="(a - y) * sigmoid_prime(z) / m", se="(a - y) / m"),
      "swapped-outputs", ["swapped"]),
 ]

@@ -69,8 +69,8 @@ def test_bce_grad_accepts_correct_styles(answer):
 
 
 BCE_MISTAKES = [
-    (lambda a, y: (a - y) / len(a), "dL-dz", "dL/dz"),
-    (lambda a, y: -(y / a + (1 - y) / (1 - a)) / len(a), "second-term-sign", "−1/(1 − a)"),
+    (lambda a, y: (a - y) / len(a), "dL-dz", "∂L/∂z"),
+    (lambda a, y: -(y / a + (1 - y) / (1 - a)) / len(a), "second-term-sign", "inner derivative"),
     (lambda a, y: -y / a / len(a), "only-first-term", "y = 0"),
     (lambda a, y: -(y * np.log(a) + (1 - y) * np.log(1 - a)) / len(a), "loss-not-gradient",
      "not their derivative"),

@@ -58,13 +58,14 @@ BCE_GRAD = ArraySpec(
     mistakes=(
         ArrayMistake("dL-dz", "(a − y)/m: the gradient with respect to z, not a",
                      _v(lambda a, y, m: (a - y) / m),
-                     "(a − y)/m is dL/dz, the gradient after going through the sigmoid "
-                     "(where a(1 − a) cancels). bce_grad is one step earlier, dL/da = "
-                     "(a − y) / (a(1 − a)) / m."),
+                     "(a − y)/m is ∂L/∂z, the gradient after going through the sigmoid "
+                     "(where a factor a(1 − a) cancels). bce_grad is one step earlier, ∂L/∂a, "
+                     "before that cancellation: put the two terms of the derivative over their "
+                     "common denominator and keep it."),
         ArrayMistake("second-term-sign", "−(y/a + (1 − y)/(1 − a))/m",
                      _v(lambda a, y, m: -(y / a + (1 - y) / (1 - a)) / m),
-                     "the second term has the wrong sign: d/da log(1 − a) = −1/(1 − a), so "
-                     "dL/da = (−y/a + (1 − y)/(1 − a)) / m."),
+                     "the second term has the wrong sign: log(1 − a) has an inner derivative, "
+                     "d(1 − a)/da = −1."),
         ArrayMistake("only-first-term", "−y/(a m): the (1 − y) log(1 − a) term dropped",
                      _v(lambda a, y, m: -y / a / m),
                      "only the y·log a term is there; the examples with y = 0 contribute "
@@ -95,9 +96,10 @@ register(Exercise(
     mistakes={**generated_meanings(BCE_PROGRAM), **{m.id: m.meaning for m in BCE_GRAD.mistakes},
               **{k: GENERIC_MISTAKES[k] for k in ("missing-1/m", "sign", "wrong-shape",
                                                   "mutates-input")}},
-    hints=("Differentiate one term: d/da [y log a + (1 − y) log(1 − a)] = y/a − (1 − y)/(1 − a).",
-           "L has a minus sign in front and a 1/m: dL/da = −(y/a − (1 − y)/(1 − a)) / m, with "
-           "m = a.shape[0], the number of rows.",
-           "Put y/a − (1 − y)/(1 − a) over the common denominator a(1 − a): with the leading minus"
-           " sign the numerator becomes a − y. Then divide by the number of rows."),
+    hints=("Differentiate one entry's term y log a + (1 − y) log(1 − a) with respect to a; "
+           "log(1 − a) has an inner derivative.",
+           "L has a minus sign in front and a 1/m, where m is the number of rows (the outputs "
+           "of one example are summed, not averaged).",
+           "Put the two fractions over the common denominator a(1 − a): with the leading minus "
+           "sign the numerator becomes output minus target. Then divide by the number of rows."),
 ))

@@ -52,11 +52,10 @@ DELTAS_PROGRAM = Program(
     notes={"extra-s-prime": (
         "Under the cross-entropy that factor is one too many: (a − y)·s′(z)/m is the "
         "squared-error delta — the squared-error gradient (a − y)/m used with the log-loss. "
-        "The cross-entropy's dL/da = (a − y)/(a(1 − a))/m, and the chain rule's "
-        "s′(z) = a(1 − a) cancels its denominator: delta_ce = (a − y)/m."),
+        "Multiply your bce_grad by s′(z) = a(1 − a) and simplify: what cancels?"),
         "missing-s-prime": (
-        "(a − y)/m is the cross-entropy's shortcut; the squared error keeps the chain rule's "
-        "s′(z): dL/da = (a − y)/m, times s′(z) = a(1 − a).")},
+        "(a − y)/m is the cross-entropy's shortcut; the squared error's ∂L/∂a has no a(1 − a) "
+        "to cancel, so the chain rule's s′(z) stays.")},
 )
 
 
@@ -94,17 +93,20 @@ OUTPUT_DELTAS = ArraySpec(
                      "the two deltas are swapped: return (delta_ce, delta_se) — the "
                      "cross-entropy's first. Under the cross-entropy the s′(z) cancels; under "
                      "the squared error it stays."),
-        ArrayMistake("stopped-at-dL-da", "delta_ce = dL/da, the chain rule stopped before s′(z)",
+        ArrayMistake("stopped-at-dL-da", "delta_ce equals the cross-entropy's ∂L/∂a "
+                     "(an a(1 − a) still in the denominator)",
                      _stopped,
-                     "delta_ce is (a − y)/(a(1 − a))/m, the cross-entropy's dL/da: one step "
-                     "short. dL/dz = dL/da · s′(z), and s′(z) = a(1 − a) cancels the "
-                     "denominator: delta_ce = (a − y)/m."),
+                     "your delta_ce equals (a − y)/(a(1 − a))/m, the cross-entropy's ∂L/∂a: "
+                     "the a(1 − a) that the chain rule's s′(z) cancels is still in the "
+                     "denominator. Either the chain rule stopped at ∂L/∂a (no factor s′(z)), "
+                     "or ∂L/∂a was divided by a(1 − a) once too often before multiplying by "
+                     "s′(z) — does your bce_grad pass its check?"),
     ),
     mistake_hints={
-        "extra-s-prime": "Multiply out dL/da · s′(z) for the cross-entropy: "
-                         "(a − y)/(a(1 − a))/m · a(1 − a). What is left?",
-        "missing-s-prime": "The squared error's dL/da = (a − y)/m has no a(1 − a) to cancel: "
-                           "dL/dz = dL/da · s′(z).",
+        "extra-s-prime": "Multiply out ∂L/∂a · s′(z) for the cross-entropy, with ∂L/∂a from "
+                         "exercise 1. What is left?",
+        "missing-s-prime": "The squared error's ∂L/∂a has no a(1 − a) to cancel: "
+                           "∂L/∂z = ∂L/∂a · s′(z).",
     },
 )
 
@@ -123,9 +125,10 @@ register(Exercise(
               **{m.id: m.meaning for m in OUTPUT_DELTAS.mistakes},
               **{k: GENERIC_MISTAKES[k] for k in ("missing-1/m", "sign", "wrong-shape",
                                                   "mutates-input", "shape-error")}},
-    hints=("Chain rule: dL/dz = dL/da · da/dz, and da/dz = s′(z) = a(1 − a), entry by entry.",
-           "Cross-entropy: dL/da = (a − y)/(a(1 − a))/m — multiply by a(1 − a). Squared error: "
-           "dL/da = (a − y)/m — multiply by a(1 − a); nothing cancels.",
+    hints=("Chain rule: ∂L/∂z = ∂L/∂a · da/dz, and da/dz = s′(z) = a(1 − a), entry by entry.",
+           "Take each loss's ∂L/∂a — the squared error's from the table, the cross-entropy's "
+           "from your exercise 1 — and multiply by a(1 − a). For one of them a factor "
+           "cancels.",
            "Compute a from z first and m from the number of rows; the cross-entropy delta is "
            "the plain difference over m, the squared-error one keeps the sigmoid's slope."),
 ))

@@ -241,9 +241,9 @@ register(Exercise(
     grade=_grade, answer_kinds="function of (model, grads, lr)", mistakes=MEANINGS,
     hints=("model.weights and model.biases are lists with one array per layer; grads['W'] and "
            "grads['b'] hold the gradients in the same order.",
-           "Loop with zip(model.weights, grads['W']) and update each array in place with -=, "
-           "so the model sees the change. Then the same for the biases.",
-           "Two loops over zip: weights with grads['W'], biases with grads['b']; each subtracts lr"
-           " times the gradient in place (-=; a plain assignment would make a new array the "
-           "model never sees)."),
+           "Pair each weight array with its gradient (zip) and change the array itself, in "
+           "place, so the model sees the change. Then the same for the biases.",
+           "Two loops over zip: weights with grads['W'], biases with grads['b']; each subtracts "
+           "lr times the gradient in place (an augmented assignment; a plain one would make a new "
+           "array the model never sees)."),
 ))

@@ -333,8 +333,9 @@ register(Exercise(
     title="train(model, X, y, epochs, lr): the SGD loop, checked by the loss it reaches",
     grade=_grade, answer_kinds="function of (model, X, y, epochs, lr)", mistakes=MEANINGS,
     hints=("Each epoch: gradients at the current parameters, one step, remember the loss.",
-           "loss, grads = model.loss_and_grads(X, y, loss='bce') — inside the loop, so the "
-           "gradients are fresh — then sgd_step(model, grads, lr) and losses.append(loss).",
+           "model.loss_and_grads gives the loss and the gradients together; call it inside the "
+           "loop, on all of X, so every step has fresh gradients — and keep the loss it gave "
+           "with them.",
            "Start an empty list. Each epoch: ask the model for the loss and gradients at its "
            "current parameters, take one sgd_step with them, append the loss. After the loop "
            "return the list."),
