@@ -239,6 +239,10 @@ register(Exercise(
     id="sgd.sgd_step", lesson=LESSON, answer_name="sgd_step",
     title="sgd_step(model, grads, lr): W -= lr·dW and b -= lr·db for every layer, in place",
     grade=_grade, answer_kinds="function of (model, grads, lr)", mistakes=MEANINGS,
+    reveal=r"`for W, dW in zip(model.weights, grads['W']): W -= lr * dW`, and the same for "
+           r"the biases. `W -= lr * dW` changes the array the model holds, in place; the trap "
+           r"is `W = W - lr * dW`, which only points the loop's name `W` at a new array — the "
+           r"model keeps the old one (and so does anything else holding it).",
     hints=("model.weights and model.biases are lists with one array per layer; grads['W'] and "
            "grads['b'] hold the gradients in the same order.",
            "Pair each weight array with its gradient (zip) and change the array itself, in "

@@ -161,6 +161,15 @@ register(Exercise(
     title="train_step(X, y, W1, b1, W2, b2, lr): forward, backward, then update",
     grade=lambda answer, opts: grade_arrays(TRAIN_STEP, answer, opts),
     answer_kinds="function of (X, y, W1, b1, W2, b2, lr)",
+    reveal=r"Forward, then **all** of backward, then the update: $\delta_2 = (A_2 - y)/m$ "
+           r"(exercise 2's `delta_ce`), $dW_2 = A_1^{\mathsf T}\delta_2$, $db_2$ its row sum; "
+           r"$\delta_1 = (\delta_2 W_2^{\mathsf T}) \odot A_1(1 - A_1)$ with the $W_2$ **the "
+           r"forward pass used**, $dW_1 = X^{\mathsf T}\delta_1$, $db_1$ its row sum; then "
+           r"each $	heta - \eta\,d	heta$. The gradient is the slope of the loss at the "
+           r"current weights, so every piece of it uses them: `W2 -= lr * dW2` before "
+           r"`delta1 = delta2 @ W2.T * ...` mixes two networks, and $dW_1$ becomes the "
+           r"gradient of neither. The damage is of order $\eta$, so training often still "
+           r"works — which is why the slip survives.",
     mistakes={**generated_meanings(STEP_PROGRAM), "ascent": _UPHILL.meaning,
               **{k: GENERIC_MISTAKES[k] for k in ("missing-1/m", "sign", "wrong-shape",
                                                   "transposed", "bias-shape", "shape-error")}},
