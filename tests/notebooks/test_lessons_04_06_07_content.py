@@ -68,7 +68,7 @@ def test_delta_is_never_dZ(lesson):
     ("04_gradient_checking", 'check("quiz04.best_eps"', "epsilon_plot("),
     ("04_gradient_checking", 'check("gradcheck.find_bug"', 'finder(buggy_gradient)'),
     ("06_vectorized_backprop", 'check("quiz06.dW_product"', "### BP1–BP4"),
-    ("07_training_with_sgd", 'check("sgd.output_deltas"', "delta_ce, delta_se = (len(z)"),
+    ("07_training_with_sgd", 'check("sgd.output_deltas"', "delta_ce, delta_se = (np.asarray(d)[0]"),
 ])
 def test_a_prediction_comes_before_the_picture_that_answers_it(lesson, predict, reveal):
     assert index(lesson, predict) < index(lesson, reveal)
