@@ -143,7 +143,7 @@ def test_delta_ce_with_a_left_over_denominator_is_described_not_presumed():
 
     result = explain("sgd.output_deltas", twice)
     assert result.mistake == "stopped-at-dL-da"
-    assert "divided by a(1 − a) once too often" in result.summary
+    assert "divided by A(1 − A) once too often" in result.summary
     assert "one step short" not in result.summary
 
 

@@ -30,8 +30,8 @@ SPECS = {"dense.forward": d.FORWARD, "dense.backward": d.BACKWARD,
          "dense.mlp_backward": d.MLP_BACKWARD, "sgd.bce_grad": bce.BCE_GRAD,
          "sgd.output_deltas": deltas.OUTPUT_DELTAS, "sgd.train_step": train_step.TRAIN_STEP}
 _ARGS = {"dense.forward": "A_prev, W, b", "dense.backward": "dA, A_prev, W, Z",
-         "dense.mlp_backward": "X, y, W1, b1, W2, b2", "sgd.bce_grad": "a, y",
-         "sgd.output_deltas": "z, y", "sgd.train_step": "X, y, W1, b1, W2, b2, lr"}
+         "dense.mlp_backward": "X, y, W1, b1, W2, b2", "sgd.bce_grad": "A, y",
+         "sgd.output_deltas": "Z, y", "sgd.train_step": "X, y, W1, b1, W2, b2, lr"}
 _GLOBALS = {"np": np, "sigmoid": sigmoid, "sigmoid_prime": sigmoid_prime}
 _count = itertools.count()
 
@@ -259,10 +259,10 @@ REALISTIC = [
     ("sgd.train_step", _step(delta2="(A2 - y) / m * A2 * (1 - A2)"), "squared-error-delta",
      ["an extra factor sigmoid_prime(Z2)", "squared error's delta"]),
     ("sgd.output_deltas", _deltas(ce="(a - y) * sigmoid_prime(z) / m"), "extra-s-prime",
-     ["an extra factor sigmoid_prime(z)", "the squared-error gradient (a − y)/m used with the "
+     ["an extra factor sigmoid_prime(Z)", "the squared-error gradient (A − y)/m used with the "
       "log-loss"]),
     ("sgd.output_deltas", _deltas(se="(a - y) / m"), "missing-s-prime",
-     ["the factor sigmoid_prime(z) is missing", "cross-entropy's shortcut"]),
+     ["the factor sigmoid_prime(Z) is missing", "cross-entropy's shortcut"]),
     ("sgd.output_deltas", _deltas(ce="(a - y) / (a * (1 - a)) / m"), "stopped-at-dL-da",
      ["still in the denominator"]),
     ("sgd.output_deltas", _deltas(ce="(a - y) * sigmoid_prime(z) / m", se="(a - y) / m"),

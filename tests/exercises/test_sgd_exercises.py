@@ -69,12 +69,12 @@ def test_bce_grad_accepts_correct_styles(answer):
 
 
 BCE_MISTAKES = [
-    (lambda a, y: (a - y) / len(a), "dL-dz", "∂L/∂z"),
+    (lambda a, y: (a - y) / len(a), "dL-dz", "∂L/∂Z"),
     (lambda a, y: -(y / a + (1 - y) / (1 - a)) / len(a), "second-term-sign", "inner derivative"),
     (lambda a, y: -y / a / len(a), "only-first-term", "y = 0"),
     (lambda a, y: -(y * np.log(a) + (1 - y) * np.log(1 - a)) / len(a), "loss-not-gradient",
      "not their derivative"),
-    (lambda a, y: (a - y) / (a * (1 - a)) / a.size, "mean-over-all-entries", "a.shape[0]"),
+    (lambda a, y: (a - y) / (a * (1 - a)) / a.size, "mean-over-all-entries", "A.shape[0]"),
     (lambda a, y: (a - y) / (a * (1 - a)), "missing-1/m", "m times"),
     (lambda a, y: (y - a) / (a * (1 - a)) / len(a), "sign", "wrong sign"),
     (lambda a, y: ((a - y) / (a * (1 - a)) / len(a)).ravel(), "wrong-shape", "(m, n_out)"),
@@ -294,8 +294,8 @@ def test_bce_catalogue_entries_are_real_and_distinct_mistakes():
     from course.checks import CheckOptions
 
     cases = BCE_GRAD.make_cases(CheckOptions())
-    variants = {m.id: [m.outputs(c)["dL/da"] for c in cases] for m in BCE_GRAD.mistakes}
-    truth = [c.expected["dL/da"] for c in cases]
+    variants = {m.id: [m.outputs(c)["dL/dA"] for c in cases] for m in BCE_GRAD.mistakes}
+    truth = [c.expected["dL/dA"] for c in cases]
     for mid, values in variants.items():
         assert not all(np.allclose(v, t) for v, t in zip(values, truth)), mid
         for other, other_values in variants.items():

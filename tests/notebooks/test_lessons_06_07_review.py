@@ -105,3 +105,11 @@ def test_07_the_vanishing_claim_is_a_bound_on_the_s_prime_factors_only():
     norms = course.nn.train.gradient_norms(net, X, y, loss="bce")
     drop = norms[-1] / norms[0]
     assert 300 < drop < 4 ** 6            # the order the text announces, not 4⁶ or more
+
+
+def test_07_batch_arrays_are_capitals_as_in_lesson_06s_table():
+    text = "\n".join(s for _, s in cells(L07))
+    assert "def bce_grad(A, y):" in text and "def output_deltas(Z, y):" in text
+    assert "The network's output $A$ (shape $(m, n_{\\text{out}})$" in text
+    assert r"| loss | $L$ | $\partial L/\partial A$ |" in text
+    assert r"$\delta = \partial L/\partial Z$, both losses" in text
