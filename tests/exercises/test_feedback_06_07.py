@@ -153,3 +153,22 @@ def test_the_weight_gradient_is_indexed_like_the_lessons_W_ji():
     return (delta.T @ A_prev)[:, :-1], delta.sum(axis=0, keepdims=True), delta @ W.T
 """, "f"))
     assert "dW[j, i] is ∂L/∂W[j, i]" in str(result), str(result)
+
+
+def test_an_array_output_given_as_a_python_list_is_refused_with_its_shape():
+    """dA_prev is the next layer's dA (dA.shape, delta.T, @): a list would break it there."""
+    def as_list(dA, A_prev, W, Z):
+        delta = dA * sigmoid_prime(Z)
+        return A_prev.T @ delta, delta.sum(axis=0, keepdims=True), (delta @ W.T).tolist()
+
+    def outer_list(dA, A_prev, W, Z):            # the container may be a list; the arrays not
+        delta = dA * sigmoid_prime(Z)
+        return [A_prev.T @ delta, delta.sum(axis=0, keepdims=True), delta @ W.T]
+
+    result = explain("dense.backward", as_list)
+    assert not result.passed
+    assert "dA_prev is a Python list; return a numpy array of shape (m, n_in)" in str(result)
+    assert explain("dense.backward", outer_list).passed
+    keyed = explain("dense.mlp_backward", lambda X, y, W1, b1, W2, b2: {
+        "dW1": [[0.0]], "db1": b1, "dW2": W2, "db2": b2})
+    assert "dW1 is a Python list" in str(keyed), str(keyed)
