@@ -13,6 +13,7 @@ Every edit changes one node of one assignment of a :class:`~.program.Program`:
 ``missing-term``           a term of a sum dropped (a bias)
 ``extra-1/m``              divided by m once more
 ``sign``                   ``b − a`` for ``a − b``, ``+`` for ``−``
+``ascent``                 ``θ + lr·dθ`` for the update ``θ − lr·dθ`` (a step uphill)
 ``s-instead-of-s-prime``   s where s′ belongs; ``s-prime-formula`` Z(1 − Z) for s′(Z)
 ``bias-*``                 a sum over the wrong axis, without keepdims, a mean, no sum
 ``extra-s-prime``          a factor s′(z) too many (the squared-error delta under log-loss)
@@ -155,7 +156,13 @@ def _node_edits(program: Program, site: str, path, node, expr):
     if op == "+":
         for keep, drop in ((node[1], node[2]), (node[2], node[1])):
             yield keep, "missing-term", f"the term {render(drop)} is missing"
-    if op == "-":
+    if op == "-" and "lr" in _names(node[2]):                          # an update θ − lr·dθ
+        yield ("-", node[2], node[1]), "sign", (
+            f"the update is the wrong way round, {render(node[2])} − {render(node[1])}")
+        yield ("+", node[1], node[2]), "ascent", (
+            f"a step uphill: {render(node[1])} + {render(node[2])} moves along the gradient, "
+            "so the loss grows — a step goes against the gradient")
+    elif op == "-":
         yield ("-", node[2], node[1]), "sign", (
             f"the difference is the wrong way round, {render(node[2])} − {render(node[1])}")
         yield ("+", node[1], node[2]), "sign", f"+ where − belongs in `{render(node)}`"
@@ -276,6 +283,7 @@ MEANINGS = {
     "extra-1/m": "divided by m once too often",
     "extra-s-prime": "a factor s′(z) too many",
     "sign": "a difference the wrong way round, + for −",
+    "ascent": "an update θ + lr·dθ: a step uphill, along the gradient",
     "s-instead-of-s-prime": "s where s′ belongs",
     "s-prime-formula": "s′(Z) computed as Z(1 − Z)",
     "bias-wrong-axis": "a sum over the wrong axis",

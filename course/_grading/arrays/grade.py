@@ -153,12 +153,26 @@ def _as_array(value, name: str, spec: ArraySpec) -> np.ndarray:
     if value is None:
         raise LearnerError(f"{name} is None — did you forget to compute it or to `return` it? "
                            f"{spec.signature} returns {spec.returns_text()}", kind="type")
+    if isinstance(value, (list, tuple)):
+        name = next((o.shown for o in spec.outputs if o.name == name), name)
+        raise LearnerError(
+            f"{name} is a Python {type(value).__name__}; return a numpy array of shape "
+            f"{_shape_words(spec, name)} — the caller uses it as one ({name}.shape, {name}.T, "
+            f"@). Leave out .tolist(), or wrap it: np.array(...).", kind="type")
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         raise LearnerError(f"{name} should be a numpy array, but it is a "
                            f"{type(value).__name__}: {str(value)[:60]!r}", kind="type") from None
     return arr
+
+
+def _shape_words(spec: ArraySpec, name: str) -> str:
+    """``(n_in, n_out)``: the shape of output ``name`` in the lesson's symbols."""
+    o = next((o for o in spec.outputs if name in (o.name, o.label)), None)
+    if o is None:
+        return "the expected shape"
+    return f"({', '.join(o.dims)}{',' if len(o.dims) == 1 else ''})"
 
 
 def _unpack(spec: ArraySpec, out) -> dict:

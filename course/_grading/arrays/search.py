@@ -253,18 +253,19 @@ def _pairs(srch, near, found, sites):
 
 
 def message(program: Program, cand: Candidate) -> str:
-    """``dW uses Z where A_prev belongs: you computed `dW = Z.T @ delta`; it is `dW = ...`.``"""
+    """``dW uses Z where A_prev belongs. You computed `dW = Z.T @ delta`.``: the slip named
+    and the learner's line shown — never the reference's line (the worked answer comes with
+    a pass)."""
     sites = list(dict.fromkeys(e.site for e in cand.edits))
     base = dict(program.steps)
-    wrote, meant = [], []
+    wrote = []
     for site in sites:
         expr = apply_edits(base[site], [e for e in cand.edits if e.site == site])
         wrote.append(f"`{site} = {render(expr)}`")
-        meant.append(f"`{site} = {render(base[site])}`")
     whys = [e.why for e in cand.edits]
     head = whys[0] if len(whys) == 1 else f"two slips: {whys[0]}, and {whys[1]}"
     note = program.notes.get(cand.id(program), "")
-    return (f"{head}. You computed {' and '.join(wrote)}; it is {' and '.join(meant)}."
+    return (f"{head}. You computed {' and '.join(wrote)}."
             + (f" {note}" if note else ""))
 
 
@@ -277,12 +278,13 @@ _RANK = {"missing-s-prime": 0, "s-prime-of-wrong-array": 1, "wrong-operand": 2,
 
 def explain_by_edits(spec, cases, mine, wrong: list, right: list) -> list:
     """``[(output names, mistake id, message)]``: a greedy cover of the ``wrong`` outputs by
-    the candidates that reproduce them — most outputs first, then those that change no
-    other output, then single edits before pairs."""
+    the candidates that reproduce them — those that change no output the learner got right
+    first (a delta of the wrong sign would also flip the right ones), then most outputs, then
+    single edits before pairs."""
     program = spec.program
     found = search_for(program, edits_of(program), cases, mine, wrong, right, spec.rtol,
                        spec.atol)
-    found.sort(key=lambda c: (-len(c.matched), not c.consistent, len(c.edits),
+    found.sort(key=lambda c: (not c.consistent, -len(c.matched), len(c.edits),
                               min(_RANK.get(e.kind, 8) for e in c.edits),
                               [e.index for e in c.edits]))
     groups, covered = [], set()

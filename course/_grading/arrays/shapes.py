@@ -11,7 +11,7 @@ no learner object is called). It then says what the operation does with those sh
 which arrangement of the same operands gives the shape the result must have:
 
     `delta2 * A1.T` multiplies elementwise (2, 5) by (5, 3); dW2 must have shape (3, 2): a
-    weight gradient is a matrix product that adds up the examples, `A1.T @ delta2`
+    weight gradient is a matrix product that adds up the examples
 """
 
 from __future__ import annotations
@@ -326,16 +326,17 @@ def _describe(node, shapes):
 
 
 def _remedy(node, shapes, want) -> str:
-    """``: a weight gradient is a matrix product ..., `A1.T @ delta2``` (or ``.``)."""
+    """``; dW2 must have shape (4, 1): a weight gradient is a matrix product ...`` (or ``.``):
+    what is wrong with the learner's operation, in words — never the fixed line, which would
+    be the answer (the worked answer comes with a pass)."""
     if want is None:
         return "."
-    shape, name, meant = want
+    shape, name, _meant = want
     left, right = _operands(node)
     fixes = _fixes(left, right, _op(node), shape, shapes)
     if not fixes:
-        return f"; {name} must have shape {shape}" + (f": `{meant}`." if meant else ".")
-    return f"; {name} must have shape {shape}: {_why(name, _op(node), fixes[0])}, " \
-        f"`{fixes[0][1]}`."
+        return f"; {name} must have shape {shape}."
+    return f"; {name} must have shape {shape}: {_why(name, _op(node), fixes[0])}."
 
 
 def _made_wrong(tree, node, shapes, expected_shape):

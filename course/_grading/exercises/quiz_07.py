@@ -66,10 +66,11 @@ quiz_exercise(
 
 quiz_exercise(
     id="quiz07.no_s_prime", lesson=LESSON, answer_name="q3",
-    title="self-test 3: why the cross-entropy's output delta has no s′(z) factor",
+    title="self-test 3: why the cross-entropy's output delta does not vanish when saturated",
     question=Question(
-        "With a sigmoid output, δ = ∂L/∂z under the cross-entropy is (a − y)/m — no s′(z) "
-        "factor. Why?",
+        "A sigmoid output saturated on the wrong side (a ≈ 0 but y = 1): under the "
+        "cross-entropy its δ = ∂L/∂z stays large, under the squared error it nearly vanishes. "
+        "Why?",
         choices=(
             Choice("a", "the chain rule's s′(z) = a(1 − a) cancels the a(1 − a) in the "
                    "denominator of ∂L/∂a", None,
@@ -82,7 +83,7 @@ quiz_exercise(
                    "sigmoid and picks up s′(z); the factor just cancels against ∂L/∂a."),
             Choice("c", "s′(z) equals 1 at the output layer", "s-prime-one",
                    "s′(z) = a(1 − a) is at most 1/4, at every layer; it is not 1 anywhere."),
-            Choice("d", "it is an approximation: s′(z) is small, so it is dropped",
+            Choice("d", "the cross-entropy's δ is an approximation that drops the small s′(z)",
                    "approximation",
                    "nothing is dropped — (a − y)/m is exact; a dropped factor would make it "
                    "wrong by that factor, which a gradient check would catch."),

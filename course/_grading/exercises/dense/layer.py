@@ -43,11 +43,13 @@ FORWARD = ArraySpec(
     exercise_id="dense.forward", signature="dense_forward(A_prev, W, b)",
     program=FORWARD_PROGRAM,
     outputs=(OutputSpec("Z", ("m", "n_out"), _ROWS,
-                        "Z = A_prev @ W + b: (m, n_in) @ (n_in, n_out) gives (m, n_out)."),
+                        "Which product of A_prev (m, n_in) and W (n_in, n_out) gives "
+                        "(m, n_out)? The inner sizes must agree."),
              OutputSpec("A", ("m", "n_out"), f"A = s(Z) is elementwise: {_ROWS}")),
     make_cases=lambda opts: layer_cases(opts, with_dA=False),
-    mistake_hints=dict.fromkeys(SHAPE_IDS, "(m, n_in) @ (n_in, n_out) gives (m, n_out): the "
-                                "inner sizes must agree. Z = A_prev @ W + b."),
+    mistake_hints=dict.fromkeys(SHAPE_IDS, "Write the shapes under each factor: a matrix "
+                                "product (a, b) @ (b, c) gives (a, c), the inner sizes must "
+                                "agree. Which order of A_prev and W gives (m, n_out)?"),
     mistakes=(
         ArrayMistake("swapped-outputs", "returns (A, Z) instead of (Z, A)",
                      _f(lambda A_prev, W, b: {"Z": dense_forward(A_prev, W, b)[1],
@@ -55,15 +57,15 @@ FORWARD = ArraySpec(
                      "you returned (A, Z); return them in the order (Z, A)."),
         ArrayMistake("bias-after-activation", "A = s(A_prev @ W) + b",
                      _f(lambda A_prev, W, b: {"Z": A_prev @ W, "A": sigmoid(A_prev @ W) + b}),
-                     "you added b after the sigmoid; the bias belongs inside: "
-                     "Z = A_prev @ W + b, then A = s(Z)."),
+                     "you added b after the sigmoid; the bias is part of the "
+                     "pre-activation Z, so it goes in before the sigmoid is applied."),
         ArrayMistake("missing-bias", "Z = A_prev @ W without + b",
                      _f(lambda A_prev, W, b: {"Z": A_prev @ W, "A": sigmoid(A_prev @ W)}),
-                     "the bias is missing: Z = A_prev @ W + b (b has shape (1, n_out) and "
-                     "broadcasts over the m rows)."),
+                     "the bias is missing from Z: b has shape (1, n_out), one bias per unit, "
+                     "and numpy broadcasts it over the m rows."),
         ArrayMistake("no-activation", "A = Z",
                      _f(lambda A_prev, W, b: {"A": A_prev @ W + b}),
-                     "A equals Z: apply the sigmoid, A = s(Z)."),
+                     "A equals Z: the activation is missing — A is the sigmoid of Z."),
         ArrayMistake("wrong-activation", "tanh or ReLU instead of the sigmoid",
                      _f(lambda A_prev, W, b: {"A": np.tanh(A_prev @ W + b)}),
                      "A is tanh(Z); this lesson's layers use the sigmoid s(Z) = 1/(1 + e^(−Z))."),
@@ -72,8 +74,8 @@ FORWARD = ArraySpec(
                      "A is ReLU(Z); this lesson's layers use the sigmoid s(Z) = 1/(1 + e^(−Z))."),
         ArrayMistake("sigmoid-sign", "A = 1/(1 + e^(+Z)): the minus sign in the exponent dropped",
                      _f(lambda A_prev, W, b: {"A": sigmoid(-(A_prev @ W + b))}),
-                     "A is 1/(1 + e^(+Z)) = s(−Z) = 1 − s(Z): the exponent lost its minus sign. "
-                     "The sigmoid is s(Z) = 1/(1 + e^(−Z)), i.e. 1 / (1 + np.exp(-Z))."),
+                     "A is 1/(1 + e^(+Z)) = s(−Z) = 1 − s(Z): the exponent lost its minus sign "
+                     "(or use the imported sigmoid)."),
     ),
 )
 
@@ -95,30 +97,33 @@ def _b(delta_of=None, **override):
     return outputs
 
 
-_AXIS0 = ("b is shared by all m examples, so db adds up their contributions over the batch: "
-          "db = delta.sum(axis=0, keepdims=True), shape (1, n_out)")
+_AXIS0 = ("b is shared by all m examples, so db adds up their contributions over the batch, "
+          "the examples' axis, and keeps b's row shape (1, n_out)")
 BACKWARD = ArraySpec(
     exercise_id="dense.backward", signature="dense_backward(dA, A_prev, W, Z)",
     program=BACKWARD_PROGRAM,
     outputs=(
         OutputSpec("dW", ("n_in", "n_out"),
-                   "each entry dW[i, j] is dL/dW[i, j], so dW has W's shape",
-                   "BP4: dW = A_prev.T @ delta — (n_in, m) @ (m, n_out), the batch axis m is "
-                   "summed over."),
-        OutputSpec("db", ("1", "n_out"), "each entry db[0, i] is dL/db[0, i], so db has b's shape"),
+                   "each entry dW[j, i] is ∂L/∂W[j, i] (the weight from input j to unit i), "
+                   "so dW has W's shape",
+                   "dW pairs A_prev (m, n_in) with delta (m, n_out) so that the batch axis m "
+                   "is the one summed over: which of the two needs the transpose?"),
+        OutputSpec("db", ("1", "n_out"), "each entry db[0, i] is ∂L/∂b[0, i], so db has b's "
+                   "shape"),
         OutputSpec("dA_prev", ("m", "n_in"),
-                   "each entry dA_prev[k, j] is dL/dA_prev[k, j], so dA_prev has A_prev's shape",
-                   "dA_prev = delta @ W.T — (m, n_out) @ (n_out, n_in)."),
+                   "each entry dA_prev[k, j] is ∂L/∂A_prev[k, j], so dA_prev has A_prev's "
+                   "shape",
+                   "dA_prev pairs delta (m, n_out) with W (n_in, n_out): the unit axis n_out "
+                   "is summed over."),
     ),
     make_cases=lambda opts: layer_cases(opts, with_dA=True),
     mistake_hints={
         **dict.fromkeys(SHAPE_IDS, "Let the shapes decide: dW must be (n_in, n_out) from A_prev "
-                        "(m, n_in) and delta (m, n_out), so the batch axis m is the inner one: "
-                        "A_prev.T @ delta. db keeps b's shape (1, n_out)."),
+                        "(m, n_in) and delta (m, n_out), so the batch axis m must be the inner "
+                        "one of the product. db keeps b's shape (1, n_out)."),
         **dict.fromkeys(("extra-1/m", "missing-1/m", "bias-mean"),
-                        "dA arrives from a mean loss and already carries the 1/m: dW = "
-                        "A_prev.T @ delta and db = delta.sum(axis=0, keepdims=True) only add "
-                        "up the examples' contributions, no further division."),
+                        "dA arrives from a mean loss and already carries the 1/m: dW and db "
+                        "only add up the examples' contributions, no further division."),
         **dict.fromkeys(("bias-wrong-axis", "bias-not-summed"),
                         "b is one row (1, n_out) shared by every example: add up delta over the "
                         "examples, axis 0, and keep the row shape with keepdims=True."),
@@ -130,8 +135,7 @@ BACKWARD = ArraySpec(
         ArrayMistake("s-prime-formula-on-Z", "dA ⊙ Z(1 − Z) instead of dA ⊙ s(Z)(1 − s(Z))",
                      _b(lambda e: e["dA"] * e["Z"] * (1 - e["Z"])),
                      "you multiplied by Z(1 − Z): the formula s' = s(1 − s) needs the sigmoid's "
-                     "output, not Z. With A = s(Z): delta = dA * A * (1 - A), or "
-                     "dA * sigmoid_prime(Z)."),
+                     "output s(Z), not Z (or use the imported sigmoid_prime)."),
         ArrayMistake("extra-1/m", "dW and db divided by m",
                      _b(dW=lambda e, delta: e["A_prev"].T @ delta / e["m"],
                         db=lambda e, delta: delta.sum(axis=0, keepdims=True) / e["m"]),
@@ -170,7 +174,9 @@ register(Exercise(
     mistakes={**generated_meanings(FORWARD_PROGRAM), **meanings(FORWARD)},
     hints=("A_prev has one example per row, (m, n_in); W is (n_in, n_out). Which product "
            "gives (m, n_out)?",
-           "Z = A_prev @ W + b — b (1, n_out) broadcasts over the m rows.",
+           "Entry by entry, Z[k, i] is the weighted sum of example k's inputs into unit i, plus "
+           "unit i's bias — for every example and unit at once that is one matrix product and "
+           "a broadcast bias row.",
            "One matrix product turns (m, n_in) and (n_in, n_out) into (m, n_out); add the bias "
            "row; the activation is the sigmoid of that. Return both, the pre-activation first."),
 ))

@@ -44,58 +44,62 @@ def _net_variant(dA2=None, s2=None, s1=None, db=None):
 
 _ONE = lambda Z, A: 1.0                                           # noqa: E731
 _AT_A = lambda Z, A: sigmoid_prime(A)                             # noqa: E731
-_NET_BIAS = "each bias is shared by the m examples: db = delta.sum(axis=0, keepdims=True)"
+_NET_BIAS = ("each bias is shared by the m examples: add delta up over the examples' axis and "
+             "keep the bias's row shape")
 MLP_BACKWARD = ArraySpec(
     exercise_id="dense.mlp_backward", signature="mlp_backward(X, y, W1, b1, W2, b2)",
     program=MLP_PROGRAM,
     returns="dict", aliases={"dW1": "W1", "db1": "b1", "dW2": "W2", "db2": "b2"},
     outputs=(
-        OutputSpec("W1", ("n_in", "n_hidden"), "each entry is dL/dW1[i, j], so dW1 has W1's shape",
-                   "dW1 = X.T @ delta1.", label="dW1"),
-        OutputSpec("b1", ("1", "n_hidden"), "each entry is dL/db1[0, i], so db1 has b1's shape",
-                   label="db1"),
-        OutputSpec("W2", ("n_hidden", "n_out"), "each entry is dL/dW2[i, j], so dW2 has W2's shape",
-                   "dW2 = A1.T @ delta2.", label="dW2"),
-        OutputSpec("b2", ("1", "n_out"), "each entry is dL/db2[0, i], so db2 has b2's shape",
-                   label="db2"),
+        OutputSpec("W1", ("n_in", "n_hidden"), "each entry dW1[j, i] is ∂L/∂W1[j, i], so dW1 "
+                   "has W1's shape", "The batch axis m must be the one summed over.",
+                   label="dW1"),
+        OutputSpec("b1", ("1", "n_hidden"), "each entry db1[0, i] is ∂L/∂b1[0, i], so db1 has "
+                   "b1's shape", label="db1"),
+        OutputSpec("W2", ("n_hidden", "n_out"), "each entry dW2[j, i] is ∂L/∂W2[j, i], so dW2 "
+                   "has W2's shape", "The batch axis m must be the one summed over.",
+                   label="dW2"),
+        OutputSpec("b2", ("1", "n_out"), "each entry db2[0, i] is ∂L/∂b2[0, i], so db2 has "
+                   "b2's shape", label="db2"),
     ),
     make_cases=net_cases,
     mistake_hints=dict.fromkeys(SHAPE_IDS, "Each gradient has its parameter's shape: dW1 like "
-                                "W1, db1 like b1 (1, n_hidden). dW = A_prev.T @ delta, "
-                                "db = delta.sum(axis=0, keepdims=True)."),
+                                "W1, db1 like b1 (1, n_hidden) — your dense_backward already "
+                                "returns them so; does its check pass?"),
     mistakes=(
         ArrayMistake("missing-1/m", "dL/dA2 = A2 − y, without 1/m",
                      _net_variant(dA2=lambda A2, y, m: A2 - y),
                      "every gradient is exactly m times too large: the loss is the mean of "
-                     "½‖A2 − y‖² over the m examples, so dL/dA2 = (A2 − y)/m."),
+                     "½‖A2 − y‖² over the m examples, and that mean stays in ∂L/∂A2."),
         ArrayMistake("mean-over-all-entries", "dL/dA2 = (A2 − y)/(m·n_out) (a mean over every "
                      "entry)", _net_variant(dA2=lambda A2, y, m: (A2 - y) / A2.size),
                      "with several outputs every gradient is n_out times too small: you divided "
                      "by m·n_out = A2.size (the np.mean of every entry), but the loss is a mean "
-                     "over the m examples of ½‖A2 − y‖², a *sum* over the outputs: "
-                     "dL/dA2 = (A2 − y)/m with m = X.shape[0]."),
+                     "over the m examples of ½‖A2 − y‖², a *sum* over the outputs: m is the "
+                     "number of rows."),
         ArrayMistake("factor-2", "dL/dA2 = 2(A2 − y)/m",
                      _net_variant(dA2=lambda A2, y, m: 2 * (A2 - y) / m),
                      "every gradient is exactly 2× too large: the loss has a ½ in front, "
-                     "which cancels the 2 of the square: dL/dA2 = (A2 − y)/m."),
+                     "which cancels the 2 of the square."),
         ArrayMistake("sign", "dL/dA2 = (y − A2)/m",
                      _net_variant(dA2=lambda A2, y, m: (y - A2) / m),
-                     "every gradient has the wrong sign: dL/dA2 = (A2 − y)/m, output minus "
-                     "target."),
+                     "every gradient has the wrong sign: differentiate ½(A2 − y)² with respect "
+                     "to A2 — which comes first in the difference, the output or the target?"),
         ArrayMistake("output-missing-s-prime", "delta2 = dA2 (no s'(Z2))", _net_variant(s2=_ONE),
-                     "delta2 is missing s'(Z2): delta2 = dA2 ⊙ s'(Z2). (The shortcut "
-                     "delta2 = (A2 − y)/m holds for the cross-entropy loss, not for this one.)"),
+                     "delta2 is missing s'(Z2): the output layer has a sigmoid too, and the "
+                     "chain rule goes through it. (The shortcut without s′ belongs to the "
+                     "cross-entropy loss of lesson 07, not to this one.)"),
         ArrayMistake("output-s-prime-of-activation", "s'(A2) instead of s'(Z2)",
                      _net_variant(s2=_AT_A),
-                     "delta2 uses s'(A2), the slope at the activation; it is s'(Z2) = "
-                     "A2(1 − A2)."),
+                     "delta2 uses s'(A2), the slope at the activation; the slope belongs at "
+                     "the pre-activation Z2."),
         ArrayMistake("hidden-missing-s-prime", "delta1 = dA1 (no s'(Z1))", _net_variant(s1=_ONE),
-                     "dW1 and db1 miss s'(Z1): delta1 = (delta2 @ W2.T) ⊙ s'(Z1) — the hidden "
-                     "layer has a sigmoid too."),
+                     "dW1 and db1 miss s'(Z1): the hidden layer has a sigmoid too, and the "
+                     "gradient reaching it must go through it."),
         ArrayMistake("hidden-s-prime-of-activation", "s'(A1) instead of s'(Z1)",
                      _net_variant(s1=_AT_A),
-                     "delta1 uses s'(A1), the slope at the activation; it is s'(Z1) = "
-                     "A1(1 − A1)."),
+                     "delta1 uses s'(A1), the slope at the activation; the slope belongs at "
+                     "the pre-activation Z1."),
         ArrayMistake("bias-wrong-axis", "a bias gradient summed over axis 1",
                      _net_variant(db=lambda d: d.sum(axis=1, keepdims=True)),
                      f"a bias gradient is summed over axis 1 (the units); {_NET_BIAS}."),
@@ -122,10 +126,12 @@ register(Exercise(
            r"layer 1, so $\delta_1 = (\delta_2 W_2^{\mathsf T}) \odot s'(Z_1)$ (BP2).",
     mistakes={**generated_meanings(MLP_PROGRAM), **meanings(MLP_BACKWARD),
               "wrong-keys": GENERIC_MISTAKES["wrong-keys"]},
-    hints=("Forward first, keeping Z1, A1, Z2, A2. Then dA2 = dL/dA2 of the mean loss.",
-           "dA2 = (A2 - y) / m. Then dense_backward through layer 2 gives dW2, db2 and dA1; "
-           "dense_backward through layer 1 gives dW1, db1.",
-           "Reuse your two functions: the forward pass through both layers, then the backward pass"
-           " starting from the loss gradient (A2 − y) over the batch size; dense_backward through "
-           "layer 2 also returns the upstream gradient for layer 1."),
+    hints=("Forward first, keeping Z1, A1, Z2, A2. Then dA2 = ∂L/∂A2 of the mean loss.",
+           "Differentiate ½‖A2 − y‖² for one entry A2[k, i], then remember the mean over the m "
+           "examples. With dA2 in hand, your dense_backward does the rest, one layer at a "
+           "time, top layer first.",
+           "Reuse your two functions: the forward pass through both layers, then the backward "
+           "pass starting from ∂L/∂A2 — output minus target, averaged over the rows (the ½ "
+           "cancels the square's 2); dense_backward through layer 2 also returns the dA of "
+           "layer 1."),
 ))

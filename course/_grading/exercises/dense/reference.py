@@ -61,13 +61,13 @@ BACKWARD_PROGRAM = Program(
     derived={"A": (lambda env: sigmoid(env["Z"]), "sigmoid(Z)")},
     roles={"dA": "the incoming gradient dL/dA", "A_prev": "the layer's input",
            "W": "the weights", "Z": "the pre-activation",
-           "A": "the layer's own output sigmoid(Z)", "delta": "the delta dL/delta"},
+           "A": "the layer's own output sigmoid(Z)", "delta": "the delta ∂L/∂Z"},
     ids={"s-prime-of-wrong-array:delta:Z->A": "s-prime-of-activation",
          "wrong-operand:dA_prev:delta->dA": "dA-prev-skips-s-prime"},
-    notes={"s-prime-of-activation": "s′ is taken at the pre-activation Z: with A = s(Z), "
-                                    "delta = dA * sigmoid_prime(Z) = dA * A * (1 - A).",
+    notes={"s-prime-of-activation": "s′ is taken at the pre-activation Z; the formula "
+                                    "s′ = s(1 − s) takes the activation A = s(Z) instead.",
            "dA-prev-skips-s-prime": "Go back through this layer's sigmoid first: dA_prev "
-                                    "= delta @ W.T with delta = dA ⊙ s'(Z)."})
+                                    "is built from delta, not from dA."})
 
 
 def _forward2(env):
@@ -94,9 +94,11 @@ MLP_PROGRAM = Program(
              "A2": (lambda env: _forward2(env)[3], "sigmoid(Z2)")},
     roles={"X": "the input", "y": "the targets", "Z1": "the hidden pre-activation",
            "A1": "the hidden layer's output", "Z2": "the output pre-activation",
-           "A2": "the network's output", "dA2": "the loss gradient (A2 − y)/m",
-           "delta2": "the output delta", "dA1": "the gradient reaching the hidden layer",
-           "delta1": "the hidden delta", "W1": "layer 1's weights", "W2": "layer 2's weights"})
+           "A2": "the network's output", "dA2": "the loss gradient ∂L/∂A2",
+           "delta2": "the output delta ∂L/∂Z2",
+           "dA1": "the gradient reaching the hidden layer",
+           "delta1": "the hidden delta ∂L/∂Z1", "W1": "layer 1's weights",
+           "W2": "layer 2's weights"})
 
 
 # --- cases ---------------------------------------------------------------------------------------

@@ -13,10 +13,10 @@ from course.nn import train as nn_train
 __all__ = ["bce_grad", "sgd_step", "train"]
 
 
-def bce_grad(a, y):
-    """dL/da of L = -(1/m) Σ [y log a + (1 − y) log(1 − a)]: ``(a − y) / (a (1 − a)) / m``."""
-    m = a.shape[0]
-    return (a - y) / (a * (1 - a)) / m              # (m, n_out), the shape of a
+def bce_grad(A, y):
+    """dL/dA of L = -(1/m) Σ [y log A + (1 − y) log(1 − A)]: ``(A − y) / (A (1 − A)) / m``."""
+    m = A.shape[0]
+    return (A - y) / (A * (1 - A)) / m              # (m, n_out), the shape of A
 
 
 def sgd_step(model, grads, lr):

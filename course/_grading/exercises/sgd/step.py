@@ -36,6 +36,8 @@ MEANINGS = {
     "forgot-weights": "the biases are updated, the weights are not",
     "missed-layers": "some layers are not updated",
     "shape-changed": "a parameter's shape changed",
+    "replaced-arrays": "the right values, but in new arrays put into the model (model.weights = "
+                       "[...]) instead of the arrays it held, changed in place",
     "wrong-update": "a parameter moved by something other than -lr * gradient",
 }
 
@@ -50,6 +52,7 @@ class _Row:
     ratio: float | str | None
     before: np.ndarray
     after: np.ndarray
+    same_array: bool = True      # the model still holds the array it held before the call
 
     @property
     def where(self) -> str:
@@ -80,14 +83,16 @@ def _run(answer, sizes, lr, seed) -> _Run:
              "b": [rng.normal(size=b.shape) for b in model.biases]}
     given = {k: [g.copy() for g in v] for k, v in grads.items()}
     before = _params(model)
+    held = [p for l in range(len(model.weights)) for p in (model.weights[l], model.biases[l])]
     returned = call_learner(answer, model, given, lr)
     if not isinstance(model.weights, list) or len(model.weights) != len(before) // 2:
         raise LearnerError("after your sgd_step, model.weights is no longer a list with one "
                            "array per layer; update the arrays it holds", kind="type")
     changed_grads = any(not np.array_equal(a, b) for k in grads
                         for a, b in zip(grads[k], given[k]))
-    rows = [_Row(k, l, _ratio(p0, p1, -lr * grads[k][l]), p0, p1)
-            for (k, l, p0), (_, _, p1) in zip(before, _params(model))]
+    now = [p for l in range(len(model.weights)) for p in (model.weights[l], model.biases[l])]
+    rows = [_Row(k, l, _ratio(p0, p1, -lr * grads[k][l]), p0, p1, old is new)
+            for (k, l, p0), (_, _, p1), old, new in zip(before, _params(model), held, now)]
     return _Run(sizes, lr, rows, returned, changed_grads)
 
 
@@ -120,6 +125,19 @@ def _shape_changed(runs):
         f"after your step, {row.where} has shape {row.after.shape} instead of "
         f"{row.before.shape}. A parameter keeps its shape: {k} -= lr * d{k}, where d{k} has "
         f"the shape of {k}.")
+
+
+def _replaced_arrays(runs):
+    rows = [row for run in runs for row in run.rows if not row.same_array]
+    if not rows or not _all(runs, 1.0):
+        return None
+    where = ", ".join(dict.fromkeys(row.where.split("[")[0] for row in rows))
+    return "replaced-arrays", (
+        f"the new values are right, but {where} now hold{'s' if ', ' not in where else ''} "
+        "new arrays: the arrays the model held before the call did not change. The exercise "
+        "asks for an in-place update that returns nothing — anything else holding those "
+        "arrays (the caller's names, a copy of model.weights, an optimizer) would still see "
+        "the old values. Change each array itself instead of building a new list.")
 
 
 def _nothing_changed(runs):
@@ -188,8 +206,8 @@ def _wrong_update(runs):
     return "wrong-update", f"{row.where} moved {what}: it should move by exactly −lr·gradient."
 
 
-DIAGNOSES = (_shape_changed, _nothing_changed, _uphill, _no_learning_rate, _forgot_biases,
-             _forgot_weights, _missed_layers, _wrong_update)
+DIAGNOSES = (_shape_changed, _nothing_changed, _replaced_arrays, _uphill, _no_learning_rate,
+             _forgot_biases, _forgot_weights, _missed_layers, _wrong_update)
 
 _GRADS_CHANGED = ("Note: your function also changed the grads it was given (e.g. `dW *= lr`); "
                   "that is harmless here, but a caller that plots or reuses the gradients "
@@ -205,7 +223,10 @@ def _grade(answer, opts) -> CheckResult:
     runs = [_run(answer, sizes, lr, opts.seed + i) for i, (sizes, lr) in enumerate(CASES)]
     n = sum(len(run.rows) for run in runs)
     note = [_GRADS_CHANGED] if any(run.changed_grads for run in runs) else []
-    if _all(runs, 1.0):
+    if any(run.returned is not None for run in runs):
+        note.append("Note: sgd_step returns nothing; train ignores what it returns (the model "
+                    "itself is what changed).")
+    if _all(runs, 1.0) and all(row.same_array for run in runs for row in run.rows):
         return CheckResult(eid, True, n_cases=n, details=note, summary=(
             f"correct — all {n} parameters of two networks moved by exactly −lr·gradient "
             f"(lr = {CASES[0][1]} and {CASES[1][1]})"))
@@ -218,11 +239,15 @@ register(Exercise(
     id="sgd.sgd_step", lesson=LESSON, answer_name="sgd_step",
     title="sgd_step(model, grads, lr): W -= lr·dW and b -= lr·db for every layer, in place",
     grade=_grade, answer_kinds="function of (model, grads, lr)", mistakes=MEANINGS,
+    reveal=r"`for W, dW in zip(model.weights, grads['W']): W -= lr * dW`, and the same for "
+           r"the biases. `W -= lr * dW` changes the array the model holds, in place; the trap "
+           r"is `W = W - lr * dW`, which only points the loop's name `W` at a new array — the "
+           r"model keeps the old one (and so does anything else holding it).",
     hints=("model.weights and model.biases are lists with one array per layer; grads['W'] and "
            "grads['b'] hold the gradients in the same order.",
-           "Loop with zip(model.weights, grads['W']) and update each array in place with -=, "
-           "so the model sees the change. Then the same for the biases.",
-           "Two loops over zip: weights with grads['W'], biases with grads['b']; each subtracts lr"
-           " times the gradient in place (-=; a plain assignment would make a new array the "
-           "model never sees)."),
+           "Pair each weight array with its gradient (zip) and change the array itself, in "
+           "place, so the model sees the change. Then the same for the biases.",
+           "Two loops over zip: weights with grads['W'], biases with grads['b']; each subtracts "
+           "lr times the gradient in place (an augmented assignment; a plain one would make a new "
+           "array the model never sees)."),
 ))

@@ -50,6 +50,10 @@ MEANINGS = {
     "wrong-length": "not one loss per epoch",
     "not-trained-enough": "the loss stays well above what the same loop reaches",
     "wrong-losses": "the returned losses are not the model's loss",
+    "not-full-batch": "gradients on part of the data (mini-batches) instead of all of X",
+    "wrong-step-count": "not one step per epoch (a step skipped, or several per epoch)",
+    "loss-after-step": "each recorded loss is the loss after the step, not the one whose "
+                       "gradient the step used",
     "too-slow": "the loop does not finish in the time limit",
 }
 
@@ -214,6 +218,65 @@ def _parameters_moved(a: _Attempt):
                  "loop, and does it change the model in place (W -= lr * dW)?", **a.shown)
 
 
+def _full_batch(a: _Attempt):
+    """Every gradient is taken on all of X (the exercise is full-batch gradient descent)."""
+    part = next(((Xb, yb) for _, _, Xb, yb in a.model.calls
+                 if np.shape(Xb) != a.X.shape or not np.array_equal(Xb, a.X)), None)
+    if part is None:
+        return None
+    rows = np.shape(part[0])[0] if np.ndim(part[0]) else 0
+    same = "a shuffled copy of X" if rows == len(a.X) else f"{rows} of the {len(a.X)} examples"
+    return _fail("not-full-batch", f"your loop asked for gradients on {same}. This exercise is "
+                 "full-batch gradient descent: every step's gradient is taken on all of X, "
+                 "unshuffled, once per epoch (mini-batches come in lesson 10).", point=a.point)
+
+
+def _steps(a: _Attempt) -> list:
+    """``[(parameters before, after)]`` for each step the loop took, in order: a step is a
+    change of the parameters between two recorded ``loss_and_grads`` calls (or after the
+    last one); its gradient is the one taken just before it."""
+    flats = [f for _, f, _, _ in a.model.calls] + [a.model.flat()]
+    return [(p, q) for p, q in zip(flats, flats[1:]) if not np.array_equal(p, q)]
+
+
+def _one_step_per_epoch(a: _Attempt):
+    if not a.model.calls:
+        return None
+    n, epochs = len(_steps(a)), SETUP["epochs"]
+    if n == epochs:
+        return None
+    how = (" — one too few: an epoch recorded its loss but took no step" if n == epochs - 1
+           else "")
+    return _fail("wrong-step-count", f"your loop took {n} steps for epochs = {epochs}{how}. "
+                 "One epoch is exactly one step: fresh gradients on all of X, then one sgd_step — "
+                 f"{epochs} epochs, {epochs} steps.", **a.shown)
+
+
+def _losses_where_the_gradients_were_taken(a: _Attempt):
+    """losses[i] is the loss at the parameters where step i's gradient was taken."""
+    steps = _steps(a)
+    if not steps or len(steps) != len(a.losses):
+        return None
+    probe = a.fresh()
+    at = np.array([bce(probe.load(before).forward(a.X), a.y) for before, _ in steps])
+    if np.allclose(a.losses, at, rtol=1e-6, atol=1e-9):
+        return None
+    after = np.array([bce(probe.load(q).forward(a.X), a.y) for _, q in steps])
+    i = int(np.argmax(~np.isclose(a.losses, at, rtol=1e-6, atol=1e-9)))
+    shown = {"point": a.point, "learner_value": float(a.losses[i]),
+             "expected_value": float(at[i]),
+             "details": [f"Your value: losses[{i}]; expected: the loss at the parameters "
+                         f"where step {i}'s gradient was taken."]}
+    if np.allclose(a.losses, after, rtol=1e-6, atol=1e-9):
+        return _fail("loss-after-step", "each loss you recorded is the loss *after* that "
+                     "epoch's step (a second loss computed once the parameters had moved). "
+                     "Record the loss that came with the gradient you stepped with — the loss "
+                     "at the parameters the step started from.", **shown)
+    return _fail("wrong-losses", f"losses[{i}] is {a.losses[i]:.6g}, but the loss where step "
+                 f"{i}'s gradient was taken is {at[i]:.6g}: record, every epoch, the loss that "
+                 "came with the gradient you stepped with.", **shown)
+
+
 def _fresh_gradients(a: _Attempt):
     stale = stale_gradients(a.model)
     return _fail("stale-gradients", stale, **a.shown) if stale else None
@@ -250,8 +313,9 @@ def _losses_are_the_models(a: _Attempt):
                  "(the first value loss_and_grads returns).", **a.shown)
 
 
-CHECKS = (_one_loss_per_epoch, _cross_entropy_used, _parameters_moved, _fresh_gradients,
-          _steps_against_the_gradient, _trained_enough, _losses_are_the_models)
+CHECKS = (_one_loss_per_epoch, _cross_entropy_used, _full_batch, _parameters_moved,
+          _fresh_gradients, _one_step_per_epoch, _steps_against_the_gradient,
+          _losses_where_the_gradients_were_taken, _trained_enough, _losses_are_the_models)
 
 
 def _probe(answer, X, y, fresh, ref_seconds) -> list:
@@ -269,8 +333,9 @@ register(Exercise(
     title="train(model, X, y, epochs, lr): the SGD loop, checked by the loss it reaches",
     grade=_grade, answer_kinds="function of (model, X, y, epochs, lr)", mistakes=MEANINGS,
     hints=("Each epoch: gradients at the current parameters, one step, remember the loss.",
-           "loss, grads = model.loss_and_grads(X, y, loss='bce') — inside the loop, so the "
-           "gradients are fresh — then sgd_step(model, grads, lr) and losses.append(loss).",
+           "model.loss_and_grads gives the loss and the gradients together; call it inside the "
+           "loop, on all of X, so every step has fresh gradients — and keep the loss it gave "
+           "with them.",
            "Start an empty list. Each epoch: ask the model for the loss and gradients at its "
            "current parameters, take one sgd_step with them, append the loss. After the loop "
            "return the list."),

@@ -25,6 +25,7 @@ import numpy as np
 from course._grading.arrays import (
     GENERIC_MISTAKES,
     ArrayCase,
+    ArrayMistake,
     ArraySpec,
     OutputSpec,
     grade_arrays,
@@ -95,8 +96,8 @@ STEP_PROGRAM = Program(
             "the loss at the current weights. Compute every gradient first (delta2, dW2, db2, "
             "delta1, dW1, db1), then update — or write the update into new names."),
         "squared-error-delta": (
-            "With the cross-entropy and a sigmoid output, dL/delta2 = (A2 − y)/m: s′(Z2) = "
-            "A2(1 − A2) has cancelled against the cross-entropy's dL/dA2. "
+            "With the cross-entropy and a sigmoid output, δ2 = ∂L/∂Z2 has no s′ factor: "
+            "s′(Z2) = A2(1 − A2) cancels against the cross-entropy's ∂L/∂A2 (exercise 2). "
             "(A2 − y)·s′(Z2)/m is the squared error's delta."),
     },
 )
@@ -122,15 +123,33 @@ def _out(name, dims, label):
                       label=label)
 
 
+def _uphill(case):
+    """Every parameter moved by +lr·gradient (``W1 + lr * dW1``, ...). A delta2 of the wrong
+    sign, (y − A2)/m, flips every gradient and gives exactly these numbers too: both readings
+    are named."""
+    p = case.extra
+    new = train_step(**p)
+    return {k: 2 * p[k] - v for k, v in zip(("W1", "b1", "W2", "b2"), new)}
+
+
+_UPHILL = ArrayMistake(
+    "ascent", "every parameter moved by +lr·gradient: a step uphill", _uphill,
+    "every parameter moved by +lr times its gradient: a step uphill, so the loss grows. A "
+    "step goes against the gradient — subtract, as in sgd_step. (A delta2 of the wrong sign, "
+    "target minus output, flips every gradient and gives exactly these numbers: if your "
+    "update already subtracts, look at the order of the difference in delta2.)")
+
 TRAIN_STEP = ArraySpec(
     exercise_id="sgd.train_step", signature="train_step(X, y, W1, b1, W2, b2, lr)",
     outputs=(_out("W1", ("n_in", "n_hidden"), "W1"), _out("b1", ("1", "n_hidden"), "b1"),
              _out("W2", ("n_hidden", "n_out"), "W2"), _out("b2", ("1", "n_out"), "b2")),
     make_cases=_cases, program=STEP_PROGRAM, mutable=("W1", "b1", "W2", "b2"),
+    mistakes=(_UPHILL,),
     mistake_hints={
         "updated-before-backprop": "Backward first, all of it; update last. delta1 needs the W2 "
                                    "that produced A2.",
-        "squared-error-delta": "Cross-entropy + sigmoid output: delta2 = (A2 - y) / m, no s′.",
+        "squared-error-delta": "Cross-entropy + sigmoid output: what did exercise 2 leave of "
+                               "s′ in delta_ce?",
     },
 )
 
@@ -142,13 +161,22 @@ register(Exercise(
     title="train_step(X, y, W1, b1, W2, b2, lr): forward, backward, then update",
     grade=lambda answer, opts: grade_arrays(TRAIN_STEP, answer, opts),
     answer_kinds="function of (X, y, W1, b1, W2, b2, lr)",
-    mistakes={**generated_meanings(STEP_PROGRAM),
+    reveal=r"Forward, then **all** of backward, then the update: $\delta_2 = (A_2 - y)/m$ "
+           r"(exercise 2's `delta_ce`), $dW_2 = A_1^{\mathsf T}\delta_2$, $db_2$ its row sum; "
+           r"$\delta_1 = (\delta_2 W_2^{\mathsf T}) \odot A_1(1 - A_1)$ with the $W_2$ **the "
+           r"forward pass used**, $dW_1 = X^{\mathsf T}\delta_1$, $db_1$ its row sum; then "
+           r"each $	heta - \eta\,d	heta$. The gradient is the slope of the loss at the "
+           r"current weights, so every piece of it uses them: `W2 -= lr * dW2` before "
+           r"`delta1 = delta2 @ W2.T * ...` mixes two networks, and $dW_1$ becomes the "
+           r"gradient of neither. The damage is of order $\eta$, so training often still "
+           r"works — which is why the slip survives.",
+    mistakes={**generated_meanings(STEP_PROGRAM), "ascent": _UPHILL.meaning,
               **{k: GENERIC_MISTAKES[k] for k in ("missing-1/m", "sign", "wrong-shape",
                                                   "transposed", "bias-shape", "shape-error")}},
     hints=("Three stages: the forward pass (keep Z1, A1, A2), the backward pass (delta2, dW2, "
            "db2, delta1, dW1, db1), then the update of all four parameters.",
-           "Cross-entropy with a sigmoid output: delta2 = (A2 - y) / m. Then delta1 = "
-           "(delta2 @ W2.T) * A1 * (1 - A1) — with the W2 of the forward pass.",
+           "delta2 is exercise 2's delta_ce (cross-entropy, sigmoid output); delta1 is lesson "
+           "06's BP2, through W2 — the W2 of the forward pass — and the hidden sigmoid.",
            "Layer 1's gradients come from delta1 as layer 2's came from delta2 (the input's "
            "transpose times the delta; the delta summed over the batch). Return all four "
            "parameters, each "
