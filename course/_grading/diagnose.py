@@ -249,7 +249,7 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
     # the point shown: the first non-finite value, else the first wrong point (the worked
     # example when the answer is wrong there)
     bad = int(np.argmin(finite)) if not finite.all() else int(np.argmin(ok))
-    shown = {v: float(pts[v][bad]) for v in spec.variables
+    shown = {ev.spelled(v): float(pts[v][bad]) for v in spec.variables
              if v in ev.names or v not in spec.defaults}
     env = with_derived(spec, pts)
     ratio = mine[bad] / truth[bad] if truth[bad] else float("nan")
