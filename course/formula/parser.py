@@ -130,7 +130,11 @@ class Parser:
 
     def network_name(self, tok: Token) -> str | None:
         """The course network's name (``zO``, ``h2``, ``w4``) glued around ``tok`` that this
-        exercise does not take, or None: ``zO`` read as ``z``·``O`` when only O is known."""
+        exercise does not take, or None: ``zO`` read as ``z``·``O`` when only O is known.
+        Only for a formula about the course's networks (it names some of their variables),
+        not for one about a network of the learner's own (``course.ask``)."""
+        if not any(v in NETWORK_NAMES for v in self.vocab.variables):
+            return None
         text, start, stop = self.text, tok.pos, tok.pos
         while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_{}"):
             start -= 1

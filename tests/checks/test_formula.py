@@ -411,3 +411,9 @@ def test_delta_o_with_zo_is_told_to_use_the_cached_output():
     assert "zO is not available in this exercise (its arguments are O and y)" in text
     assert "O(1 − O)" in text
     assert run_check("backprop.delta_O", "(O-y)*O*(1-O)").passed
+
+
+def test_a_formula_about_another_network_is_not_told_about_the_diamond():
+    with pytest.raises(FormulaError) as err:
+        parse_formula("a*h2", ("a", "b"))
+    assert "not available in this exercise" not in str(err.value)
