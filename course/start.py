@@ -43,6 +43,8 @@ class StartReport:
     backups: list[Path] = field(default_factory=list)
     verb: str = "Copied"
     progress: Path | None = None
+    #: ``$COURSE_PROGRESS_FILE`` when it is set: progress goes there, not to ``progress``
+    progress_override: Path | None = None
 
     def __str__(self) -> str:
         lines = []
@@ -54,7 +56,11 @@ class StartReport:
                          "(`course start --reset NN` restores one).")
         for backup in self.backups:
             lines.append(f"Your previous version is saved as {backup}")
-        if self.progress is not None:
+        if self.progress is not None and self.progress_override is not None:
+            lines.append(f"Your progress is kept in {self.progress_override}: the variable "
+                         f"COURSE_PROGRESS_FILE is set, so checks record there, not in "
+                         f"{self.progress} (unset it to keep progress with this folder).")
+        elif self.progress is not None:
             lines.append(f"Your progress in this folder is kept in {self.progress} (a new "
                          "folder starts from scratch).")
         first = self.folder / (self.copied + self.kept)[0] if self.copied + self.kept else None
@@ -140,7 +146,16 @@ def start(folder: Path | str = DEFAULT_FOLDER) -> StartReport:
         else:
             report.copied.append(lesson.name)
     report.progress = _progress_file(folder)
+    report.progress_override = _progress_override()
     return report
+
+
+def _progress_override() -> Path | None:
+    """``$COURSE_PROGRESS_FILE`` (``course.tracker.progress_file`` reads it first), if set."""
+    from course.tracker import PROGRESS_ENV
+
+    value = os.environ.get(PROGRESS_ENV)
+    return Path(value) if value else None
 
 
 def _progress_file(folder: Path) -> Path:

@@ -167,3 +167,17 @@ class TestOpenCommand:
         assert open_command(self.NB) is None
         report = StartReport(Path("ws"), copied=["00_start_here.ipynb"])
         assert 'pip install "backprop-course[lab]"' in str(report).splitlines()[-1]
+
+
+def test_start_says_where_progress_goes_when_the_variable_is_set(tmp_path, monkeypatch):
+    from course.tracker import FOLDER_FILE, progress_file
+
+    override = tmp_path / "elsewhere.json"
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(override))
+    text = str(start(tmp_path / "ws"))
+    assert f"Your progress is kept in {override}" in text
+    assert "COURSE_PROGRESS_FILE is set" in text
+    assert f"Your progress in this folder is kept in {tmp_path / 'ws' / FOLDER_FILE}" not in text
+    assert progress_file() == override                # what the message says is where it goes
+    monkeypatch.delenv("COURSE_PROGRESS_FILE")
+    assert "Your progress in this folder is kept in" in str(start(tmp_path / "ws"))

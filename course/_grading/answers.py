@@ -98,6 +98,10 @@ class Evaluator:
                 f"expected a function or a formula string, got {type(answer).__name__}",
                 kind="type")
 
+    def spelled(self, name: str) -> str:
+        """``name`` as the learner's function spells it (``delta_2`` for ``delta2``)."""
+        return self._spelling.get(name, name)
+
     @property
     def uses_derived(self) -> tuple[str, ...]:
         """The derived names the answer uses."""

@@ -22,11 +22,18 @@ from course._grading.diagnosis.words import Context
 from course._grading.points import with_derived
 from course._grading.result import CheckResult, format_value
 
-__all__ = ["diagnose", "fill", "factor_ratio", "close", "MAX_FACTORS"]
+__all__ = ["diagnose", "fill", "factor_ratio", "close", "MAX_FACTORS", "NEAR_RTOL",
+           "near_miss"]
 
 #: candidate factors beyond this many are ignored (the pair search grows quadratically)
 MAX_FACTORS = 24
 _FIELD = re.compile(r"\{(@?\w+)(:[^{}]*)?\}")
+#: an answer within this relative difference of the truth everywhere (but outside the
+#: exercise's ``rtol``) is "close but not exact": an estimate or a rounded constant, never
+#: a structural mistake such as a sign
+NEAR_RTOL = 1e-3
+_FLOAT32 = ("Your function computes in float32; use float64 (numpy's default) for a check "
+            "this exact.")
 
 
 def fill(message: str, values: dict) -> str:
@@ -54,6 +61,33 @@ def close(a, b, rtol: float, atol: float = 0.0, equal_nan: bool = False):
 
 def _all_close(a, b, rtol, atol=0.0, equal_nan=False) -> bool:
     return bool(close(a, b, rtol, atol, equal_nan).all())
+
+
+def near_miss(mine, truth, atol: float = 0.0):
+    """The largest relative difference when ``mine`` agrees with ``truth`` to within
+    ``NEAR_RTOL`` at every point, else None. Differences are taken relative to ``|truth|``,
+    but never to less than a thousandth of the largest ``|truth|`` (so a point where the
+    truth is nearly 0 does not make an estimate look far off)."""
+    with np.errstate(all="ignore"):
+        if not (np.isfinite(mine).all() and np.isfinite(truth).all()):
+            return None
+        scale = float(np.max(np.abs(truth))) if truth.size else 0.0
+        if scale <= atol:
+            return None
+        rel = np.abs(mine - truth) / np.maximum(np.abs(truth), NEAR_RTOL * scale)
+        worst = float(rel.max())
+    return worst if worst <= NEAR_RTOL else None
+
+
+def _digits(rel: float) -> int:
+    return max(1, round(-math.log10(rel))) if rel > 0 else 16
+
+
+def _close_not_exact(spec, rel: float, rtol: float) -> str:
+    return (f"your values agree with {spec.quantity} to about {_digits(rel)} digits but not "
+            f"exactly (relative difference up to {rel:.1e}) — a finite-difference estimate or "
+            f"a rounded constant? The checker wants the exact derivative: it accepts a "
+            f"relative difference of at most {rtol:.0e} at every point")
 
 
 def _message(mistake, values: dict) -> str:
@@ -215,7 +249,7 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
     # the point shown: the first non-finite value, else the first wrong point (the worked
     # example when the answer is wrong there)
     bad = int(np.argmin(finite)) if not finite.all() else int(np.argmin(ok))
-    shown = {v: float(pts[v][bad]) for v in spec.variables
+    shown = {ev.spelled(v): float(pts[v][bad]) for v in spec.variables
              if v in ev.names or v not in spec.defaults}
     env = with_derived(spec, pts)
     ratio = mine[bad] / truth[bad] if truth[bad] else float("nan")
@@ -233,6 +267,25 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
             f"{k} = {format_value(env[k][bad])}" for k in ev.uses_derived) + ".")
 
     named = _named(exercise_id, spec, pts, truth, mine, rtol, values, bad)
+    # close everywhere: an estimate or a rounded constant, never a structural mistake —
+    # unless a mistake as close to the truth (a catalogued rounding) matches it exactly
+    rel = near_miss(mine, truth, spec.atol)
+    if rel is not None and (named is None or named[3]):
+        k = mine / np.where(truth == 0, np.nan, truth)
+        k = k[np.isfinite(k)]
+        rounded = (rounded_constant(float(k[0]), spec.constants)
+                   if k.size > 2 and _all_close(k, k[0], 1e-7) else None)
+        if rounded is not None:
+            result.mistake = "rounded-constant"
+            result.summary = (f"your answer is {k[0]:.7g}× the correct value at every point: "
+                              f"{rounded}. The check accepts exact forms only")
+        else:
+            result.mistake = "close-not-exact"
+            result.summary = _close_not_exact(spec, rel, rtol)
+        if ev.low_precision:
+            result.details.append(_FLOAT32)
+        return result
+
     if named is not None:
         result.mistake, result.summary, hint, flipped = named
         result.hint = hint
@@ -292,6 +345,5 @@ def diagnose(exercise_id, spec, ev, pts, truth, mine, ok, rtol) -> CheckResult:
             f"Your answer never uses {', '.join(missing)}, but {spec.quantity} depends on "
             f"{'it' if len(missing) == 1 else 'them'}.")
     if ev.low_precision:
-        result.details.append("Your function computes in float32; use float64 (numpy's "
-                              "default) for a check this exact.")
+        result.details.append(_FLOAT32)
     return result

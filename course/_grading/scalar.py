@@ -163,6 +163,8 @@ def scalar_exercise(*, id: str, lesson: str, title: str, answer_name: str, spec:
     mistakes = generated_meanings(spec)          # the generated edits, then the catalogue's
     mistakes.update({m.id: m.meaning for m in spec.mistakes})
     mistakes.update(extra_mistakes or {})
+    mistakes.setdefault("close-not-exact", "close to the exact value everywhere but not within "
+                        "the tolerance (a finite-difference estimate, a rounded constant)")
     return register(Exercise(
         id=id, lesson=lesson, title=title, answer_name=answer_name,
         grade=lambda answer, opts: grade_scalar(id, spec, answer, opts),

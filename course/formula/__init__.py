@@ -22,7 +22,9 @@ Accepted syntax
 - subscripts ``w_1``, ``w_{1}`` (the name ``w1``); ``\\cdot``, ``\\times``, ``·``, ``×``,
   ``−``; ``\\frac{a}{b}``; ``e^{x}`` (``exp``, unless ``e`` is a variable);
 - functions ``s`` (sigmoid; also ``sigma``, ``\\sigma``, ``σ``), ``d`` (the sigmoid's
-  derivative at its argument), ``exp``, ``log`` (natural; also ``ln``), ``tanh``, ``cosh``,
+  derivative at its argument; also written with a prime on the sigmoid, as calculators and
+  textbooks do: ``s'(z)``, ``\\sigma'(z)``, ``σ′(z)``, ``\\sigma^{\\prime}(z)`` — a prime on
+  anything else is an error), ``exp``, ``log`` (natural; also ``ln``), ``tanh``, ``cosh``,
   ``sech``, ``sqrt``, as ``f(x)``, ``\\tanh\\left(x\\right)``, ``\\operatorname{f}(x)`` or
   ``\\sqrt{x}``; a power of a call as calculators write it, ``\\tanh^{2}(x)`` = ``tanh(x)^2``
   (a positive power only: ``\\tanh^{-1}`` would be the inverse function);

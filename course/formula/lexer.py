@@ -8,6 +8,7 @@ are split into known names by longest match (``Iw1`` -> ``I``, ``w1``); a subscr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -28,6 +29,8 @@ _GREEK = frozenset({
     "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "tau", "phi", "varphi", "chi", "psi",
     "omega", "Delta", "Gamma", "Theta", "Lambda", "Phi", "Psi", "Omega",
 })
+#: a prime after a name: ``s'``, ``σ′``, ``\\sigma^{\\prime}``, ``s^\\prime``, ``s^{'}``
+_PRIME = re.compile(r"'|\u2032|\^\s*(?:\\prime|\{\s*(?:\\prime|'|\u2032)\s*\})")
 _LEFT = {"(": "(", "[": "[", "\\{": "{", "\\lbrace": "{"}
 _RIGHT = {")": "(", "]": "[", "\\}": "{", "\\rbrace": "{"}
 _SUBSCRIPT_NOTE = "a subscript is written w_1 or w_{1}, with letters and digits only"
@@ -97,6 +100,9 @@ def tokenize(text: str, vocab: Vocabulary) -> list[Token]:
                 if ch == "." and i > 0 and text[i - 1] in _ALNUM:
                     raise _Bad(Token("bad", None, i, ".", _BAD_CHARACTER_NOTES["."]))
                 i = _scan_number(text, i, tokens)
+            elif (prime := _PRIME.match(text, i)) is not None:
+                _read_prime(text, i, prime.end(), vocab, tokens)
+                i = prime.end()
             elif ch == "*" and text[i + 1: i + 2] == "*":
                 tokens.append(Token("op", "^", i, "**"))
                 i += 2
@@ -115,15 +121,32 @@ def tokenize(text: str, vocab: Vocabulary) -> list[Token]:
                 tokens.append(Token("name", vocab.spellings["sigma"], i, ch))
                 i += 1
             else:
-                note = _BAD_CHARACTER_NOTES.get(ch, "")
-                if ch == "'" and i > 0 and vocab.kinds.get("d") == "func":
-                    note = "a prime ' is not read: for the sigmoid's derivative s'(z) write d(z)"
-                raise _Bad(Token("bad", None, i, ch, note))
+                raise _Bad(Token("bad", None, i, ch, _BAD_CHARACTER_NOTES.get(ch, "")))
     except _Bad as stop:
         tokens.append(stop.token)
         i = n
     tokens.append(Token("end", None, n, ""))
     return tokens
+
+
+def _read_prime(text: str, i: int, j: int, vocab: Vocabulary, tokens: list) -> None:
+    """A prime at ``text[i:j]``: on the sigmoid (``s'``, ``\\sigma'``, ``σ′``,
+    ``\\sigma^{\\prime}``) it is the sigmoid's derivative, the function ``d``; on
+    anything else it cannot be read."""
+    before = tokens[-1] if tokens else None
+    sigmoid = vocab.spellings.get("s")
+    if (before is not None and before.kind == "name" and sigmoid is not None
+            and before.value == sigmoid and vocab.kinds.get("d") == "func"):
+        tokens[-1] = Token("name", "d", before.pos, text[before.pos: j])
+        return
+    if before is None or before.kind not in ("name", "close", "num"):
+        note = _BAD_CHARACTER_NOTES.get(text[i], "")            # a quote, not a prime
+    elif vocab.kinds.get("d") == "func":
+        note = (f"a prime is read only on the sigmoid (s'(z), \\sigma'(z) mean d(z)), not on "
+                f"{before.text}: write that derivative out")
+    else:
+        note = "a prime ' is not part of a formula here: write the derivative out"
+    raise _Bad(Token("bad", None, i, text[i:j], note))
 
 
 def _scan_number(text: str, i: int, tokens: list) -> int:

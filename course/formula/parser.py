@@ -20,6 +20,12 @@ import numpy as np
 from course.formula.errors import FormulaError, snippet, syntax_error
 from course.formula.lexer import Token, Vocabulary, tokenize
 from course.formula.tree import Call, Neg, Num, Pow, Product, Sum, Var, combine
+from course.nn.networks import PARAMS
+
+#: the names the course's networks use (the diamond's forward pass, its parameters, its
+#: loss and deltas): a formula naming one an exercise does not take is told so
+NETWORK_NAMES = ("I", "y", "L", *PARAMS, "z1", "h1", "z2", "h2", "z3", "h3", "zO", "O",
+                 "delta1", "delta2", "delta3", "deltaO")
 
 __all__ = ["MAX_DEPTH", "Parser"]
 
@@ -89,8 +95,15 @@ class Parser:
         if functions:
             allowed = (allowed + " and the functions " if allowed else "the functions ")
             allowed += ", ".join(functions)
-        message = (f"unknown name '{tok.text}' at position {tok.pos} — "
-                   f"the names you can use here are {allowed}")
+        message = f"unknown name '{tok.text}' at position {tok.pos} — "
+        network = self.network_name(tok)
+        if network is not None:
+            takes = vocab.variables
+            args = (", ".join(takes[:-1]) + " and " + takes[-1]) if len(takes) > 1 else (
+                takes[0] if takes else "none")
+            message += (f"{network} is not available in this exercise (its arguments are "
+                        f"{args}){self.network_advice(network)}. ")
+        message += f"{'T' if network else 't'}he names you can use here are {allowed}"
         word = str(tok.value)
         lower = {name.lower(): name for name in vocab.kinds if name != "e"}
         if keyword.iskeyword(word) or word in ("import", "eval", "exec", "print"):
@@ -114,6 +127,40 @@ class Parser:
         message += "\n" + snippet(self.text, tok.pos)
         return FormulaError(message, text=self.text, position=tok.pos,
                             expected="one of the names " + allowed.replace(" and the", ","))
+
+    def network_name(self, tok: Token) -> str | None:
+        """The course network's name (``zO``, ``h2``, ``w4``) glued around ``tok`` that this
+        exercise does not take, or None: ``zO`` read as ``z``·``O`` when only O is known.
+        Only for a formula about the course's networks (it names some of their variables),
+        not for one about a network of the learner's own (``course.ask``)."""
+        if not any(v in NETWORK_NAMES for v in self.vocab.variables):
+            return None
+        text, start, stop = self.text, tok.pos, tok.pos
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_{}"):
+            start -= 1
+        while stop < len(text) and (text[stop].isalnum() or text[stop] in "_{}"):
+            stop += 1
+        kept = [k for k in range(start, stop) if text[k] not in "_{}"]
+        run = "".join(text[k] for k in kept)
+        at = next((n for n, k in enumerate(kept) if k >= tok.pos), len(kept))
+        for name in sorted(NETWORK_NAMES, key=len, reverse=True):
+            if name in self.vocab.kinds:
+                continue
+            offset = run.find(name)
+            while offset >= 0:
+                if offset <= at < offset + len(name):
+                    return name
+                offset = run.find(name, offset + 1)
+        return None
+
+    def network_advice(self, name: str) -> str:
+        """How to do without ``name``: s'(z) from the cached activation."""
+        if name.startswith("z"):
+            act = "O" if name == "zO" else "h" + name[1:]
+            if act in self.vocab.variables:
+                what = "output" if act == "O" else "activation"
+                return f"; write s'({name}) with the cached {what}: {act}(1 − {act})"
+        return ""
 
     def suggest_d(self, tok: Token) -> str:
         """``write d(z2)`` for ``sigmoid_prime(z2)`` (the argument as the learner wrote it)."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 #: node -> (column, row): column 0 (input) to 3 (output), row -1 (bottom) to 1 (top)
 NODES = {"I": (0, 0), "h1": (1, 0), "h2": (2, 1), "h3": (2, -1), "O": (3, 0)}
 
@@ -120,6 +122,21 @@ class Scene:
     labels: list
 
 
+def _one_number(name: str, value, what: str) -> float:
+    """``value`` as a float; a clear error naming the argument when it is not one number."""
+    shape = np.shape(value) if not isinstance(value, (str, bytes)) else None
+    if shape == () or (shape is not None and int(np.prod(shape)) == 1):
+        try:
+            return float(np.asarray(value, dtype=float).reshape(()))
+        except (TypeError, ValueError):
+            pass
+    got = (f"an array of shape {shape}" if shape not in (None, ()) else
+           f"a {type(value).__name__}")
+    raise TypeError(f"the diamond's picture takes one number for {name} ({what}), but got "
+                    f"{got} — did a later cell reuse the name {name}? Pass the number, "
+                    f"e.g. {name}=1.0")
+
+
 def diamond_scene(net, I, gradients=None, highlight=None, deltas=None, y=None) -> Scene:
     """Positioned shapes and text for the diamond network at input ``I``.
 
@@ -127,6 +144,8 @@ def diamond_scene(net, I, gradients=None, highlight=None, deltas=None, y=None) -
     gradients and deltas are labelled as derivatives of the loss L = ½(O − y)² (∂L/∂w4,
     δO = ∂L/∂zO), and O shows y and L; without one, of the output O.
     """
+    I = _one_number("I", I, "the input")
+    y = None if y is None else _one_number("y", y, "the target")
     forward = net.forward(I)
     target, of = y, "O" if y is None else "L"          # (y is reused for pixels below)
     if gradients is True:

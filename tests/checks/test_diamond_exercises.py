@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -278,14 +279,14 @@ NAMED = [  # (param, formula, catalogue id, words its message must contain)
     ("w1", "d(zO)*w5*d(z3)*w3*d(z1)*I", "h2-path-missing", ["only the path through h3"]),
     ("w1", "d(zO)*(w4*d(z2)*w2)*(w5*d(z3)*w3)*d(z1)*I", "paths-multiplied", ["they add"]),
     ("w1", "d(O)*(w4*d(h2)*w2 + w5*d(h3)*w3)*d(h1)*I", "d-of-activation",
-     ["pre-activation", "d(zO)"]),
+     ["pre-activation", "s′(zO)"]),
     ("w1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)", "input-missing", ["factor I"]),
-    ("w1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*I", "derivative-missing-z1", ["d(z1)"]),
-    ("w1", "(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*I", "derivative-missing-zO", ["d(zO)"]),
-    ("w1", "d(zO)*(w4*w2 + w5*w3)*d(z1)*I", "derivative-missing-hidden", ["d(z2)", "d(z3)"]),
+    ("w1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*I", "derivative-missing-z1", ["s′(z1)"]),
+    ("w1", "(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*I", "derivative-missing-zO", ["s′(zO)"]),
+    ("w1", "d(zO)*(w4*w2 + w5*w3)*d(z1)*I", "derivative-missing-hidden", ["s′(z2)", "s′(z3)"]),
     ("w1", "s(zO)*(w4*s(z2)*w2 + w5*s(z3)*w3)*s(z1)*I", "s-instead-of-d", ["slope"]),
     ("w1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(I*w1)*I", "bias-forgotten-in-d",
-     ["d(I·w1 + b1)"]),
+     ["s′(I·w1 + b1)"]),
     ("w1", "d(s(s(I*w1)*w2+1)*w4 + s(s(I*w1)*w3+1)*w5 + 1)"
            "*(w4*d(s(I*w1)*w2+1)*w2 + w5*d(s(I*w1)*w3+1)*w3)*d(I*w1)*I",
      "bias-forgotten-b1", ["b1", "z1 = I·w1 + b1"]),
@@ -297,24 +298,24 @@ NAMED = [  # (param, formula, catalogue id, words its message must contain)
     ("w2", "d(zO)*w5*d(z3)*h1", "wrong-path", ["dO/dw3", "through h2"]),
     ("w2", "d(zO)*(w4*d(z2) + w5*d(z3))*h1", "both-paths", ["one path"]),
     ("w4", "d(zO)*w4", "weight-instead-of-input", ["h2"]),
-    ("w4", "d(O)*h2", "d-of-activation", ["d(zO)"]),
-    ("w4", "h2", "derivative-missing-zO", ["d(zO)"]),
+    ("w4", "d(O)*h2", "d-of-activation", ["s′(zO)"]),
+    ("w4", "h2", "derivative-missing-zO", ["s′(zO)"]),
     ("w4", "d(zO)*h3", "input-h3", ["h2"]),
     ("w4", "zO*(1-zO)*h2", "d-formula-on-z", ["s(z)·(1 − s(z))"]),
     # the paths multiplied, with the shared factors written once or into both products
     ("w1", "d(zO)*(w4*d(z2)*w2*d(z1)*I)*(w5*d(z3)*w3*d(z1)*I)", "paths-multiplied",
-     ["they add", "w4·d(z2)·w2", "w5·d(z3)·w3"]),
+     ["they add", "w4·s′(z2)·w2", "w5·s′(z3)·w3"]),
     ("w1", "(d(zO)*w4*d(z2)*w2)*(d(zO)*w5*d(z3)*w3)*d(z1)*I", "paths-multiplied", ["sum rule"]),
     ("w1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(h1)*I", "d-of-activation-h1",
-     ["d(h1) where d(z1)"]),
+     ["s′(h1) where s′(z1)"]),
     ("w1", "d(zO)*(w4*d(h2)*w2 + w5*d(h3)*w3)*d(z1)*I", "d-of-activation-h2-h3",
-     ["d(h2), d(h3) where d(z2), d(z3) belong"]),
+     ["s′(h2), s′(h3) where s′(z2), s′(z3) belong"]),
     ("w1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*h1", "input-h1", ["h1", "dz1/dw1 = I"]),
     ("w2", "d(zO)*w4*d(z2)*h2", "input-h2", ["h2, the activation the edge w2 leads into",
                                               "dz2/dw2 = h1"]),
     ("w2", "d(zO)*w2*d(z2)*h1", "wrong-weight", ["w2 where w4 belongs"]),
     ("w3", "d(zO)*w4*d(z3)*h1", "wrong-weight", ["w4 where w5 belongs"]),
-    ("w2", "d(zO)*w4*d(z1)*h1", "wrong-neuron-slope", ["d(z1) where d(z2) belongs"]),
+    ("w2", "d(zO)*w4*d(z1)*h1", "wrong-neuron-slope", ["s′(z1) where s′(z2) belongs"]),
     ("w4", "d(zO)*O", "input-O", ["dzO/dw4 = h2"]),
     ("b1", "d(zO)*(w4*d(z2)*w2 + w5*d(z3)*w3)*d(z1)*I", "input-included", ["dO/dw1"]),
     # swaps that the symmetric worked example cannot see (named, not just "right at one point")
@@ -436,3 +437,22 @@ def test_a_notebook_answer_calling_the_reference_method_is_named():
     assert DiamondNet.gradient is original            # put back for the checker and widgets
     # the same call from library code (the checker, the explorer) is untouched
     assert DiamondNet().gradient(1.0)["w1"] == pytest.approx(0.0014291881022, abs=1e-12)
+
+
+def test_a_code_answer_is_told_in_s_prime_words():
+    """Code writes sigmoid_prime, the derivation s′: feedback says s′(O), and names the
+    formula spelling d(...) only in brackets."""
+    def dO_dw4(I, w1, w2, w3, w4, w5):
+        f = DiamondNet(w1, w2, w3, w4, w5).forward(I)
+        return sigmoid_prime(f["O"]) * f["h2"]
+    result = explain("diamond.dO_dw4", dO_dw4)
+    assert result.mistake == "d-of-activation"
+    assert "you applied s′ to the activation O (s′(O))" in result.summary
+    assert "s′(zO)" in result.summary and "applied d to" not in result.summary
+    assert "(In a formula, s′(z) may be written s'(z) or d(z).)" in result.summary
+
+
+@pytest.mark.parametrize("eid", [f"diamond.dO_d{p}" for p in PARAMS])
+def test_diamond_hints_speak_of_s_prime_not_d(eid):
+    for text in get_exercise(eid).hints:
+        assert not re.search(r"\bd\(|\bd's|\bd at ", text), text

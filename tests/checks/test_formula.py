@@ -271,7 +271,8 @@ def test_parse_returns_a_formula_and_rejects_non_strings():
     ("2 3", 2, "an operator", ["found the number 3", "put * between two numbers"]),
     ("s x", 2, "'(' after the function s", ["write s(...)"]),
     ("'x'", 0, "a number, a name or '('", ["a quote '", "strings are not part of a formula"]),
-    ("s'(x)", 1, "'(' after the function s", ["found a quote '", "s'(z) write d(z)"]),
+    ("tanh'(x)", 4, "'(' after the function tanh", ["found a quote '",
+                                                   "a prime is read only on the sigmoid"]),
     ("x = 1", 2, "an operator or the end of the formula", ["without '='"]),
     (r"\frac{1}", 8, "'{' (the denominator)", ["found end of formula"]),
     ("w_{1", 4, "a number, a name or '('", ["subscript is written w_1 or w_{1}"]),
@@ -385,3 +386,34 @@ def test_a_deep_caller_stack_gives_formula_error_not_recursion_error():
         _call_at_stack_depth(60, lambda: f(x=1.0))
     with pytest.raises(FormulaError, match="nested too deeply"):
         _call_at_stack_depth(60, f.to_python)
+
+
+@pytest.mark.parametrize("text, name", [("(O-y)*d(zO)", "zO"), ("(O-y)*d(z_O)", "zO"),
+                                        ("(O-y)*h2", "h2"), ("O*w4", "w4")])
+def test_a_network_name_the_exercise_does_not_take_is_named(text, name):
+    with pytest.raises(FormulaError) as err:
+        parse_formula(text, ("O", "y"))
+    message = str(err.value)
+    assert f"{name} is not available in this exercise (its arguments are O and y)" in message
+    if name == "zO":
+        assert "write s'(zO) with the cached output: O(1 − O)" in message
+
+
+def test_an_unknown_name_outside_the_networks_gets_the_plain_message():
+    with pytest.raises(FormulaError) as err:
+        parse_formula("q*O", ("O", "y"))
+    assert "not available in this exercise" not in str(err.value)
+
+
+def test_delta_o_with_zo_is_told_to_use_the_cached_output():
+    from course import run_check
+    text = str(run_check("backprop.delta_O", "(O-y)*d(zO)"))
+    assert "zO is not available in this exercise (its arguments are O and y)" in text
+    assert "O(1 − O)" in text
+    assert run_check("backprop.delta_O", "(O-y)*O*(1-O)").passed
+
+
+def test_a_formula_about_another_network_is_not_told_about_the_diamond():
+    with pytest.raises(FormulaError) as err:
+        parse_formula("a*h2", ("a", "b"))
+    assert "not available in this exercise" not in str(err.value)

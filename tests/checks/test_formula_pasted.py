@@ -95,3 +95,29 @@ def test_d_dx_says_write_the_derivative_itself(text):
     with pytest.raises(FormulaError) as err:
         parse_formula(text, ("x",))
     assert "write the derivative itself, not d/dx" in str(err.value)
+
+
+@pytest.mark.parametrize("text", [
+    r"\sigma'\left(z_O\right)h_2", r"s'(z_O)h_2", r"\sigma^{\prime}\left(z_O\right)h_2",
+    r"s^\prime(zO)h2", "σ'(zO)*h2", "σ′(zO)*h2", r"s^{'}(zO) h2", r"\sigma '(z_O)h_2",
+])
+def test_a_prime_on_the_sigmoid_is_its_derivative_d(text):
+    f = parse_formula(text, ("zO", "h2"))
+    z, h = np.array([-1.0, 0.3, 2.0]), np.array([0.2, 0.5, 0.9])
+    s = 1 / (1 + np.exp(-z))
+    np.testing.assert_allclose(f(zO=z, h2=h), s * (1 - s) * h, rtol=1e-12)
+
+
+@pytest.mark.parametrize("text, on", [("tanh'(x)", "not on tanh"), ("x'*2", "not on x"),
+                                      (r"\exp^{\prime}(x)", "not on \\exp")])
+def test_a_prime_on_anything_else_is_a_clear_error(text, on):
+    with pytest.raises(FormulaError) as err:
+        parse_formula(text, ("x",))
+    assert "a prime is read only on the sigmoid" in str(err.value) and on in str(err.value)
+
+
+def test_a_pasted_prime_answer_gets_its_real_mistake_named():
+    from course import run_check
+    assert run_check("diamond.dO_dw4", r"\sigma'\left(z_O\right)h_2").passed
+    wrong = run_check("diamond.dO_dw4", r"\sigma'\left(z_O\right)w_4")
+    assert wrong.mistake == "weight-instead-of-input" and "w4 where h2 belongs" in str(wrong)

@@ -437,3 +437,19 @@ def test_backward_with_y_minus_O_is_named_by_its_sign():
         return {k: -v for k, v in backward_with_forward(net, I, y).items()}
     result = explain("backprop.backward", answer)
     assert result.mistake == "sign" and "not y − O" in result.summary
+
+
+def test_feedback_shows_the_learners_own_parameter_names():
+    from course import run_check
+
+    def delta_h1(delta_2, delta_3, w2, w3, h1):
+        return (delta_2 * w2 + delta_3 * w3) * h1
+    text = str(run_check("backprop.delta_h1", delta_h1))
+    assert "At delta_2=" in text and "delta_3=" in text and "delta2=" not in text
+    assert "At delta2=" in str(run_check("backprop.delta_h1", "(delta2*w2 + delta3*w3)*h1"))
+
+
+def test_the_delta_h1_worked_answer_has_subscripts():
+    from course.checks import get_exercise
+    reveal = get_exercise("backprop.delta_h1").reveal
+    assert r"\delta_2\,w_2 + \delta_3\,w_3" in reveal and r"\delta2" not in reveal

@@ -459,3 +459,48 @@ def test_relative_error_designed_as_a_percent_difference_is_named(answer):
 def test_relative_error_with_an_additive_guard_passes():
     assert explain("gradcheck.relative_error",
                    lambda a, b: abs(a - b) / (abs(a) + abs(b) + 1e-12)).passed
+
+
+def test_a_dict_mutated_and_returned_is_named_first_even_when_values_are_wrong():
+    def overwrites(f, params, eps=1e-6):
+        for k in params:
+            x = params[k]
+            params[k] = x + eps
+            up = f(**params)
+            params[k] = x - eps
+            down = f(**params)
+            params[k] = (up - down) / (2 * eps)      # the gradient written into the input
+        return params
+    result = explain("gradcheck.numerical_gradient", overwrites)
+    assert result.mistake == "mutates-params"
+    assert result.summary.startswith("your function changes the dict it is given and returns "
+                                     "that same dict")
+    assert "work on a copy" in result.summary
+    assert result.details[0].startswith("As a result, ") and "entries differ" in result.details[0]
+
+
+@pytest.mark.parametrize("fixed", ["divide", "step"])
+def test_a_hard_coded_step_is_named(fixed):
+    def ng(f, params, eps=1e-6):
+        grads = {}
+        for k, x in params.items():
+            step = 1e-6 if fixed == "step" else eps
+            up, down = dict(params), dict(params)
+            up[k], down[k] = x + step, x - step
+            grads[k] = (f(**up) - f(**down)) / (2 * (eps if fixed == "step" else 1e-6))
+        return grads
+    result = explain("gradcheck.numerical_gradient", ng)
+    assert result.mistake == "fixed-step"
+    assert "uses a fixed step instead of the eps argument" in result.summary
+
+
+def test_36_forward_passes_is_named_doubled():
+    result = explain("quiz04.forward_passes", 36)
+    assert result.mistake == "doubled" and "2 passes per parameter per side" in str(result)
+    assert explain("quiz04.forward_passes", 18).passed
+
+
+def test_the_output_instead_of_the_loss_demo_is_provided_not_printed():
+    from course.notebook import provided
+    demo = provided("gradcheck.loss_check", "check_loss_of_the_output")
+    assert explain("gradcheck.loss_check", demo).mistake == "numerical-of-output"

@@ -146,3 +146,28 @@ def test_near_misses_do_not_print_the_warm_up_answer():
 
 def test_the_backward_twice_question_says_backward_sets_the_seed():
     assert "sets the seed, self.grad = 1" in _question("quiz08.backward_twice").prompt
+
+
+@pytest.mark.parametrize("answer, mistake, words", [
+    (-0.005625, "extra-activation", "exactly half of δ2"),
+    (-0.045, "missing-s-prime", "∂L/∂h2"),
+])
+def test_quiz05_delta_2_names_the_usual_slips(answer, mistake, words):
+    result = explain("quiz05.delta_2", answer)
+    assert result.mistake == mistake and words in str(result)
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    (-0.0128, None), (-0.00768, "bias-equals-weight-gradient"), (-0.08, "delta-above"),
+    (-0.016, "s-instead-of-slope"), (-0.04, "output-bias"), (0.0128, "sign"),
+])
+def test_quiz05_bias_gradient_is_a_prediction(answer, mistake):
+    result = explain("quiz05.bias_gradient", answer)
+    assert result.passed == (mistake is None) and result.mistake == mistake
+
+
+@pytest.mark.parametrize("answer, mistake", [("a", None), ("b", "one-pass-each"),
+                                             ("c", "per-parameter-backprop"), ("d", "doubled")])
+def test_quiz05_cost_asks_for_times(answer, mistake):
+    result = explain("quiz05.cost", answer)
+    assert result.passed == (mistake is None) and result.mistake == mistake

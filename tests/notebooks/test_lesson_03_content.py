@@ -120,3 +120,36 @@ def test_student_version_hides_the_answers():
     assert source.count("raise NotImplementedError") == 5
     markdown = "\n".join(c.source for c in lesson.cells if c.cell_type == "markdown")
     assert TRUE_VALUE in markdown and LEARNERS_VALUE in markdown
+
+
+def test_the_seed_bug_question_is_not_answered_above_it():
+    """Above the question: no "4× too ..." and no learning goal that names the dropped
+    factors; the question asks for another point (weights 2), where the slip is 4× too small."""
+    lesson = nbformat.read(LESSON, as_version=4)
+    sources = [c.source for c in lesson.cells]
+    quiz = next(i for i, s in enumerate(sources) if 'check("quiz03.seed_bug"' in s)
+    question = sources[quiz - 1]
+    above = "\n".join(sources[:quiz - 1])
+    assert "4×" not in above and "too large" not in above
+    assert "went wrong in the formula above: **an edge" not in sources[0]
+    assert "w_2 = w_3 = w_4 = w_5 = 2" in question
+
+
+def test_the_seed_bug_quiz_asks_for_the_ratio_at_the_other_point():
+    from course import explain
+    from course.nn.activations import sigmoid_prime as d
+    from course.nn.networks import DiamondNet
+
+    net = DiamondNet(w1=0.5, w2=2, w3=2, w4=2, w5=2)
+    f = net.forward(1.0)
+    seed = d(f["zO"]) * (d(f["z2"]) * d(f["z1"]) + d(f["z3"]) * d(f["z1"]))
+    assert abs(seed / net.gradient(1.0)["w1"] - 0.25) < 1e-12      # "4× too small there"
+    assert explain("quiz03.seed_bug", "a").passed
+    assert explain("quiz03.seed_bug", "b").mistake == "ratio-inverted"
+
+
+def test_the_old_target_with_its_sign_flipped_is_named():
+    from course import explain
+    result = explain("quiz03.dL_dO", 0.1414)
+    assert result.mistake == "old-target-sign"
+    assert "that is ∂L/∂O for y = 1" in str(result) and "target is 0.25" in str(result)

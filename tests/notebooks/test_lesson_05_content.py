@@ -52,3 +52,38 @@ def test_deltas_are_of_the_loss_and_named_as_in_lesson_00():
     assert "def delta_h1(delta_2, delta_3, w2, w3, h1):" in code
     assert "def backward(net, I, y):" in code and "backward_stepper(y=1.0)" in code
     assert not re.search(r"\b(d2|d3|d1|dO|delta2|delta3)\b", code), "one name per delta"
+
+
+def test_the_timing_cell_keeps_the_lessons_target_y():
+    """The cost picture's batch has names of its own: the diamond's y stays one number, so
+    the network picture still draws after it has run."""
+    code = "\n".join(c.source for c in _cells() if c.cell_type == "code")
+    assert not re.search(r"^\s*(X, )?y\s*=", code.split("def multiply_adds")[1], re.M)
+    assert "y_batch = rng.uniform(size=(batch, 1))" in code
+
+
+def test_learner_or_reference_functions_are_not_named_like_derivatives():
+    code = "\n".join(c.source for c in _cells() if c.cell_type == "code")
+    assert not re.search(r"\bd_(O|h1)\b", code)          # lesson 00's table: d + name = ∂L/∂name
+    assert "delta_output_fn = learner_or_reference(" in code
+    assert "delta_h1_fn = learner_or_reference(" in code
+
+
+def test_no_gradient_of_exercise_3_is_printed_above_it():
+    cells = _cells()
+    above_bw = "\n".join(c.source for c in cells[:_index(cells, "def backward(")]
+                         if c.cell_type == "code")
+    assert "dL/dw4" not in above_bw and "dL/db2" not in above_bw
+
+
+def test_the_self_test_asks_what_the_lesson_does_not_print():
+    cells = _cells()
+    text = "\n".join(c.source for c in cells[:_index(cells, 'check("quiz05.bias_gradient"')])
+    assert "Predict** $\\partial L/\\partial b_3$" in text     # a number to work out, not a rule
+    q3 = cells[_index(cells, "**3.**")].source
+    assert "2 ms" in q3 and "5{,}000" in q3
+
+
+def test_the_numerical_gradient_convention_is_explained_where_it_differs():
+    code = "\n".join(c.source for c in _cells() if c.cell_type == "code")
+    assert "numerical_gradient also takes one array instead of lesson 04's dict" in code

@@ -97,3 +97,18 @@ def test_lesson_06_bridges_from_lesson_05_with_the_diamond_as_an_mlp():
     text = "\n".join(s for _, s in cells("06_vectorized_backprop"))
     assert "MLP((1, 1, 2, 1))" in text and "delta_2" in text
     assert "diamond.loss_and_grads(" in text and "net05.backward(I, y_target)" in text
+
+
+def test_lesson_04_gives_away_neither_the_hiding_point_nor_exercise_3():
+    import nbformat as _nbf
+    cells = _nbf.read(ROOT / "lessons" / "04_gradient_checking.ipynb", as_version=4).cells
+    sources = [c.source for c in cells]
+    quiz = next(i for i, s in enumerate(sources) if 'check("quiz04.hiding_point"' in s)
+    above = "\n".join(sources[:quiz])
+    assert "w_2 = w_3" not in above.split("**1.**")[0]      # only the question's own option
+    assert any("$w_2 = w_3$ and $b_2 = b_3$" in s for s in sources[quiz + 1:quiz + 2])
+    demo = next(i for i, s in enumerate(sources) if "def find_bug_at_worked_example_only" in s)
+    assert demo > quiz                  # its diagnosis names w2 = w3: after the question
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert "def check_loss_of_the_output" not in code
+    assert 'provided("gradcheck.loss_check",' in code

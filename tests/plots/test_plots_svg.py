@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
 
 from course.nn.networks import PARAMS, DiamondNet
@@ -107,3 +108,26 @@ def test_weight_width_saturates_and_grows():
     assert pal.weight_width(0) == pal.MIN_WIDTH
     assert pal.weight_width(100) == pal.MAX_WIDTH
     assert pal.weight_width(0.5) < pal.weight_width(1.0) < pal.weight_width(-2.0)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((32, 1)), np.array([0.2, 0.4]), "1"])
+def test_a_target_that_is_not_one_number_is_named(bad):
+    from course.plots import draw_network, network_svg
+    for draw in (network_svg, draw_network):
+        with pytest.raises(TypeError) as err:
+            draw(DiamondNet(), 1.0, y=bad)
+        assert "takes one number for y (the target)" in str(err.value)
+        assert "did a later cell reuse the name y?" in str(err.value)
+
+
+def test_an_input_array_is_named_too():
+    from course.plots import network_svg
+    with pytest.raises(TypeError, match="one number for I"):
+        network_svg(DiamondNet(), np.ones(3))
+
+
+def test_a_one_element_target_or_numpy_scalar_still_draws():
+    from course.plots import network_svg
+    assert network_svg(DiamondNet(), 1.0, y=np.float64(1.0)) == network_svg(DiamondNet(), 1.0,
+                                                                             y=1.0)
+    assert "L" in network_svg(DiamondNet(), np.array([1.0]), y=np.array([[1.0]]))

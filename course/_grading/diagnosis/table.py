@@ -128,7 +128,11 @@ class CandidateTable:
             if hits.size:
                 return self.rows[lo + hits[0]], False
         if c:
-            flipped = _close(-mine[None, :], self.values[:c], rtol, atol).all(axis=1) & real[:c]
+            # a row that is the truth's negative (a sign mistake) flipped is the truth itself:
+            # never "that mistake, and the opposite sign" for an answer near the truth
+            negated = _close(-self.values[:c], self.truth[None, :], rtol, atol).all(axis=1)
+            flipped = (_close(-mine[None, :], self.values[:c], rtol, atol).all(axis=1)
+                       & real[:c] & ~negated)
             if flipped.any():
                 return self.rows[int(np.argmax(flipped))], True
         hits = np.flatnonzero(ok[s:])

@@ -8,6 +8,8 @@ at the point shown (``v["@w2"]``, ``v["ratio"]``, ``v["worked"]``).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from course._grading.exercises._diamond_catalogue import (
@@ -289,8 +291,32 @@ def _biases(param: str) -> list[Mistake]:
     return rows
 
 
+_D_CALL = re.compile(r"\bd\(")
+_D_WORD = re.compile(r"\bd(?= takes| = | to |'s)")
+
+
+def in_s_prime(text: str) -> str:
+    """A message in the lesson's words: the sigmoid's slope is s′ (``s′(zO)``), as code and
+    the derivation write it; a formula's ``d(zO)`` is named once, in brackets."""
+    said = _D_WORD.sub("s′", _D_CALL.sub("s′(", text)).replace("s′'s", "s′")
+    if said == text:
+        return text
+    return said + " (In a formula, s′(z) may be written s'(z) or d(z).)"
+
+
+def _in_s_prime(m: Mistake) -> Mistake:
+    message = m.message
+    said = ((lambda v, _m=message: in_s_prime(_m(v))) if callable(message)
+            else in_s_prime(message))
+    return Mistake(m.id, m.meaning, m.fn, said, m.hint and in_s_prime(m.hint))
+
+
 def catalogue(param: str) -> tuple[Mistake, ...]:
-    """Every known mistake for dO/d(param), most telling first."""
+    """Every known mistake for dO/d(param), most telling first, in the lesson's words."""
+    return tuple(_in_s_prime(m) for m in _catalogue(param))
+
+
+def _catalogue(param: str) -> tuple[Mistake, ...]:
     rows = []
     if NODE[param] == "z1":
         rows += _two_path(param)

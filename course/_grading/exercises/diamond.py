@@ -84,7 +84,7 @@ def _spec(param: str) -> ScalarSpec:
         defaults=HELD, mistakes=catalogue(param), probes=_probes(param),
         quantity=f"dO/d{param}", rtol=1e-6, atol=1e-12, rtol32=1e-4,
         derived=forward_values, derived_names=DERIVED, factors=cat.factors,
-        graph=GraphTarget(GRAPH, "O", param, params=PARAMS, prime="d({})"),
+        graph=GraphTarget(GRAPH, "O", param, params=PARAMS, prime="s′({})"),
     )
 
 
@@ -103,8 +103,8 @@ _HINTS = {
     "w4": ("O = s(zO) and zO = h2·w4 + h3·w5 + b4: w4 touches O through zO only.",
            "dO/dw4 = (dO/dzO)·(dzO/dw4). The first is the sigmoid's slope at zO; the second is "
            "what w4 multiplies.",
-           "Two factors: the sigmoid's slope at zO (d at the pre-activation, not at O) times the "
-           "hidden value that w4 multiplies."),
+           "Two factors: the sigmoid's slope at zO (s′ at the pre-activation zO, not at O) "
+           "times the hidden value that w4 multiplies."),
     "w5": ("w5 is w4's twin on the path through h3.",
            "dO/dw5 = (dO/dzO)·(dzO/dw5): the slope at zO times what w5 multiplies.",
            "Like dO/dw4, through h3: the slope at zO times the value that w5 multiplies."),
@@ -112,25 +112,27 @@ _HINTS = {
            "dO/db4 = (dO/dzO)·(dzO/db4), and dzO/db4 = 1.",
            "One factor: the output sigmoid's slope at its pre-activation (a bias multiplies 1)."),
     "w2": ("Follow a change of w2 to O: w2 → z2 → h2 → zO → O. One factor per arrow.",
-           "The factors: dz2/dw2 = h1, dh2/dz2 = d(z2), dzO/dh2 = w4, dO/dzO = d(zO).",
-           "Four factors, one per arrow: d at zO, the weight of the edge h2 → O, d at z2, and the "
+           "The factors: dz2/dw2 = h1, dh2/dz2 = s′(z2), dzO/dh2 = w4, dO/dzO = s′(zO).",
+           "Four factors, one per arrow: s′ at zO, the weight of the edge h2 → O, s′ at z2, and "
+           "the "
            "value that w2 multiplies. The outer weight is the one people drop."),
     "w3": ("w3 is w2's twin on the path through h3: w3 → z3 → h3 → zO → O.",
-           "The factors: dz3/dw3 = h1, dh3/dz3 = d(z3), dzO/dh3 = w5, dO/dzO = d(zO).",
-           "Mirror exercise 2 on the path through h3: d at zO, the weight of the edge h3 → O, d at"
-           " z3, and the value that w3 multiplies."),
+           "The factors: dz3/dw3 = h1, dh3/dz3 = s′(z3), dzO/dh3 = w5, dO/dzO = s′(zO).",
+           "Mirror exercise 2 on the path through h3: s′ at zO, the weight of the edge h3 → O, s′ "
+           "at z3, and the value that w3 multiplies."),
     "b2": ("Like dO/dw2, but z2 = h1·w2 + b2 moves by exactly 1 per unit of b2.",
-           "dO/db2 = d(zO)·w4·d(z2)·(dz2/db2).",
+           "dO/db2 = s′(zO)·w4·s′(z2)·(dz2/db2).",
            "Your dO/dw2 with its last factor (the value w2 multiplies) replaced by 1: three "
            "factors."),
     "b3": ("Like dO/dw3, but z3 = h1·w3 + b3 moves by exactly 1 per unit of b3.",
-           "dO/db3 = d(zO)·w5·d(z3)·(dz3/db3).",
+           "dO/db3 = s′(zO)·w5·s′(z3)·(dz3/db3).",
            "Your dO/dw3 with its last factor replaced by 1: three factors."),
     "w1": ("w1 reaches O along two paths, through h2 and through h3. Write the change along "
            "each, then combine them.",
-           "Along a path, multiply one factor per arrow (a weight for every edge, d(z) for every "
-           "neuron); the two paths add — the sum rule.",
-           "Each path is a product of two d's and the two weights it crosses; add the two paths, "
+           "Along a path, multiply one factor per arrow (a weight for every edge, s′ at every "
+           "neuron, at its pre-activation z); the two paths add — the sum rule.",
+           "Each path is a product of two slopes s′ and the two weights it crosses; add the two "
+           "paths, "
            "then multiply by what both share below h1: the slope at z1 and the value that w1 "
            "multiplies. Check that each weight sits on its own path."),
     "b1": ("b1 reaches O along the same two paths as w1.",

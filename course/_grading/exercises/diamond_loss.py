@@ -141,7 +141,7 @@ def _spec(param: str) -> ScalarSpec:
         defaults=HELD, mistakes=loss_catalogue(param), quantity=f"dL/d{param}",
         rtol=1e-6, atol=1e-13, rtol32=1e-4, derived=forward_values, derived_names=DERIVED,
         factors=lambda v: {**cat.factors(v), "O − y": (v["O"] if "O" in v else _O(v)) - v["y"]},
-        graph=GraphTarget(GRAPH, "L", param, params=PARAMS, prime="d({})", prediction="O",
+        graph=GraphTarget(GRAPH, "L", param, params=PARAMS, prime="s′({})", prediction="O",
                           loss_factor="O − y"),
     )
 

@@ -15,27 +15,29 @@ LESSON = "03_diamond_network"
 
 quiz_exercise(
     id="quiz03.seed_bug", lesson=LESSON, answer_name="q1",
-    title="find the bug: what the seed learner's dO/dw1 leaves out, and how far off it is",
+    title="find the bug: what the seed learner's dO/dw1 leaves out, and how far off it is "
+          "where w2 = w3 = w4 = w5 = 2",
     question=Question(
         "The seed learner's dO/dw1 is d(zO)·(d(z2)·d(z1)·I + d(z3)·d(z1)·I). Compared with the "
-        "graph's paths from w1 to O, it leaves out ... and so at the worked example (weights "
-        "0.5) it is ...",
+        "graph's paths from w1 to O, it leaves out ... and so at a point where w2 = w3 = w4 = "
+        "w5 = 2 (w1 = 0.5, I = 1, biases 1) it is ...",
         choices=(
             Choice("a", "w4·w2 on the path through h2 and w5·w3 on the path through h3 — "
-                   "4× too large", None,
+                   "4× too small there", None,
                    "every edge between neurons brings its weight, and each path crosses two "
-                   "of them: 0.5·0.5 = 0.25 per path, so leaving them out makes the value "
-                   "1/0.25 = 4 times too large. The formula's s′ for every neuron and its sum "
-                   "of the two paths are right; the weights are what it drops."),
-            Choice("b", "w4·w2 and w5·w3 — 4× too small", "ratio-inverted",
-                   "the right factors, the wrong direction: the missing factors are 0.25, "
-                   "smaller than 1, so leaving them out makes the value larger — 4× too large, "
-                   "not too small."),
-            Choice("c", "only the outer weights w4 and w5 — 2× too large", "outer-only",
+                   "of them: 2·2 = 4 per path, so leaving them out makes the value 4 times "
+                   "too small there (at the worked example, where the weights are 0.5, the "
+                   "same slip makes it 4× too large). The formula's s′ for every neuron and "
+                   "its sum of the two paths are right; the weights are what it drops."),
+            Choice("b", "w4·w2 and w5·w3 — 4× too large there", "ratio-inverted",
+                   "the right factors, the wrong direction: the missing factors are 2·2 = 4, "
+                   "larger than 1, so leaving them out makes the value smaller — 4× too "
+                   "small. (4× too large is the worked example, where the weights are 0.5.)"),
+            Choice("c", "only the outer weights w4 and w5 — 2× too small there", "outer-only",
                    "the inner edges h1 → h2 and h1 → h3 are crossed too and bring w2 and w3: "
-                   "each path crosses two weighted edges, so two factors of 0.5 are missing "
+                   "each path crosses two weighted edges, so two factors of 2 are missing "
                    "per path."),
-            Choice("d", "w1, w2, w4 and w1, w3, w5 — 8× too large", "w1-on-the-path",
+            Choice("d", "w1, w2, w4 and w1, w3, w5 — 2× too small there", "w1-on-the-path",
                    "w1 is what you differentiate by, not an edge the change crosses: its own "
                    "step contributes what it multiplies, ∂z1/∂w1 = I, and the formula has I."),
             Choice("e", "nothing: the two paths should be multiplied, not added — it is "
@@ -47,7 +49,7 @@ quiz_exercise(
     hints=("Read each path from w1 to O off the graph, edge by edge, and compare with the "
            "formula's factors.",
            "Each path crosses two edges between neurons. What does such an edge contribute, "
-           "and what is it worth at the worked example?"),
+           "and what is it worth where w2 = w3 = w4 = w5 = 2?"),
 )
 
 _F = DiamondNet().forward(1.0)
@@ -70,6 +72,9 @@ quiz_exercise(
               Near(_O - 1.0, "old-target",
                    "that is O − 1, with the lesson's target y = 1; this question's target is "
                    "y = 0.25."),
+              Near(1.0 - _O, "old-target-sign",
+                   "that is ∂L/∂O for y = 1 (and with its sign flipped, 1 − O); the question's "
+                   "target is 0.25: dL/dO = O − y = O − 0.25."),
               Near((_O - _Y) * _O * (1 - _O), "one-step-too-far",
                    "that is (O − y)·s′(zO) = dL/dzO, one edge further back: dL/dO stops at O.")),
         explanation="dL/dO = O − y: positive, so lowering O lowers the loss."),

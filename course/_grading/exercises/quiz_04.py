@@ -112,6 +112,9 @@ quiz_exercise(
               Near(2.0, "all-at-once",
                    "two passes would nudge every parameter at once — one number for the "
                    "whole diagonal, not nine partial derivatives. One parameter at a time."),
+              Near(36.0, "doubled",
+                   "you counted 2 passes per parameter per side: the central difference is one "
+                   "pass at θ + ε and one at θ − ε — 2 per parameter in all, not 2 each side."),
               Near(1.0, "backprop-count",
                    "one forward pass (plus one backward) is backprop's cost — lesson 05's "
                    "point. The numerical gradient pays per parameter.")),

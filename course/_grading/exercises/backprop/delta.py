@@ -124,7 +124,7 @@ DELTA_H1 = ScalarSpec(
 scalar_exercise(
     forbidden=DIAMOND_GRADIENT,
     id="backprop.delta_h1", lesson=LESSON, answer_name="delta_h1",
-    reveal=r"$$\delta_1 = \bigl(\delta2\,w_2 + \delta3\,w_3\bigr)\,h_1(1 - h_1)$$ "
+    reveal=r"$$\delta_1 = \bigl(\delta_2\,w_2 + \delta_3\,w_3\bigr)\,h_1(1 - h_1)$$ "
            r"`(delta_2 * w2 + delta_3 * w3) * h1 * (1 - h1)`: the two paths add first, then one "
            r"step back through $h_1 = s(z_1)$, whose slope is $h_1(1 - h_1)$.",
     title="δ1 = ∂L/∂z1 from δ2, δ3, w2, w3 and the cached h1", spec=DELTA_H1,

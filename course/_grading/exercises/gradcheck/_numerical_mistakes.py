@@ -64,6 +64,15 @@ NG_MISTAKES = (
      "the first entry is right but later ones are not: after nudging a parameter you left it "
      "at x + eps, so every later difference is taken at a shifted point. Put the old value "
      "back (keep it in a variable) before moving on to the next parameter"),
+    ("fixed-step", "divided by a fixed 2·1e-6 instead of 2·eps",
+     _per_key(lambda g, x, e: (g(x + e) - g(x - e)) / (2 * 1e-6)),
+     "your function uses a fixed step instead of the eps argument: it steps by eps but "
+     "divides by 2·1e-6 (a hard-coded number), so every entry is eps/1e-6 times too large "
+     "for any other eps. Divide by (2*eps), the step you were given"),
+    ("fixed-step", "stepped by a fixed 1e-6 but divided by 2·eps",
+     _per_key(lambda g, x, e: (g(x + 1e-6) - g(x - 1e-6)) / (2 * e)),
+     "your function uses a fixed step instead of the eps argument: it steps by a hard-coded "
+     "1e-6 but divides by 2·eps. Use the argument eps for both"),
     ("all-at-once", "every parameter nudged at the same time",
      _all_at_once,
      "you nudged all parameters at once, so every entry is the same number (the slope along "

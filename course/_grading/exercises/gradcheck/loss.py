@@ -58,6 +58,15 @@ def check_loss(backward, net: DiamondNet, I, y, eps: float = 1e-6) -> dict:
     return {k: relative_error(float(analytic[k]), numeric[k]) for k in PARAMS}
 
 
+def check_loss_of_the_output(backward, net: DiamondNet, I, y, eps: float = 1e-6) -> dict:
+    """A mistaken ``check_loss`` for lesson 04's demonstration: its numerical side
+    differentiates the output O instead of the loss L (handed to the lesson as a provided
+    object, so the notebook shows the slip's diagnosis without printing an answer)."""
+    analytic = backward(net, I, y)
+    numeric = numerical_gradient(lambda **p: DiamondNet(**p).output(I), net.params, eps)
+    return {k: relative_error(float(analytic[k]), numeric[k]) for k in PARAMS}
+
+
 def _graph() -> Graph:
     """The diamond followed by its loss: e = O − y, e2 = e², L = ½·e2."""
     g = DiamondNet.graph()
@@ -205,7 +214,8 @@ def _grade(answer, opts) -> CheckResult:
 
 register(Exercise(
     forbidden=DIAMOND_GRADIENT, reference=check_loss,
-    provided={"loss": loss, "loss_backward": loss_backward},
+    provided={"loss": loss, "loss_backward": loss_backward,
+              "check_loss_of_the_output": check_loss_of_the_output},
     id=EID, lesson=LESSON, answer_name="check_loss",
     title="check_loss(backward, net, I, y): gradient check the loss L = ½(O − y)²",
     grade=_grade, answer_kinds="function of a backward function, a network, I and y",

@@ -212,7 +212,20 @@ def _wrong_values(runs: _Runs) -> CheckResult:
     named = _named_mistake(runs) or _eps_ignored(runs)
     if named:
         result.mistake, result.summary = named
-    if runs.mutated:
+    if (runs.mutated or runs.returned_params) and result.mistake != "not-restored":
+        # the changed dict comes first: it is why the later entries are wrong
+        counted = result.summary if named is None else None
+        result.mistake, result.summary = "mutates-params", (
+            "your function changes the dict it is given"
+            + (" and returns that same dict" if runs.returned_params else "")
+            + (f": afterwards {_show_changes(runs.mutated)}" if runs.mutated else "")
+            + ". Every later entry is then taken at a changed point (and the caller loses its "
+            "parameters): work on a copy, p = dict(params), and return a new dict")
+        if named is not None:
+            result.details.insert(0, f"Besides, {named[1]}.")
+        elif counted:
+            result.details.insert(0, f"As a result, {counted}.")
+    elif runs.mutated:
         result.details.append(f"Also, your function changed the caller's dict: afterwards "
                               f"{_show_changes(runs.mutated)}. Work on a copy.")
     return result
@@ -236,7 +249,7 @@ def _eps_ignored(runs: _Runs):
 
 def _show_changes(changes: dict) -> str:
     shown = [f"params[{k!r}] is {new!r} instead of {old!r}" for k, (old, new) in changes.items()]
-    return ", ".join(shown[:3]) + (", ..." if len(shown) > 3 else "")
+    return ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
 
 
 register(Exercise(
