@@ -29,7 +29,7 @@ import time
 from course._grading.batch import objects
 from course._grading.batch.channel import ChannelClosed, ChannelTimeout, SandboxProcess
 from course._grading.batch.mutation import changeable, settle
-from course._grading.batch.wire import Opaque, WireError, decode, encode, opaque
+from course._grading.batch.wire import Opaque, WireError, _has_object, decode, encode, opaque
 from course._grading.guards import LearnerError, LearnerExit, NotAttempted, _Timeout, record_output
 
 __all__ = ["AnswerSession", "RemoteFunction", "RemoteError"]
@@ -380,9 +380,3 @@ class AnswerSession:
 MAX_CALLBACKS = 200_000
 
 
-def _has_object(data) -> bool:
-    if isinstance(data, dict):
-        return "object" in data or any(_has_object(v) for v in data.values())
-    if isinstance(data, list):
-        return any(_has_object(v) for v in data)
-    return False

@@ -24,7 +24,14 @@ import numpy as np
 
 from course._grading.exercises import _diamond_catalogue as cat
 from course._grading.exercises._diamond_messages import catalogue
-from course._grading.exercises.diamond import DERIVED, HELD, WORKED, forward_values, sample
+from course._grading.exercises.diamond import (
+    _GENERIC,
+    DERIVED,
+    HELD,
+    WORKED,
+    forward_values,
+    sample,
+)
 from course._grading.references import DIAMOND_GRADIENT, NUMERICAL_GRADIENT
 from course._grading.scalar import GraphTarget, Mistake, ScalarSpec, scalar_exercise
 from course.nn.networks import PARAMS, DiamondNet
@@ -172,13 +179,6 @@ _REVEALS = {
           r"w_5\,s'(z_3)\,w_3\bigr)\,s'(z_1)\,I$$ The loss factor $O - y$ once, in front of "
           r"both paths (the edge $O \to L$ is shared by every path). At the worked example with "
           r"$y = 1$: $-0.000202$, negative — raising $w_1$ lowers the loss.",
-}
-_GENERIC = {
-    "only-right-at-one-point": "right at the worked example only",
-    "constant-factor": "off by a constant factor everywhere",
-    "missing-factor": "a factor (or a product of two) missing everywhere",
-    "extra-factor": "an extra factor (or product of two) everywhere",
-    "non-finite": "NaN or inf at some points",
 }
 
 for _p in ("w4", "w1"):
