@@ -378,5 +378,3 @@ class AnswerSession:
 
 #: how many times one exercise's checks may be called back from the sandbox
 MAX_CALLBACKS = 200_000
-
-
