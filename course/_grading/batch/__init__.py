@@ -172,6 +172,8 @@ def _read_journal(path: Path, key: bytes | None = None) -> tuple[dict, set]:
                 started.add(name)
             elif event["event"] == "done":
                 done[name] = SubmissionGrade.from_json(event["row"])
+            elif event["event"] == "cancel":         # Ctrl-C stopped it: run it again
+                started.discard(name)
         except (ValueError, KeyError, TypeError, AttributeError):
             continue                  # a line cut short when the run was killed
     return done, started - set(done)
@@ -211,27 +213,61 @@ def grade(paths, out: Path, options: GradingOptions, jobs: int = 1,
             "grading stopped while this notebook ran (did it kill the grader?); on --resume "
             "it was not run again: not graded"])
     todo = [(p, n) for p, n in zip(found, names) if n not in kept]
-    journal.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if resume and kept else os.O_TRUNC)
-    with os.fdopen(_open_regular(journal, flags), "w", encoding="utf-8",
-                   errors="backslashreplace") as fh:
+    trouble: list[str] = []
+    fh = _open_journal(journal, resume and bool(kept), trouble)
 
-        def record(event: str, name: str, row: SubmissionGrade | None) -> None:
-            entry = {"event": event, "file": name}
-            if row is not None:
-                entry["row"] = row.to_json()
+    def record(event: str, name: str, row: SubmissionGrade | None) -> None:
+        """One signed line; a journal that cannot be written (a full disk) is reported
+        and given up, never the run."""
+        if fh is None:
+            return
+        entry = {"event": event, "file": name}
+        if row is not None:
+            entry["row"] = row.to_json()
+        try:
             fh.write(journal_line(key, entry))
             fh.flush()
             os.fsync(fh.fileno())
+        except OSError as err:
+            if not trouble:
+                trouble.append(f"the journal {journal} could not be written ({err}): this "
+                               "run cannot be resumed, but every row is still written")
+                print(f"grade: {trouble[-1]}", file=sys.stderr)
 
+    try:
         graded = grade_all([p for p, _ in todo], options, jobs=jobs, progress=progress,
                            names=[n for _, n in todo], between=between, journal=record)
+    finally:
+        if fh is not None:
+            try:
+                fh.close()
+            except OSError:
+                pass
     by_name = {**kept, **{row.file: row for row in graded}}
     rows = [by_name[n] for n in names]
     write_outputs(rows, out, options, elapsed=time.monotonic() - start)
+    if any(row.interrupted for row in rows):
+        return rows                  # the journal stays: --resume grades the rest
     journal.unlink(missing_ok=True)
     _forget_key(journal)
     return rows
+
+
+def _open_journal(journal: Path, append: bool, trouble: list):
+    """The journal, open for writing; ``None`` (and why, in ``trouble``) when it cannot be
+    (a full disk, a folder that is not writable): the run goes on without it."""
+    import os
+
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    try:
+        journal.parent.mkdir(parents=True, exist_ok=True)
+        return os.fdopen(_open_regular(journal, flags), "w", encoding="utf-8",
+                         errors="backslashreplace")
+    except OSError as err:
+        trouble.append(f"the journal {journal} could not be opened ({err}): this run cannot "
+                       "be resumed")
+        print(f"grade: {trouble[-1]}", file=sys.stderr)
+        return None
 
 
 def _forget_key(journal: Path) -> None:
@@ -339,6 +375,11 @@ def main(args) -> int:
         print(f"grade: ended {leftovers} process(es) that notebooks had left running",
               file=sys.stderr)
     incomplete = [r for r in rows if not r.fully_graded]
+    if any(r.interrupted for r in rows):
+        print(f"grade: interrupted (Ctrl-C): wrote {args.out} with the "
+              f"{sum(r.fully_graded for r in rows)} submission(s) graded before it; the others "
+              "say \"not graded\" (--resume grades them)", file=sys.stderr)
+        return 130
     print(f"graded {len(rows) - len(incomplete)} of {len(rows)} submissions fully; "
           f"wrote {args.out}, {args.out.with_suffix('.json')} and "
           f"{args.out.with_name(args.out.stem + '_feedback')}/")

@@ -93,6 +93,7 @@ class SubmissionGrade:
     cell_errors: list[dict] = field(default_factory=list)
     elapsed: float = 0.0
     feedback_file: str = ""
+    interrupted: bool = False        # Ctrl-C came before it was graded (not in the JSON)
 
     @property
     def total(self) -> float:

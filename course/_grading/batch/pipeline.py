@@ -24,8 +24,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from course._grading.batch.channel import ChannelClosed, ChannelTimeout, SandboxProcess
+from course._grading.batch.channel import ChannelClosed, ChannelTimeout, SandboxProcess, kill_all
 from course._grading.batch.collect import lesson_exercises, read_submission
+from course._grading.batch.inside import MAX_ANSWERS
 from course._grading.batch.model import ExerciseGrade, GradingOptions, SubmissionGrade
 from course._grading.batch.remote import AnswerSession
 from course._grading.batch.verdicts import grade_with_values
@@ -45,12 +46,13 @@ class Batch:
 
         self.options = options
         self.lock = threading.Lock()
-        self._tmp = tempfile.TemporaryDirectory(prefix="course-grade-")
-        self.root = Path(self._tmp.name)
+        self.root = Path(tempfile.mkdtemp(prefix="course-grade-"))
         self.public = public_course(self.root) if options.sandbox else None
         #: called after each submission (jobs == 1); unused with the sandbox
         self.between: Callable[[], int] | None = None
         self._ahead: dict[int, Prepared | None] = {}     # None: being started
+        #: set on Ctrl-C: what finishes after it is not graded
+        self.stopping = threading.Event()
         self._taken: set[int] = set()
         self._closed = False
 
@@ -64,7 +66,18 @@ class Batch:
             return argv
         from course._grading.batch.sandbox import Sandbox
 
-        return Sandbox(box, public=self.public, writable_box=mode == "execute").command(argv)
+        return Sandbox(box, public=self.public, mode=mode).command(argv)
+
+    def limits(self, mode: str):
+        """What one sandbox of ``mode`` may use, all its processes together (the watchdog
+        enforces it from outside; ``None`` without the sandbox: no PID namespace to watch)."""
+        if not self.options.sandbox:
+            return None
+        from course._grading.batch.sandbox import SCRATCH
+        from course._grading.batch.watchdog import Limits
+
+        return Limits(processes=MAX_PROCESSES, cpu_seconds=self.options.total_budget + 30,
+                      files=MAX_FILES, mounts=tuple(SCRATCH[mode]))
 
     def box_path(self, box: Path) -> str:
         """The box as the sandboxed process sees it."""
@@ -75,14 +88,15 @@ class Batch:
     def prepare(self) -> Prepared:
         """A new box and its two sandboxes, started now: the notebook's (which starts its
         first kernel at once) and the answer server (which imports)."""
-        tmp = tempfile.TemporaryDirectory(prefix="box-", dir=self.root)
-        box = Path(tmp.name)
+        box = Path(tempfile.mkdtemp(prefix="box-", dir=self.root))
         box.chmod(0o700)
-        prepared = Prepared(tmp, box)
+        prepared = Prepared(box)
         try:
-            prepared.execute = SandboxProcess(self.command(box, "execute"), cwd=str(box))
+            prepared.execute = SandboxProcess(self.command(box, "execute"), cwd=str(box),
+                                              limits=self.limits("execute"))
             prepared.session = AnswerSession(self.command(box, "serve"),
-                                             {"box": self.box_path(box)})
+                                             {"box": self.box_path(box)},
+                                             limits=self.limits("serve"))
             prepared.session.launch()
         except BaseException:
             prepared.close()
@@ -123,18 +137,47 @@ class Batch:
             left, self._ahead = [p for p in self._ahead.values() if p], {}
         for prepared in left:
             prepared.close()
-        self._tmp.cleanup()
+        remove_tree(self.root)
+
+    def stop(self) -> None:
+        """Ctrl-C: no new sandbox starts, and every running one is killed."""
+        self.stopping.set()
+        with self.lock:
+            self._closed = True
+        kill_all()
 
 
 #: an upper bound on one lesson's exercises, for the answer server's early CPU limit
 _MAX_EXERCISES = 40
+#: processes one sandbox may hold at once, and files in each of its tmpfs mounts
+MAX_PROCESSES = 64
+MAX_FILES = 20_000
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a folder whatever is in it (a tree 5,000 levels deep, a file the sandbox
+    made unreadable); never raises. ``shutil.rmtree`` recurses per level in older
+    Pythons, so ``rm -rf --one-file-system`` does it, then ``rmtree`` for what is left."""
+    import shutil
+    import subprocess
+
+    try:
+        subprocess.run(["rm", "-rf", "--one-file-system", "--", str(path)],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120,
+                       check=False)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        shutil.rmtree(path, ignore_errors=True)
+    except (RecursionError, OSError):
+        pass
 
 
 class Prepared:
     """One submission's box and the two sandboxes started for it."""
 
-    def __init__(self, tmp, box: Path):
-        self.tmp, self.box = tmp, box
+    def __init__(self, box: Path):
+        self.box = box
         self.execute: SandboxProcess | None = None
         self.session: AnswerSession | None = None
 
@@ -145,7 +188,7 @@ class Prepared:
             execute.close()
         if session is not None:
             session.close()
-        self.tmp.cleanup()
+        remove_tree(self.box)
 
 
 def _strings(value, limit: int = 50, size: int = 500) -> list[str]:
@@ -171,26 +214,37 @@ def _execute(row: SubmissionGrade, sub, names, prepared: Prepared, batch: Batch,
            "seconds": max(1.0, deadline - time.monotonic()),
            "box": batch.box_path(prepared.box), "cpu_seconds": options.total_budget * 2}
     process = prepared.execute
+    data = b""
     try:
-        process.send(job)
+        process.send(job, deadline + _GRACE)
         report = process.receive(deadline + _GRACE)
+        size = report.get("answers_bytes") if report.get("answers") is True else 0
+        if type(size) is int and 0 < size <= MAX_ANSWERS:
+            data = process.receive_bytes(size, deadline + _GRACE)
     except ChannelTimeout:
         row.executed = True
         row.notes.append(f"stopped after its time budget of {options.total_budget:g} s")
         return False
     except ChannelClosed:
-        row.notes.append("the process that ran this notebook was ended from inside it (did "
-                         "the notebook kill its own parent process?): not graded")
+        if process.stopped_because:
+            row.executed = True
+            row.notes.append(f"the notebook's sandbox was stopped: {process.stopped_because}")
+        else:
+            row.notes.append("the process that ran this notebook was ended from inside it "
+                             "(did the notebook kill its own parent process?): not graded")
         return False
     finally:
         process.close()
+    if data:
+        # handed to the answer server as it came: never parsed, let alone unpickled, here
+        prepared.session.job["answers"] = data.decode("utf-8", errors="replace")
     row.executed = True
     row.notes += _strings(report.get("notes"))
     row.cell_errors = _cell_errors(report.get("cell_errors"))
     if report.get("answers") is not True and report.get("out_of_time") is not True:
         row.notes.append("the answers could not be copied out of the notebook's kernel (did a "
                          "cell replace open, json or cloudpickle?)")
-    return report.get("answers") is True
+    return bool(data)
 
 
 def _apply(row: SubmissionGrade, records: dict) -> None:
@@ -212,10 +266,15 @@ def _apply(row: SubmissionGrade, records: dict) -> None:
             row.notes.append(f"{grade.exercise_id}: {grade.summary}")
 
 
-def _check(exercises, batch: Batch, session: AnswerSession) -> dict:
-    """A record for every exercise, checked here with the answers in the sandbox."""
+def _check(row: SubmissionGrade, exercises, batch: Batch, session: AnswerSession) -> dict:
+    """A record for every exercise, checked here with the answers in the sandbox — all of
+    them within the submission's time budget (``session.budget_deadline``)."""
     records = {ex.id: grade_with_values(ex, session, batch.options) for ex in exercises}
     session.close()
+    cut = [i for i, rec in records.items() if rec.get("budget")]
+    if cut:
+        row.notes.append(f"stopped after its time budget of {batch.options.total_budget:g} s "
+                         f"while its answers were checked: {len(cut)} exercise(s) not graded")
     return records
 
 
@@ -235,13 +294,14 @@ def _grade_into(row: SubmissionGrade, path: Path, batch: Batch,
     prepared = prepared or batch.prepare()
     session = prepared.session          # (taken now: close() forgets it)
     session.job["cpu_seconds"] = len(exercises) * (options.check_timeout + 5)
+    session.budget_deadline = deadline
     try:
         names = [ex.answer_name for ex in exercises]
         copied = _execute(row, sub, names, prepared, batch, deadline)
         if not exercises:
             row.notes.append(f"lesson {row.lesson} has no checked exercises to grade")
         elif copied:
-            _apply(row, _check(exercises, batch, session))
+            _apply(row, _check(row, exercises, batch, session))
     finally:
         prepared.close()
 
@@ -271,6 +331,9 @@ def grade_submission(path: Path, batch: Batch, name: str | None = None,
     return row
 
 
+INTERRUPTED = "grading was interrupted (Ctrl-C) before this notebook was graded: not graded"
+
+
 def grade_all(paths, options: GradingOptions, jobs: int = 1, progress: bool = True,
               names=None, between: Callable[[], int] | None = None,
               journal: Callable[[str, str, SubmissionGrade | None], None] | None = None,
@@ -281,7 +344,13 @@ def grade_all(paths, options: GradingOptions, jobs: int = 1, progress: bool = Tr
     how many stray processes it ended. ``journal(event, name, row)`` hears ``"start"``
     before and ``"done"`` (with the row) after each submission, so a run that is killed
     can be resumed.
+
+    Ctrl-C (``KeyboardInterrupt``) kills every sandbox and stops at once: the rows finished
+    before it are returned, every other row says it was not graded (``interrupted``), and
+    the journal hears ``"cancel"`` for the ones that were running (``--resume`` runs them).
     """
+    from concurrent.futures import wait
+
     from tqdm import tqdm
 
     paths = list(paths)
@@ -289,12 +358,14 @@ def grade_all(paths, options: GradingOptions, jobs: int = 1, progress: bool = Tr
     batch = Batch(options)
     batch.between = between if jobs <= 1 else None
     rows: list[SubmissionGrade | None] = [None] * len(paths)
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    pool_ahead = ThreadPoolExecutor(max_workers=1)
     try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool, \
-                ThreadPoolExecutor(max_workers=1) as pool_ahead, \
-                tqdm(total=len(paths), unit="notebook", desc="grading", disable=not progress,
-                     dynamic_ncols=True) as bar:
+        with tqdm(total=len(paths), unit="notebook", desc="grading", disable=not progress,
+                  dynamic_ncols=True) as bar:
             def one(index, path, name):
+                if batch.stopping.is_set():
+                    return None
                 if journal is not None:
                     with batch.lock:
                         journal("start", name, None)
@@ -304,6 +375,11 @@ def grade_all(paths, options: GradingOptions, jobs: int = 1, progress: bool = Tr
                     # first kernel start up while this one runs
                     pool_ahead.submit(batch.ahead, index + jobs)
                 row = grade_submission(path, batch, name, prepared)
+                if batch.stopping.is_set():            # cut short by Ctrl-C: not a grade
+                    if journal is not None:
+                        with batch.lock:
+                            journal("cancel", name, None)
+                    return None
                 if journal is not None:
                     with batch.lock:
                         journal("done", name, row)
@@ -311,11 +387,26 @@ def grade_all(paths, options: GradingOptions, jobs: int = 1, progress: bool = Tr
 
             futures = {pool.submit(one, i, p, n): i
                        for i, (p, n) in enumerate(zip(paths, names))}
-            for future in as_completed(futures):
-                i = futures[future]
-                rows[i] = future.result()
-                bar.set_postfix_str(Path(paths[i]).name[:30])
-                bar.update()
+            try:
+                for future in as_completed(futures):
+                    i = futures[future]
+                    rows[i] = future.result()
+                    bar.set_postfix_str(Path(paths[i]).name[:30])
+                    bar.update()
+            except KeyboardInterrupt:
+                batch.stop()
+                for future in futures:
+                    future.cancel()
+                wait(futures, timeout=60)        # the running ones see their sandboxes die
+                for future, i in futures.items():
+                    if future.done() and not future.cancelled() and rows[i] is None \
+                            and future.exception() is None:
+                        rows[i] = future.result()
     finally:
+        pool.shutdown(wait=not batch.stopping.is_set(), cancel_futures=True)
+        pool_ahead.shutdown(wait=not batch.stopping.is_set(), cancel_futures=True)
         batch.close()
+    for i, row in enumerate(rows):
+        if row is None:
+            rows[i] = SubmissionGrade(file=names[i], notes=[INTERRUPTED], interrupted=True)
     return rows

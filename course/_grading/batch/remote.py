@@ -127,8 +127,10 @@ class AnswerSession:
         Its job line.
     """
 
-    def __init__(self, command: list[str], job: dict):
-        self.command, self.job = command, job
+    def __init__(self, command: list[str], job: dict, limits=None, deadline: float = float("inf")):
+        self.command, self.job, self.limits = command, job, limits
+        #: when the whole submission's time budget ends: no exercise runs past it
+        self.budget_deadline = deadline
         self.process: SandboxProcess | None = None
         self.answers: dict = {}
         self.forbidden: tuple[str, ...] = ()
@@ -147,7 +149,7 @@ class AnswerSession:
     def launch(self) -> None:
         """Start a server process; it imports while the notebook still runs."""
         self.close()
-        self.process = SandboxProcess(self.command)
+        self.process = SandboxProcess(self.command, limits=self.limits)
 
     def start(self) -> None:
         """Hand the (launched, else fresh) server its job and read what each answer is."""
@@ -155,11 +157,13 @@ class AnswerSession:
             self.launch()
         self._started = True
         self.answers = {}
+        deadline = min(time.monotonic() + _START_TIMEOUT, self.budget_deadline)
         try:
-            self.process.send(self.job)
-            hello = self.process.receive(time.monotonic() + _START_TIMEOUT)
+            self.process.send(self.job, deadline)
+            hello = self.process.receive(deadline)
         except (ChannelClosed, ChannelTimeout):
             self.broken = True                 # no second wait for the next exercise
+            self.close()
             return
         answers = hello.get("answers")
         if isinstance(answers, dict):
@@ -181,7 +185,7 @@ class AnswerSession:
             self.start()
         self.forbidden, self.refused, self.failure = tuple(forbidden), set(), None
         self.callbacks, self._handed, self._refs = 0, {}, {}
-        self.deadline = time.monotonic() + seconds
+        self.deadline = min(time.monotonic() + seconds, self.budget_deadline)
         self.call_timeout = call_timeout
 
     # -- the answers ---------------------------------------------------------------------
@@ -281,17 +285,20 @@ class AnswerSession:
             self.start()
         deadline = min(self.deadline, time.monotonic() + self.call_timeout)
         try:
-            self.process.send(request)
+            self.process.send(request, deadline)
             while True:
                 reply = self.process.receive(deadline)
                 if "callback" not in reply:
                     break
-                self.process.send(self._called_back(reply))
+                self.process.send(self._called_back(reply), deadline)
         except ChannelTimeout:
             self.close()
             self._fail("timeout", "your code ran past the time limit and was stopped")
         except ChannelClosed as err:
+            why = self.process.stopped_because if self.process is not None else None
             code = self.close()
+            if why:
+                self._fail("timeout", f"your code was stopped: {why}")
             self._fail("crashed", f"checking your answer ended the process it ran in ({err}; "
                                   f"exit code {code}) — does your code call os._exit, crash "
                                   "Python or use too much memory?")

@@ -8,13 +8,15 @@
   (``--die-with-parent``);
 - without network (``--unshare-net``: only its own loopback) and without IPC, UTS or
   cgroup namespaces shared with the grader;
-- with a private ``HOME`` and ``/tmp`` (empty tmpfs, gone when it ends) and a read-only
-  root (nothing else is writable);
+- with a private ``HOME``, ``/tmp``, ``/dev/shm``, ``/run`` and (for the notebook's
+  sandbox) ``/box``: each a tmpfs of a fixed size (``SCRATCH``: their sum bounds the memory
+  one sandbox can fill with files; nothing it writes reaches the grader's disk) and a
+  read-only root and ``/dev`` (nothing else is writable);
 - seeing, read-only, only the system libraries, the Python installation, and a *public*
   copy of the ``course`` package (no ``course/_grading/exercises``: no answer keys), mounted
-  where ``course`` is installed — plus its own submission folder (``/box``), writable only
-  while the notebook runs. No other submission, no output folder, no journal, no grader
-  HOME is visible.
+  where ``course`` is installed — plus, for the answer server, its own empty submission
+  folder read-only (``/box``). No other submission, no output folder, no journal, no
+  grader HOME is visible.
 
 Limits (CPU seconds, address space, processes, open files, file size) are set by the
 command itself before any learner code runs (``course._grading.batch.inside``).
@@ -49,6 +51,15 @@ _ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localt
         "/etc/fonts", "/etc/mime.types")
 BOX = "/box"
 HOME = "/home/learner"
+_MB = 1024 ** 2
+#: the writable tmpfs mounts of each kind of sandbox and their sizes in bytes; a sandbox's
+#: files live in memory, so the sum is what one sandbox can take (execute: 544 MB, serve:
+#: 178 MB), and the watchdog bounds the number of files in them (``watchdog.Limits``)
+SCRATCH = {
+    "execute": {BOX: 256 * _MB, "/tmp": 192 * _MB, "/home": 64 * _MB, "/dev/shm": 31 * _MB,
+                "/run": 1 * _MB},
+    "serve": {"/tmp": 128 * _MB, "/home": 32 * _MB, "/dev/shm": 17 * _MB, "/run": 1 * _MB},
+}
 
 
 class SandboxUnavailable(RuntimeError):
@@ -99,12 +110,14 @@ class Sandbox:
     public : Path or None
         The public ``course`` copy (``public_course``); ``None`` mounts the real package
         (only ``check_works`` does, to see that a sandbox starts).
-    writable_box : bool
-        Whether ``/box`` is writable (only while the notebook runs).
+    mode : str
+        ``"execute"`` (the notebook's: ``/box`` is a private tmpfs) or ``"serve"`` (the
+        answer server's: ``/box`` is the grader's empty folder, read-only).
     """
 
-    def __init__(self, box: Path, public: Path | None, writable_box: bool = False):
-        self.box, self.public, self.writable_box = Path(box), public, writable_box
+    def __init__(self, box: Path, public: Path | None, mode: str = "serve"):
+        self.box, self.public, self.mode = Path(box), public, mode
+        self.scratch = SCRATCH[mode]
         self.bwrap = bwrap_path()
         if self.bwrap is None:
             raise SandboxUnavailable(UNAVAILABLE)
@@ -123,7 +136,14 @@ class Sandbox:
             args += ["--ro-bind", root, root]
         course_dir = str(_course_dir())
         args += ["--ro-bind", str(self.public) if self.public else course_dir, course_dir]
-        args += ["--bind" if self.writable_box else "--ro-bind", str(self.box), BOX]
+        if BOX not in self.scratch:
+            args += ["--ro-bind", str(self.box), BOX]
+        return args
+
+    def _scratch(self) -> list[str]:
+        args: list[str] = []
+        for mount, size in self.scratch.items():
+            args += ["--size", str(size), "--tmpfs", mount]
         return args
 
     def command(self, argv: list[str]) -> list[str]:
@@ -131,8 +151,8 @@ class Sandbox:
         return [
             self.bwrap, "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000",
             "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
-            "--tmpfs", "/tmp", "--tmpfs", "/home", "--dir", HOME, "--tmpfs", "/run",
-            *self._mounts(), "--remount-ro", "/", "--chdir", BOX, "--clearenv",
+            *self._scratch(), "--dir", HOME, *self._mounts(), "--remount-ro", "/dev",
+            "--remount-ro", "/", "--chdir", BOX, "--clearenv",
             "--setenv", "HOME", HOME, "--setenv", "TMPDIR", "/tmp",
             "--setenv", "PATH", f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
             "--setenv", "LANG", "C.UTF-8", "--setenv", "COURSE_GRADING", "1",

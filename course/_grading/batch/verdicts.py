@@ -47,18 +47,34 @@ def _from_result(ex, result) -> dict:
             "n_cases": int(result.n_cases or 0), "review": []}
 
 
+#: the summary of an exercise the submission's time budget left no time for
+OUT_OF_BUDGET = "not graded: the submission's time budget ran out before it was checked"
+
+
+def _out_of_budget(session: AnswerSession) -> bool:
+    import time
+
+    return time.monotonic() >= session.budget_deadline - 0.05
+
+
 def grade_with_values(ex, session: AnswerSession, options) -> dict:
     """Check ``ex`` here, its answer called in the sandbox through ``session``."""
     from course._grading.run import run_check
 
+    if _out_of_budget(session):
+        return {"status": "not graded", "summary": OUT_OF_BUDGET, "budget": True}
     session.begin(forbidden_for(ex.id), seconds=options.check_timeout + 5,
                   call_timeout=options.check_timeout)
     kind, answer = session.stand_in(ex.answer_name)
     if kind != "ok":
+        if _out_of_budget(session):
+            return {"status": "not graded", "summary": OUT_OF_BUDGET, "budget": True}
         return _not_readable(ex.answer_name, kind, answer)
     result = run_check(ex.id, answer, options, guarded=False)
     if session.failure is not None:
         kind, message = session.failure
+        if kind == "timeout" and _out_of_budget(session):
+            return {"status": "not graded", "summary": OUT_OF_BUDGET, "budget": True}
         mistake = {"timeout": "bad-answer:timeout", "flood": "bad-answer:timeout",
                    "crashed": "crashed-grader"}.get(
             kind, "not-plain-data")
