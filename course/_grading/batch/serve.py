@@ -23,13 +23,19 @@ public functions the exercise forbids (``DiamondNet.gradient`` for a diamond der
 have their code replaced by one that records the refusal and raises: reached directly,
 through a module attribute or a trampoline, the answer gets no value from them. This is
 a courtesy for an honest learner's feedback, not a boundary: the answer keys themselves
-(``course._grading.exercises``) are not in the sandbox at all.
+(``course._grading.exercises``) are not in the sandbox at all. A *copy* of a forbidden
+function (``types.FunctionType(DiamondNet.backward.__code__, ...)``, or its source pasted
+into a cell) is named the same way: every function the answer reaches (its globals,
+closures, defaults, the methods of its own classes) whose code is the forbidden code —
+same bytecode, constants and names — is reported (``copies``). Code changed by a single
+statement is not: that is a learner's own code as far as any checker can tell.
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
 import importlib
 import inspect
 import io
@@ -103,6 +109,89 @@ def _refusing_code(qualified: str):
     return namespace["refused"].__code__
 
 
+def _fingerprint(code: types.CodeType):
+    """What makes two code objects the same program (not their file, lines or locals'
+    names)."""
+    consts = tuple(_fingerprint(c) if isinstance(c, types.CodeType) else
+                   (type(c).__name__, repr(c)[:200]) for c in code.co_consts)
+    return code.co_code, consts, code.co_names
+
+
+def _codes(code: types.CodeType):
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _codes(const)
+
+
+def _learners(fn) -> bool:
+    """Whether ``fn`` was written in the notebook (not in the course or an installed
+    library): only those are searched further."""
+    module = getattr(fn, "__module__", None) or ""
+    return module == "__main__" or module.startswith("__") or not module
+
+
+_MAX_REACHED = 5_000
+
+
+def copies(answer, names) -> list[str]:
+    """The forbidden functions ``names`` (qualified) whose code ``answer`` reaches in a
+    function object other than the course's own (a copy of it)."""
+    wanted = {}
+    for qualified in names:
+        fn = _resolve(qualified)
+        if fn is not None:
+            wanted[_fingerprint(fn.__code__)] = (qualified, fn)
+    if not wanted:
+        return []
+    found, seen, stack = set(), set(), [answer]
+    while stack and len(seen) < _MAX_REACHED:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        try:
+            stack.extend(_reached(obj, wanted, found))
+        except Exception:                    # noqa: BLE001 - a hostile object: stop there
+            continue
+    return sorted(found)
+
+
+def _reached(obj, wanted, found) -> list:
+    if isinstance(obj, (types.MethodType, staticmethod, classmethod)):
+        return [obj.__func__]
+    if isinstance(obj, (functools.partial,)):
+        return [obj.func, *obj.args, *obj.keywords.values()]
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return list(obj)[:1000]
+    if isinstance(obj, dict):
+        return list(obj.values())[:1000]
+    if isinstance(obj, types.FunctionType):
+        for code in _codes(obj.__code__):
+            hit = wanted.get(_fingerprint(code))
+            if hit is not None and hit[1] is not obj:
+                found.add(f"{hit[0]} (a copy of its code)")
+        if not _learners(obj):
+            return []
+        more = [c.cell_contents for c in obj.__closure__ or () if _filled(c)]
+        more += list(obj.__defaults__ or ()) + list((obj.__kwdefaults__ or {}).values())
+        names = {n for code in _codes(obj.__code__) for n in code.co_names}
+        more += [obj.__globals__[n] for n in names if n in obj.__globals__]
+        return more
+    if isinstance(obj, type):
+        return list(vars(obj).values()) if _learners(obj) else []
+    if callable(obj) and _learners(type(obj)):
+        return [type(obj)]
+    return []
+
+
+def _filled(cell) -> bool:
+    try:
+        return cell.cell_contents is not _filled       # (reading it is the test)
+    except ValueError:
+        return False
+
+
 @contextlib.contextmanager
 def refusals(names):
     """Replace the code of the functions ``names`` while the block runs."""
@@ -138,6 +227,7 @@ class AnswerServer:
         self.requests = iter(())
         self._cid = 0
         self._origins: dict[int, tuple] = {}     # id -> (object, the grader's ref) it came as
+        self._copies: dict[tuple, list] = {}
 
     def run(self, requests) -> None:
         self._quiet_standard_streams()
@@ -145,6 +235,13 @@ class AnswerServer:
         self.say({"answers": {n: describe(*entry) for n, entry in self.answers.items()}})
         for line in self.requests:
             self._serve(json.loads(line))
+
+    def _copied(self, name, forbidden) -> list[str]:
+        key = (name, forbidden)
+        if key not in self._copies:
+            status, fn = self.answers.get(name, ("missing", None))
+            self._copies[key] = copies(fn, forbidden) if status == "ok" else []
+        return self._copies[key]
 
     def _serve(self, request: dict) -> None:
         self.say({"id": request.get("id"), **self.call(request)})
@@ -240,6 +337,9 @@ class AnswerServer:
         tables.update({k: snapshot(a) for k, a in kwargs.items() if changeable(a)})
         printed = io.StringIO()
         REFUSED.clear()
+        forbidden = tuple(request.get("forbidden", ()))
+        if forbidden and request.get("op") != "drive":
+            REFUSED.update(self._copied(request.get("name"), forbidden))
         reply: dict = {}
         try:
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed), \
