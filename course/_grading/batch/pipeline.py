@@ -150,7 +150,7 @@ class Batch:
 #: an upper bound on one lesson's exercises, for the answer server's early CPU limit
 _MAX_EXERCISES = 40
 #: processes one sandbox may hold at once, and files in each of its tmpfs mounts
-MAX_PROCESSES = 64
+MAX_PROCESSES = 32
 MAX_FILES = 20_000
 
 

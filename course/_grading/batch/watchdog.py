@@ -10,6 +10,11 @@ sandbox's) and kills the whole sandbox (``SandboxProcess.kill``) when
 - its processes together have used more than ``Limits.cpu_seconds`` of CPU (user + system
   time of the living processes and of the children they reaped: ``RLIMIT_CPU`` is per
   process and 200 forked processes would each get it);
+- it uses more than one core's share: over the last ``Limits.window`` seconds more than
+  ``Limits.burst`` cores, or since it started more than ``Limits.rate`` cores plus
+  ``Limits.slack`` seconds (a notebook runs one kernel with single-threaded BLAS: one core;
+  busy loops in many processes would otherwise take the CPU from the submissions graded
+  beside it, whose cell limits are wall-clock);
 - one of its writable tmpfs mounts holds more than ``Limits.files`` files (a tmpfs's size
   bounds its bytes, not the memory its inodes take).
 
@@ -36,10 +41,14 @@ _CLOCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 class Limits:
     """What one sandbox may use, all its processes together."""
 
-    processes: int = 64
+    processes: int = 32
     cpu_seconds: float = 600.0
     files: int = 20_000
     mounts: tuple[str, ...] = ()        # its writable tmpfs mounts, as seen inside
+    burst: float = 1.5                  # cores, over ``window`` seconds
+    window: float = 3.0
+    rate: float = 1.1                   # cores since it started, past ``slack`` seconds
+    slack: float = 10.0
 
 
 _WATCHED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -50,7 +59,7 @@ _THREAD: list[threading.Thread] = []
 def watch(process, limits: Limits) -> None:
     """Watch ``process`` (a ``SandboxProcess``) until it ends."""
     with _LOCK:
-        _WATCHED[process] = [limits, None]          # limits, its PID namespace
+        _WATCHED[process] = [limits, None, []]      # limits, its PID namespace, history
         if not _THREAD or not _THREAD[0].is_alive():
             thread = threading.Thread(target=_loop, name="sandbox-watchdog", daemon=True)
             _THREAD[:] = [thread]
@@ -119,8 +128,10 @@ def _files(pid: str, mounts) -> int:
     return worst
 
 
-def check(process, limits: Limits, ns=None, table=None) -> tuple[str | None, str | None]:
-    """``(PID namespace, why it must stop or None)``."""
+def check(process, limits: Limits, ns=None, table=None,
+          history: list | None = None) -> tuple[str | None, str | None]:
+    """``(PID namespace, why it must stop or None)``; ``history`` holds this sandbox's
+    ``(time, CPU seconds)`` of earlier checks."""
     table = _table() if table is None else table
     ns, pids = members(process, table, ns)
     if ns is None:
@@ -132,6 +143,20 @@ def check(process, limits: Limits, ns=None, table=None) -> tuple[str | None, str
     if cpu > limits.cpu_seconds:
         return ns, (f"its processes used more than {limits.cpu_seconds:g} s of CPU "
                     "together: stopped")
+    if history is not None:
+        now = time.monotonic()
+        history.append((now, cpu))
+        start_time, start_cpu = history[0]
+        while len(history) > 2 and history[1][0] <= now - limits.window:
+            history.pop(1)                 # keeps the first (since it started) and a window
+        then, before = history[1] if len(history) > 2 else history[0]
+        if now - then >= limits.window * 0.8 and \
+                cpu - before > limits.burst * (now - then):
+            return ns, (f"its processes used more than {limits.burst:g} CPU cores at once "
+                        "(busy loops in many processes?): stopped")
+        if cpu - start_cpu > limits.rate * (now - start_time) + limits.slack:
+            return ns, (f"its processes used more CPU than {limits.rate:g} cores since it "
+                        "started: stopped")
     if limits.mounts and pids and _files(pids[0], limits.mounts) > limits.files:
         return ns, f"it created more than {limits.files:,} files: stopped"
     return ns, None
@@ -150,9 +175,9 @@ def _loop() -> None:
         except OSError:
             continue
         for process, entry in live:
-            limits, ns = entry
+            limits, ns, history = entry
             try:
-                ns, why = check(process, limits, ns, table)
+                ns, why = check(process, limits, ns, table, history)
             except Exception:                    # noqa: BLE001 - the watchdog never dies
                 continue
             entry[1] = ns
