@@ -8,7 +8,8 @@ become one CSV row, a JSON record and a feedback file (``report``), all written 
 Every submission gets a row, whatever it is.
 
 Exit code: 0 when every submission was fully graded, 1 when any could not be (the
-``reason`` column says why), 2 for a usage error.
+``reason`` column says why), 2 for a usage error, 130 after Ctrl-C (the rows graded by then
+are written; the others say they were not graded).
 """
 
 from __future__ import annotations
