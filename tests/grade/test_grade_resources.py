@@ -198,3 +198,65 @@ def test_ctrl_c_stops_the_run_and_writes_what_was_graded(tmp_path):
     for name in ("b_slow.ipynb", "c_never.ipynb"):
         assert "interrupted" in rows[name]["reason"] and rows[name]["total"] == "0"
     assert "--resume" in err
+
+
+def test_a_journal_that_cannot_be_written_costs_no_row(tmp_path, monkeypatch, capsys):
+    # a full disk where the journal is: reported once, the run and its CSV go on
+    import errno
+
+    import course._grading.batch as batch
+    from course._grading.batch.model import GradingOptions
+
+    require_sandbox()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(batch, "journal_line", full)
+    folder = write_submissions(tmp_path / "subs", {"a.ipynb": solution(L01)})
+    out = tmp_path / "grades.csv"
+    rows = batch.grade([folder], out, GradingOptions(timeout=10), progress=False)
+    assert rows[0].total == FULL01
+    assert _full(_rows(out)["a.ipynb"])
+    assert "could not be written (" in capsys.readouterr().err
+
+
+def test_a_sandbox_that_stops_reading_times_out_the_write():
+    from course._grading.batch.channel import ChannelTimeout, SandboxProcess
+
+    process = SandboxProcess([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        start = time.monotonic()
+        with pytest.raises(ChannelTimeout):
+            for _ in range(1000):          # far more than a pipe holds
+                process.send({"x": "y" * 60_000}, time.monotonic() + 1.0)
+        assert time.monotonic() - start < 5
+        with pytest.raises(ChannelTimeout):
+            process.receive(time.monotonic() + 0.3)
+    finally:
+        process.close()
+
+
+def test_the_watchdog_counts_a_sandboxs_processes_and_cpu_together():
+    from course._grading.batch.channel import SandboxProcess
+    from course._grading.batch.sandbox import Sandbox
+    from course._grading.batch.watchdog import Limits, check, usage
+
+    require_sandbox()
+    code = ("import os, time\nfor _ in range(5):\n    if os.fork() == 0:\n"
+            "        end = time.time() + 30\n        while time.time() < end: pass\n"
+            "time.sleep(30)\n")
+    command = Sandbox(Path("/tmp"), public=None).command([sys.executable, "-c", code])
+    process = SandboxProcess(command)
+    try:
+        time.sleep(2.5)
+        _, count, cpu = usage(process)
+        assert count >= 7                    # bwrap's init, python, its 5 children
+        assert cpu > 0.5
+        _, why = check(process, Limits(processes=4))
+        assert "more than 4 processes" in why
+        _, why = check(process, Limits(cpu_seconds=0.5))
+        assert "CPU" in why
+        assert check(process, Limits())[1] is None
+    finally:
+        process.close()

@@ -48,6 +48,14 @@ class ChannelTimeout(Exception):
     """The process did not answer before the deadline."""
 
 
+def _ready(fd: int, event: int, left: float) -> bool:
+    """Whether ``fd`` is ready for ``event`` (or has hung up) within ``left`` seconds (at
+    most one): ``poll``, which has no limit on descriptor numbers."""
+    poller = select.poll()
+    poller.register(fd, event)
+    return bool(poller.poll(max(0, min(left, 1.0)) * 1000))
+
+
 class SandboxProcess:
     """One process in a sandbox, and the two pipes to it."""
 
@@ -81,8 +89,7 @@ class SandboxProcess:
             if left <= 0:
                 raise ChannelTimeout()
             try:
-                _, ready, _ = select.select([], [self.wfd], [], min(left, 1.0))
-                if not ready:
+                if not _ready(self.wfd, select.POLLOUT, left):
                     continue
                 written = os.write(self.wfd, data[:1 << 16])
             except BlockingIOError:
@@ -97,8 +104,7 @@ class SandboxProcess:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ChannelTimeout()
-            ready, _, _ = select.select([self.fd], [], [], min(left, 1.0))
-            if not ready:
+            if not _ready(self.fd, select.POLLIN, left):
                 continue
             try:
                 chunk = os.read(self.fd, 1 << 20)
@@ -123,8 +129,7 @@ class SandboxProcess:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ChannelTimeout()
-            ready, _, _ = select.select([self.fd], [], [], min(left, 1.0))
-            if not ready:
+            if not _ready(self.fd, select.POLLIN, left):
                 continue
             try:
                 chunk = os.read(self.fd, min(1 << 20, size - len(self._buffer)))
