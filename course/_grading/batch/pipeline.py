@@ -88,6 +88,8 @@ class Batch:
     def prepare(self) -> Prepared:
         """A new box and its two sandboxes, started now: the notebook's (which starts its
         first kernel at once) and the answer server (which imports)."""
+        if self.stopping.is_set():
+            raise ChannelClosed("grading was interrupted")       # Ctrl-C: no new sandbox
         box = Path(tempfile.mkdtemp(prefix="box-", dir=self.root))
         box.chmod(0o700)
         prepared = Prepared(box)
@@ -97,6 +99,7 @@ class Batch:
             prepared.session = AnswerSession(self.command(box, "serve"),
                                              {"box": self.box_path(box)},
                                              limits=self.limits("serve"))
+            prepared.session.stopping = self.stopping
             prepared.session.launch()
         except BaseException:
             prepared.close()
@@ -114,7 +117,7 @@ class Batch:
             self._ahead[index] = None                      # claimed
         try:
             prepared = self.prepare()
-        except OSError:
+        except (OSError, ChannelClosed):
             prepared = None
         with self.lock:
             if self._closed or prepared is None or index in self._taken:

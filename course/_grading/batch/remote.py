@@ -131,6 +131,8 @@ class AnswerSession:
         self.command, self.job, self.limits = command, job, limits
         #: when the whole submission's time budget ends: no exercise runs past it
         self.budget_deadline = deadline
+        #: set on Ctrl-C (``Batch.stop``): no server starts any more
+        self.stopping = None
         self.process: SandboxProcess | None = None
         self.answers: dict = {}
         self.forbidden: tuple[str, ...] = ()
@@ -149,6 +151,8 @@ class AnswerSession:
     def launch(self) -> None:
         """Start a server process; it imports while the notebook still runs."""
         self.close()
+        if self.stopping is not None and self.stopping.is_set():
+            raise ChannelClosed("grading was interrupted")       # Ctrl-C: no new sandbox
         self.process = SandboxProcess(self.command, limits=self.limits)
 
     def start(self) -> None:

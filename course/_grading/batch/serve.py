@@ -127,8 +127,11 @@ def _codes(code: types.CodeType):
 def _learners(fn) -> bool:
     """Whether ``fn`` was written in the notebook (not in the course or an installed
     library): only those are searched further."""
-    module = getattr(fn, "__module__", None) or ""
-    return module == "__main__" or module.startswith("__") or not module
+    name = getattr(fn, "__module__", None)
+    if not isinstance(name, str) or name == "__main__":
+        return True
+    module = sys.modules.get(name)
+    return module is None or not getattr(module, "__file__", None)
 
 
 _MAX_REACHED = 5_000
