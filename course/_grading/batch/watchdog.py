@@ -138,11 +138,11 @@ def check(process, limits: Limits, ns=None, table=None,
         return None, None
     if len(pids) > limits.processes:
         return ns, (f"it started more than {limits.processes} processes at once (a fork "
-                    "flood?): stopped")
+                    "flood?)")
     cpu = sum(table[p][1] for p in pids)
     if cpu > limits.cpu_seconds:
         return ns, (f"its processes used more than {limits.cpu_seconds:g} s of CPU "
-                    "together: stopped")
+                    "together")
     if history is not None:
         now = time.monotonic()
         history.append((now, cpu))
@@ -153,12 +153,12 @@ def check(process, limits: Limits, ns=None, table=None,
         if now - then >= limits.window * 0.8 and \
                 cpu - before > limits.burst * (now - then):
             return ns, (f"its processes used more than {limits.burst:g} CPU cores at once "
-                        "(busy loops in many processes?): stopped")
+                        "(busy loops in many processes?)")
         if cpu - start_cpu > limits.rate * (now - start_time) + limits.slack:
             return ns, (f"its processes used more CPU than {limits.rate:g} cores since it "
-                        "started: stopped")
+                        "started")
     if limits.mounts and pids and _files(pids[0], limits.mounts) > limits.files:
-        return ns, f"it created more than {limits.files:,} files: stopped"
+        return ns, f"it created more than {limits.files:,} files"
     return ns, None
 
 
