@@ -29,6 +29,7 @@ from course._grading.batch.collect import lesson_exercises, read_submission
 from course._grading.batch.inside import MAX_ANSWERS
 from course._grading.batch.model import ExerciseGrade, GradingOptions, SubmissionGrade
 from course._grading.batch.remote import AnswerSession
+from course._grading.batch.sandbox import remove_tree
 from course._grading.batch.verdicts import grade_with_values
 from course._grading.guards import _Timeout
 
@@ -155,25 +156,6 @@ _MAX_EXERCISES = 40
 #: processes one sandbox may hold at once, and files in each of its tmpfs mounts
 MAX_PROCESSES = 32
 MAX_FILES = 20_000
-
-
-def remove_tree(path: Path) -> None:
-    """Remove a folder whatever is in it (a tree 5,000 levels deep, a file the sandbox
-    made unreadable); never raises. ``shutil.rmtree`` recurses per level in older
-    Pythons, so ``rm -rf --one-file-system`` does it, then ``rmtree`` for what is left."""
-    import shutil
-    import subprocess
-
-    try:
-        subprocess.run(["rm", "-rf", "--one-file-system", "--", str(path)],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120,
-                       check=False)
-    except (OSError, subprocess.SubprocessError):
-        pass
-    try:
-        shutil.rmtree(path, ignore_errors=True)
-    except (RecursionError, OSError):
-        pass
 
 
 class Prepared:
