@@ -41,6 +41,7 @@ LIMITS = (
     (resource.RLIMIT_NOFILE, 1024),
     (resource.RLIMIT_FSIZE, 256 * 1024 ** 2),  # no file above 256 MB (tmpfs is memory)
     (resource.RLIMIT_CORE, 0),
+    (resource.RLIMIT_NICE, 0),               # nice 10 (``NICE``) cannot be lowered again
 )
 _BOX = ["/box"]
 #: the largest answers file the notebook's sandbox hands over (bytes)
