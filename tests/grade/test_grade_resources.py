@@ -260,3 +260,13 @@ def test_the_watchdog_counts_a_sandboxs_processes_and_cpu_together():
         assert check(process, Limits())[1] is None
     finally:
         process.close()
+
+
+def test_the_file_count_ignores_a_process_not_yet_in_its_sandbox():
+    # bwrap's first process sees the grader's own root while it sets the sandbox up: its
+    # /tmp (thousands of files) must not count as the sandbox's (an honest lesson was
+    # stopped for "more than 20,000 files" that way)
+    from course._grading.batch.sandbox import SCRATCH
+    from course._grading.batch.watchdog import _files
+
+    assert _files([str(os.getpid())], tuple(SCRATCH["execute"].items())) == 0

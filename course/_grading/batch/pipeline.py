@@ -78,7 +78,7 @@ class Batch:
         from course._grading.batch.watchdog import Limits
 
         return Limits(processes=MAX_PROCESSES, cpu_seconds=self.options.total_budget + 30,
-                      files=MAX_FILES, mounts=tuple(SCRATCH[mode]))
+                      files=MAX_FILES, mounts=tuple(SCRATCH[mode].items()))
 
     def box_path(self, box: Path) -> str:
         """The box as the sandboxed process sees it."""
