@@ -73,13 +73,14 @@ def test_an_answer_that_stops_the_channel_cannot_hang_the_grader(tmp_path):
     assert seconds < 240, (seconds, proc.stderr)
 
 
-def _bounded_tmpdir_prefix(size="48m") -> list[str] | None:
-    """``unshare -m`` with a small tmpfs as the grader's TMPDIR (its boxes live there), or
-    None when this machine cannot."""
+def _bounded_tmpdir_prefix(where: Path, size="48m") -> list[str] | None:
+    """``unshare -m`` with a small tmpfs on ``where`` as the grader's TMPDIR (its boxes live
+    there), or None when this machine cannot."""
     if shutil.which("unshare") is None:
         return None
-    script = (f'mkdir -p /tmp/course-grade-small && mount -t tmpfs -o size={size} tmpfs '
-              '/tmp/course-grade-small && TMPDIR=/tmp/course-grade-small exec "$@"')
+    where.mkdir(parents=True, exist_ok=True)
+    script = (f'mount -t tmpfs -o size={size} tmpfs "{where}" && TMPDIR="{where}" '
+              'exec "$@"')
     prefix = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh"]
     probe = subprocess.run([*prefix, "true"], capture_output=True)
     return prefix if probe.returncode == 0 else None
@@ -88,7 +89,7 @@ def _bounded_tmpdir_prefix(size="48m") -> list[str] | None:
 def test_a_full_sandbox_disk_and_a_deep_tree_change_no_other_grade(tmp_path):
     # A3 + A4: the notebook fills every writable place it has, and leaves a tree 5,000
     # levels deep; the grader's own TMPDIR is a 48 MB tmpfs here (where the boxes live)
-    prefix = _bounded_tmpdir_prefix()
+    prefix = _bounded_tmpdir_prefix(tmp_path / "small")
     if prefix is None:
         pytest.skip("cannot mount a small tmpfs here (unshare -m needs privileges)")
     proc, rows, _ = _grade(tmp_path, {
