@@ -98,16 +98,16 @@ class SandboxProcess:
                 raise ChannelClosed("the process stopped reading") from None
             data = data[written:]
 
-    def receive(self, deadline: float) -> dict:
-        """The next message, read before ``deadline`` (``time.monotonic()``)."""
-        while b"\n" not in self._buffer:
+    def _read_more(self, deadline: float, most: int) -> None:
+        """Append at most ``most`` bytes to the buffer, waiting no later than ``deadline``."""
+        while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ChannelTimeout()
             if not _ready(self.fd, select.POLLIN, left):
                 continue
             try:
-                chunk = os.read(self.fd, 1 << 20)
+                chunk = os.read(self.fd, most)
             except BlockingIOError:
                 continue
             except (OSError, ValueError):
@@ -115,6 +115,12 @@ class SandboxProcess:
             if not chunk:
                 raise ChannelClosed("the process ended")
             self._buffer += chunk
+            return
+
+    def receive(self, deadline: float) -> dict:
+        """The next message, read before ``deadline`` (``time.monotonic()``)."""
+        while b"\n" not in self._buffer:
+            self._read_more(deadline, 1 << 20)
             if len(self._buffer) > MAX_LINE and b"\n" not in self._buffer:
                 raise ChannelClosed("a message longer than the limit")
         line, _, self._buffer = self._buffer.partition(b"\n")
@@ -126,20 +132,7 @@ class SandboxProcess:
     def receive_bytes(self, size: int, deadline: float) -> bytes:
         """Exactly ``size`` raw bytes (after a message announcing them), before ``deadline``."""
         while len(self._buffer) < size:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise ChannelTimeout()
-            if not _ready(self.fd, select.POLLIN, left):
-                continue
-            try:
-                chunk = os.read(self.fd, min(1 << 20, size - len(self._buffer)))
-            except BlockingIOError:
-                continue
-            except (OSError, ValueError):
-                raise ChannelClosed("the process ended") from None
-            if not chunk:
-                raise ChannelClosed("the process ended")
-            self._buffer += chunk
+            self._read_more(deadline, min(1 << 20, size - len(self._buffer)))
         data, self._buffer = self._buffer[:size], self._buffer[size:]
         return data
 
